@@ -1,0 +1,55 @@
+"""Admin mixins every module's ModelAdmin uses: scoping through ``scoping`` and an audit row per change."""
+
+from django.contrib import admin
+
+from . import audit
+from .scoping import departments_for, editable_by, regions_for, visible_to
+
+
+class ScopedAdminMixin:
+    """The admin list, change form, export and delete all start from ``scoping.visible_to``."""
+
+    def get_queryset(self, request):
+        return visible_to(request.user, super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None:
+            return editable_by(request.user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+        return allowed
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from .models import Department, Region
+
+        if db_field.related_model is Region:
+            kwargs["queryset"] = regions_for(request.user)
+        elif db_field.related_model is Department:
+            kwargs["queryset"] = departments_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AuditedAdminMixin:
+    """Admin saves and deletes write an audit row, like every service does."""
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            previous = type(obj)._default_manager.filter(pk=obj.pk).first()
+            before = audit.snapshot(previous) if previous else None
+        super().save_model(request, obj, form, change)
+        action = audit.Action.UPDATE if change else audit.Action.CREATE
+        audit.record(actor=request.user, action=action, obj=obj, before=before, after=audit.snapshot(obj),
+                     comment="系统管理后台")
+
+    def delete_model(self, request, obj):
+        before = audit.snapshot(obj)
+        audit.record_deleted(actor=request.user, obj=obj, before=before, comment="系统管理后台")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ScopedAuditedAdmin(ScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    pass

@@ -1,0 +1,77 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from ..models import Notification, Region
+from .serializers import MeSerializer, NotificationSerializer, RegionSerializer
+
+
+class TokenView(ObtainAuthToken):
+    """``POST {username, password}`` → ``{"token"}``; then send ``Authorization: Token …``."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
+                                                   "password": serializers.CharField()}),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 19 regions of 附件 2, in its order. Reference data: readable by every signed-in user."""
+
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = []
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """Who am I: roles, region, department; ``PATCH {"email_notifications"}`` turns e-mail digests on or off."""
+
+    serializer_class = MeSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own inbox (``?unread=true`` for unread only). Nobody reads another person's inbox."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = []
+    queryset = Notification.objects.none()
+
+    def get_queryset(self):
+        queryset = Notification.objects.filter(recipient=self.request.user).select_related("content_type")
+        if self.request.query_params.get("unread") in ("1", "true"):
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one notification as read."""
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        """Mark every unread notification of the caller as read."""
+        marked = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
+        return Response({"marked": marked})

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LinfenAdminConfig(AppConfig):
+    name = "linfen_admin"
+    verbose_name = _("组织与平台")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deploy checks
+        from .registry import MenuEntry, registry
+        from .roles import Role
+        from .seed import load_core
+
+        registry.add_seed_loader(registry_loader("core", load_core, order=0))
+        registry.add_menu(MenuEntry(_("站内提醒"), "inbox", None, order=900, description=_("到期和逾期提醒")))
+        registry.add_menu(MenuEntry(_("API 文档"), "api-docs", None, order=950, description=_("接口说明(OpenAPI 3)")))
+        registry.grant(Role.ADMIN, "*")
+        for role in Role:
+            registry.grant(role, "linfen_admin.view_region", "linfen_admin.view_department",
+                           "linfen_admin.view_auditevent")
+
+
+def registry_loader(name, func, order):
+    from .registry import SeedLoader
+
+    return SeedLoader(name=name, load=func, order=order)

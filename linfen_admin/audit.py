@@ -1,0 +1,112 @@
+"""Explicit audit rows, written by each service in the same transaction as the change it records.
+
+Signal-based libraries miss ``update()``, ``bulk_create`` and bulk imports (see shared/reference/libraries.md);
+writing the row from the service works on SQLite and PostgreSQL alike and covers bulk writes through
+``record_many``.
+"""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """Concrete field values of ``obj`` as JSON-friendly data (Decimal and dates as strings)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        data[field.attname] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return {key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)}
+
+
+def _region_id(obj: models.Model):
+    path = getattr(type(obj), "scope_region_field", None)
+    if not path:
+        return None
+    target = obj
+    parts = path.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, f"{parts[-1]}_id", None)
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_name": "系统"}
+    return {"actor": actor, "actor_name": str(actor.get_full_name() or actor.username)[:150]}
+
+
+def _event(*, actor, action, obj, changes, comment) -> AuditEvent:
+    return AuditEvent(
+        **_actor_fields(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        region_id=_region_id(obj),
+        changes=changes,
+        comment=comment or "",
+    )
+
+
+def record(*, actor, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None,
+           comment: str = "") -> AuditEvent:
+    """Record one change of ``obj``. ``before``/``after`` are ``snapshot`` dicts (``None`` on create/delete)."""
+    event = _event(actor=actor, action=action, obj=obj, changes=diff(before, after), comment=comment)
+    event.save()
+    return event
+
+
+def record_created(*, actor, obj: models.Model, comment: str = "") -> AuditEvent:
+    return record(actor=actor, action=Action.CREATE, obj=obj, after=snapshot(obj), comment=comment)
+
+
+def record_deleted(*, actor, obj: models.Model, before: dict, comment: str = "") -> AuditEvent:
+    return record(actor=actor, action=Action.DELETE, obj=obj, before=before, comment=comment)
+
+
+def record_many(*, actor, action: str, changes: Iterable[tuple[models.Model, dict | None, dict | None]],
+                comment: str = "") -> int:
+    """Bulk version for imports: one INSERT for many rows. ``changes`` yields (obj, before, after)."""
+    events = [
+        _event(actor=actor, action=action, obj=obj, changes=diff(before, after), comment=comment)
+        for obj, before, after in changes
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
+
+
+def history_for(obj: models.Model):
+    """The audit trail of one object, newest first. Callers have already checked the user may see ``obj``."""
+    return AuditEvent.objects.for_object(obj).select_related("actor")

@@ -1,0 +1,105 @@
+"""The one place that decides which rows a user may see and change.
+
+Every page, API endpoint, export and admin page of every module filters through ``visible_to`` /
+``editable_by``. *What* a user may do comes from Django model permissions (granted to role groups);
+*where* comes from the user's region (and, for models that declare one, department):
+
+- a model declares ``scope_region_field`` (a lookup path to a ``Region``, e.g. ``"parcel__region"``)
+  and optionally ``scope_department_field`` (a lookup path to a ``Department``);
+- a user with a region sees only rows of that region; a user without one (city level) sees all;
+- a user with a department sees only rows of that department, where the model declares one;
+- superusers see everything.
+
+Because lists are filtered, another region's object is simply not found: views answer 404, not 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .models import Department, Region
+
+
+def _perm(model: type[Model], action: str) -> str:
+    opts = model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+def _within_scope(user, queryset: QuerySet) -> QuerySet:
+    if user.is_superuser:
+        return queryset
+    model = queryset.model
+    region_field = getattr(model, "scope_region_field", None)
+    if user.region_id is not None:
+        if region_field is None:
+            # A region-scoped user may never see rows that belong to no region of theirs.
+            return queryset.none()
+        queryset = queryset.filter(**{region_field: user.region_id})
+    department_field = getattr(model, "scope_department_field", None)
+    if department_field and user.department_id is not None:
+        queryset = queryset.filter(**{department_field: user.department_id})
+    return queryset
+
+
+def visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Rows of ``queryset`` that ``user`` may read."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if not user.has_perm(_perm(queryset.model, "view")):
+        return queryset.none()
+    return _within_scope(user, queryset)
+
+
+def editable_by(user, queryset: QuerySet) -> QuerySet:
+    """Rows of ``queryset`` that ``user`` may change."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if not user.has_perm(_perm(queryset.model, "change")):
+        return queryset.none()
+    return _within_scope(user, queryset)
+
+
+def get_visible_or_404(user, queryset: QuerySet, **lookup) -> Model:
+    """The object if ``user`` may see it; otherwise 404, never 403, so other regions' ids reveal nothing."""
+    try:
+        return visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_change(user, obj: Model) -> bool:
+    return editable_by(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def regions_for(user) -> QuerySet:
+    """Regions ``user`` may create or move rows into."""
+    regions = Region.objects.all()
+    if user.is_superuser or user.region_id is None:
+        return regions
+    return regions.filter(pk=user.region_id)
+
+
+def departments_for(user) -> QuerySet:
+    departments = Department.objects.select_related("region")
+    if user.is_superuser:
+        return departments
+    if user.department_id is not None:
+        return departments.filter(pk=user.department_id)
+    if user.region_id is not None:
+        return departments.filter(region_id=user.region_id)
+    return departments
+
+
+def require_region(user, region: Region | None) -> None:
+    """Refuse to write a row into a region outside the user's scope."""
+    if region is None:
+        return
+    if not regions_for(user).filter(pk=region.pk).exists():
+        raise PermissionDenied("只能处理本区域的数据")
+
+
+class ScopedQuerysetMixin:
+    """For class-based views: ``get_queryset`` goes through ``visible_to``; ``get_object`` misses → 404."""
+
+    def get_queryset(self):
+        return visible_to(self.request.user, super().get_queryset())
