@@ -1,8 +1,10 @@
 """What the shell shows across modules. Each module registers from its own ``AppConfig.ready()``;
 ``linfen_admin`` never imports a module."""
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,32 @@ class SeedLoader:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """One thing to remind about, as a rule sees it on a given day.
+
+    ``period`` makes it unique in time: the engine sends at most one reminder per
+    (rule, object, period, recipient) — e.g. the milestone date for "milestone due", the day count
+    line ("1y") for idle land, the ISO week for "not updated for 30 days".
+    """
+
+    obj: Any  # a saved model instance
+    period: str
+    recipients: Iterable[Any]  # users
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    """A module's reminder rule: ``collect(as_of)`` derives from the database what is due on that day."""
+
+    code: str  # "land.milestone_due"
+    label: str
+    collect: Callable[[datetime.date], Iterable[Reminder]]
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -28,6 +56,7 @@ class Registry:
     demo_loaders: list[SeedLoader] = field(default_factory=list)
     # Role permissions each module grants: {role: ["app_label.codename", ...]}
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
+    reminder_rules: list[ReminderRule] = field(default_factory=list)
 
     def add_menu(self, entry: MenuEntry) -> None:
         if entry not in self.menu:
@@ -43,6 +72,10 @@ class Registry:
         if loader.name not in {item.name for item in self.demo_loaders}:
             self.demo_loaders.append(loader)
             self.demo_loaders.sort(key=lambda item: item.order)
+
+    def add_reminder_rule(self, rule: ReminderRule) -> None:
+        if rule.code not in {item.code for item in self.reminder_rules}:
+            self.reminder_rules.append(rule)
 
     def grant(self, role: str, *permissions: str) -> None:
         self.role_permissions.setdefault(str(role), set()).update(permissions)
