@@ -188,3 +188,18 @@ LOGGING = {
 }
 
 SITE_TITLE = _("临汾市批而未用·技改资金·审批事项督办平台")
+
+# Reminders: one daily sweep at 08:30 Asia/Shanghai (run exactly one beat process). The sweep derives what is
+# due from the database, so a missed tick is caught up by the next run or by ``manage.py send_reminders``.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "linfen_admin.tasks.send_reminders_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "flush-email-outbox": {
+        "task": "linfen_admin.tasks.flush_outbox_task",
+        "schedule": 15 * 60,
+    },
+}
