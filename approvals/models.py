@@ -1,0 +1,311 @@
+"""承接下放行政审批事项 (临政发〔2022〕5 号): the 19 items, cases, supervision draws and the handover checklist."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from linfen_admin.models import Department, Region
+
+from .rules.credit_code import validate_credit_code
+
+
+class Item(models.Model):
+    """One of the 19 items of the 附件 table, loaded from ``fixtures/approval_items.json``. Public reference data."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+
+    class ReceivingKind(models.TextChoices):
+        APPROVAL_SERVICE = "approval_service", _("行政审批服务管理部门")
+        AGRICULTURE = "agriculture", _("农业农村部门")
+        TRANSPORT = "transport", _("交通运输部门")
+        HEALTH = "health", _("卫生健康部门")
+
+    number = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    name = models.CharField(_("事项名称"), max_length=200)
+    power_type = models.CharField(_("权力类型"), max_length=16, default="行政许可")
+    legal_basis = models.TextField(_("设定依据"))
+    provincial_decision = models.CharField(_("省政府改革意见"), max_length=64)
+    level = models.CharField(_("承接层级"), max_length=8, choices=Level.choices)
+    receiving_department = models.CharField(_("我市承接部门"), max_length=64)
+    receiving_department_kind = models.CharField(_("承接部门职能"), max_length=24, choices=ReceivingKind.choices)
+    supervision_measures = models.JSONField(_("加强事中事后监管措施"), default=list)
+    remarks = models.TextField(_("备注"), blank=True)
+    supervising_departments = models.JSONField(_("监管部门"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("审批事项")
+        verbose_name_plural = _("审批事项")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="approvals_item_number_positive"),
+            models.CheckConstraint(condition=Q(level__in=["city", "county"]), name="approvals_item_level_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class Case(models.Model):
+    """办件. Handled only by the receiving department of its item in its region (``department``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("办理中")
+        APPROVED = "approved", _("准予许可")
+        DENIED = "denied", _("不予许可")
+
+    item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="approval_cases",
+        help_text=_("县级事项为办理地县(市、区);市级事项一律为“市本级”"),
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="approval_cases"
+    )
+    applicant_name = models.CharField(_("申请人"), max_length=200)
+    applicant_credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, validators=[validate_credit_code]
+    )
+    accepted_on = models.DateField(_("受理日期"))
+    promised_days = models.PositiveSmallIntegerField(
+        _("承诺时限(工作日)"), null=True, blank=True, help_text=_("不超过法定时限 20 个工作日;留空按法定时限")
+    )
+    statutory_due_on = models.DateField(_("法定期限"))
+    due_on = models.DateField(_("办结期限"), db_index=True)
+    extended_on = models.DateField(_("延期日期"), null=True, blank=True)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decision_note = models.TextField(_("决定说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+    scope_department_field = "department"
+
+    class Meta:
+        ordering = ["-accepted_on", "-id"]
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promised_days__isnull=True) | Q(promised_days__gte=1, promised_days__lte=20),
+                name="approvals_case_promised_within_statutory",
+            ),
+            models.CheckConstraint(condition=Q(due_on__gt=F("accepted_on")), name="approvals_case_due_after_accept"),
+            models.CheckConstraint(
+                condition=(Q(status="pending", decided_on__isnull=True)
+                           | (Q(status__in=["approved", "denied"]) & Q(decided_on__isnull=False))),
+                name="approvals_case_decision_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("accepted_on")),
+                name="approvals_case_decided_after_accept",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_on__isnull=True) | ~Q(extension_reason=""),
+                name="approvals_case_extension_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.number}号事项 · {self.applicant_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_on is not None
+
+    @property
+    def decided_late(self) -> bool:
+        return self.decided_on is not None and self.decided_on > self.due_on
+
+
+class LicensedEntity(models.Model):
+    """持证主体: the holder of a licence of an item — from an approved case, or entered by hand."""
+
+    class HolderKind(models.TextChoices):
+        ORGANISATION = "organisation", _("法人和其他组织")
+        INDIVIDUAL = "individual", _("自然人(含个体工商户)")
+
+    class CreditLevel(models.TextChoices):
+        A = "A", _("A 级(守信)")
+        B = "B", _("B 级(基本守信)")
+        C = "C", _("C 级(失信风险)")
+        D = "D", _("D 级(严重失信)")
+
+    item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="licensees")
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name=_("发证部门"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("办理其许可的部门;该部门的执法人员不得被抽中检查此主体"),
+    )
+    case = models.OneToOneField(
+        Case, verbose_name=_("许可办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="licensee"
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    holder_kind = models.CharField(_("主体类型"), max_length=16, choices=HolderKind.choices,
+                                   default=HolderKind.ORGANISATION)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True,
+                                   validators=[validate_credit_code])
+    credit_level = models.CharField(_("信用等级"), max_length=1, choices=CreditLevel.choices,
+                                    default=CreditLevel.A)
+    licensed_on = models.DateField(_("许可日期"))
+    active = models.BooleanField(_("有效"), default=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["item__number", "region__order", "name", "id"]
+        verbose_name = _("持证主体")
+        verbose_name_plural = _("持证主体")
+
+    def __str__(self):
+        return self.name
+
+
+class CreditBlacklist(models.Model):
+    """失信惩戒名单: a listed entity is inspected in every draw of its item while the listing is in force."""
+
+    entity = models.ForeignKey(LicensedEntity, verbose_name=_("主体"), on_delete=models.PROTECT,
+                               related_name="blacklistings")
+    reason = models.TextField(_("失信事由"))
+    listed_on = models.DateField(_("列入日期"))
+    lifted_on = models.DateField(_("移出日期"), null=True, blank=True)
+
+    scope_region_field = "entity__region"
+
+    class Meta:
+        ordering = ["-listed_on", "-id"]
+        verbose_name = _("失信惩戒名单")
+        verbose_name_plural = _("失信惩戒名单")
+        constraints = [
+            models.CheckConstraint(condition=Q(lifted_on__isnull=True) | Q(lifted_on__gt=F("listed_on")),
+                                   name="approvals_blacklist_lifted_after_listed"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} · {self.listed_on}"
+
+
+class RiskLevel(models.Model):
+    """风险/信用等级 → 抽查比例, from ``fixtures/approvals_risk_levels.json`` (data, not code)."""
+
+    code = models.CharField(_("编码"), max_length=16, unique=True)
+    name = models.CharField(_("等级"), max_length=32)
+    ratio = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("风险等级")
+        verbose_name_plural = _("风险等级")
+        constraints = [models.CheckConstraint(condition=Q(ratio__gt=0, ratio__lte=1),
+                                              name="approvals_risk_ratio_range")]
+
+    def __str__(self):
+        return f"{self.name}({self.ratio:.0%})"
+
+
+class InspectionDraw(models.Model):
+    """一次“双随机”抽查. The inputs are stored so that anyone can replay it (``selectors.replay_draw``)."""
+
+    item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="draws")
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    risk_level = models.ForeignKey(RiskLevel, verbose_name=_("风险等级"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    ratio = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
+    seed = models.CharField(_("随机种子"), max_length=64)
+    inspectors_per_entity = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
+    drawn_on = models.DateField(_("抽取日期"))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    candidate_entity_ids = models.JSONField(_("候选主体快照"), default=list)
+    blacklisted_entity_ids = models.JSONField(_("失信主体快照"), default=list)
+    entity_departments = models.JSONField(_("主体发证部门快照"), default=dict)
+    inspector_pool = models.JSONField(_("执法人员库快照"), default=list, help_text=_("[[用户编号, 部门编号], …]"))
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["-drawn_on", "-id"]
+        verbose_name = _("双随机抽查")
+        verbose_name_plural = _("双随机抽查")
+        constraints = [
+            models.CheckConstraint(condition=Q(ratio__gt=0, ratio__lte=1), name="approvals_draw_ratio_range"),
+            models.CheckConstraint(condition=Q(inspectors_per_entity__gte=1), name="approvals_draw_inspectors_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.number}号事项 {self.region} {self.drawn_on} 抽查"
+
+
+class DrawnEntity(models.Model):
+    """One drawn entity with its randomly assigned inspectors and the inspection result (检查结果)."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("待检查")
+        COMPLIANT = "compliant", _("未发现问题")
+        RECTIFY = "rectify", _("发现问题已责令整改")
+        PENALISED = "penalised", _("发现违法违规已立案查处")
+        NOT_FOUND = "not_found", _("未找到主体")
+
+    draw = models.ForeignKey(InspectionDraw, verbose_name=_("抽查"), on_delete=models.CASCADE,
+                             related_name="drawn")
+    entity = models.ForeignKey(LicensedEntity, verbose_name=_("主体"), on_delete=models.PROTECT,
+                               related_name="inspections")
+    blacklisted = models.BooleanField(_("失信主体必查"), default=False)
+    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("检查人员"),
+                                        related_name="approval_inspections")
+    result = models.CharField(_("检查结果"), max_length=12, choices=Result.choices, default=Result.PENDING)
+    result_note = models.TextField(_("结果说明"), blank=True)
+    checked_on = models.DateField(_("检查日期"), null=True, blank=True)
+
+    scope_region_field = "draw__region"
+
+    class Meta:
+        ordering = ["draw", "entity_id"]
+        verbose_name = _("抽查对象")
+        verbose_name_plural = _("抽查对象")
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "entity"], name="approvals_drawn_once"),
+            models.CheckConstraint(condition=Q(result="pending") | Q(checked_on__isnull=False),
+                                   name="approvals_result_has_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.draw} · {self.entity}"
+
+
+class HandoverChecklist(models.Model):
+    """承接情况: per item × receiving department — 放得开、接得住、管得好."""
+
+    item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="handovers")
+    department = models.ForeignKey(Department, verbose_name=_("承接部门"), on_delete=models.PROTECT,
+                                   related_name="+")
+    received_on = models.DateField(_("已承接(日期)"), null=True, blank=True)
+    staff_trained_on = models.DateField(_("人员已培训(日期)"), null=True, blank=True)
+    first_case_on = models.DateField(_("首件办结(日期)"), null=True, blank=True,
+                                     help_text=_("该部门办结本事项第一件办件时自动填写"))
+    note = models.TextField(_("说明"), blank=True)
+
+    scope_region_field = "department__region"
+    scope_department_field = "department"
+
+    class Meta:
+        ordering = ["item__number", "department__region__order", "department__code"]
+        verbose_name = _("承接情况")
+        verbose_name_plural = _("承接情况")
+        constraints = [models.UniqueConstraint(fields=["item", "department"], name="approvals_handover_once")]
+
+    def __str__(self):
+        return f"{self.item.number}号事项 · {self.department}"

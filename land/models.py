@@ -1,0 +1,289 @@
+"""The 批而未用 campaign (临政办发〔2022〕15 号): campaigns, task quotas, the parcel ledger and disposals.
+
+Everything the gazette fixes for one year (phases, report deadlines, milestones, the suspension and
+bonus rules) is stored as rows of the campaign, not as code, so another year may differ.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linfen_admin.models import Region
+
+AREA = {"max_digits": 12, "decimal_places": 3}
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0")
+
+
+class Campaign(models.Model):
+    """专项行动: one per year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+    suspend_after_misses = models.PositiveSmallIntegerField(
+        _("连续未完成几次暂停受理报件"), default=2, validators=[MinValueValidator(1)],
+    )
+    bonus_percent = models.DecimalField(
+        _("超额完成奖励比例(%)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        validators=[MinValueValidator(ZERO)],
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("专项行动")
+        verbose_name_plural = _("专项行动")
+        constraints = [
+            models.CheckConstraint(condition=Q(bonus_percent__gte=0), name="land_campaign_bonus_nonneg"),
+            models.CheckConstraint(condition=Q(suspend_after_misses__gte=1), name="land_campaign_suspend_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.title}"
+
+
+class Phase(models.Model):
+    """工作步骤: 安排部署, 清理处置, 督促检查, 总结提高 (phases may overlap)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
+                                 related_name="phases")
+    name = models.CharField(_("阶段"), max_length=32)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+
+    class Meta:
+        ordering = ["campaign", "starts_on", "ends_on"]
+        verbose_name = _("工作阶段")
+        verbose_name_plural = _("工作阶段")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="land_phase_dates"),
+            models.UniqueConstraint(fields=["campaign", "name"], name="land_phase_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}({self.starts_on:%m-%d}—{self.ends_on:%m-%d})"
+
+
+class Milestone(models.Model):
+    """时间节点: share of the year's task to be done by a date (2022: 50 % by 6-30, 80 % by 9-30, 100 % by 11-30)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
+                                 related_name="milestones")
+    due_on = models.DateField(_("截止日期"))
+    percent = models.DecimalField(_("应完成比例(%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["campaign", "due_on"]
+        verbose_name = _("时间节点")
+        verbose_name_plural = _("时间节点")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "due_on"], name="land_milestone_unique_date"),
+            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lte=100), name="land_milestone_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.due_on:%Y-%m-%d} {self.percent.normalize():f}%"
+
+
+class ReportDeadline(models.Model):
+    """报送时限: county plan (5-15), county summary (12-25), the city's report (next year 1-10)."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("县(市、区)报送")
+        CITY = "city", _("市规划和自然资源局报送")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
+                                 related_name="report_deadlines")
+    title = models.CharField(_("报送事项"), max_length=100)
+    level = models.CharField(_("报送单位"), max_length=8, choices=Level.choices)
+    due_on = models.DateField(_("截止日期"))
+
+    class Meta:
+        ordering = ["campaign", "due_on"]
+        verbose_name = _("报送时限")
+        verbose_name_plural = _("报送时限")
+        constraints = [models.UniqueConstraint(fields=["campaign", "title"], name="land_deadline_unique_title")]
+
+    def __str__(self):
+        return f"{self.title}({self.due_on:%Y-%m-%d})"
+
+
+class TaskQuota(models.Model):
+    """任务分解 (附件 2): per campaign × region, in 亩; a blank cell is 0."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
+                                 related_name="quotas")
+    region = models.ForeignKey(Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT,
+                               related_name="land_quotas")
+    unsupplied_mu = models.DecimalField(_("批而未供土地消化任务(亩)"), default=ZERO, **AREA)
+    idle_mu = models.DecimalField(_("闲置土地处置任务(亩)"), default=ZERO, **AREA)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["campaign", "region__order"]
+        verbose_name = _("任务分解")
+        verbose_name_plural = _("任务分解")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "region"], name="land_quota_unique_region"),
+            models.CheckConstraint(condition=Q(unsupplied_mu__gte=0), name="land_quota_unsupplied_nonneg"),
+            models.CheckConstraint(condition=Q(idle_mu__gte=0), name="land_quota_idle_nonneg"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign.year} {self.region}"
+
+
+class Parcel(models.Model):
+    """宗地: one row of a county's 工作台账, 批而未供 or 闲置."""
+
+    class Kind(models.TextChoices):
+        UNSUPPLIED = "unsupplied", _("批而未供")
+        IDLE = "idle", _("闲置土地")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处置")
+        IN_PROGRESS = "in_progress", _("处置中")
+        DONE = "done", _("已完成")
+
+    class ExpropriationStatus(models.TextChoices):
+        DONE = "done", _("已完成征收")
+        IN_PROGRESS = "in_progress", _("征收中")
+        NOT_STARTED = "not_started", _("未征收")
+
+    class DisposalPath(models.TextChoices):
+        ACCELERATE = "accelerate", _("加快供应")
+        COMPLETE_FORMALITIES = "complete_formalities", _("完善手续后供地(含划拨)")
+        RE_TENDER = "re_tender", _("重新招拍挂出让")
+        WITHDRAW = "withdraw", _("申请撤回或调整批文")
+
+    class SupplyMethod(models.TextChoices):
+        ALLOCATION = "allocation", _("划拨")
+        TENDER = "tender", _("招标出让")
+        AUCTION = "auction", _("拍卖出让")
+        LISTING = "listing", _("挂牌出让")
+        AGREEMENT = "agreement", _("协议出让")
+        LEASE = "lease", _("租赁")
+        EQUITY = "equity", _("作价出资或入股")
+        AUTHORISED = "authorised", _("授权经营")
+
+    class Cause(models.TextChoices):
+        GOVERNMENT = "government", _("政府原因或不可抗力")
+        ENTERPRISE = "enterprise", _("企业自身原因")
+        DISPUTE = "dispute", _("纠纷涉诉")
+        NO_PERMIT = "no_permit", _("已开工未取得施工许可")
+
+    class IdleDisposal(models.TextChoices):
+        IMPROVE_CONDITIONS = "improve_conditions", _("完善开工条件")
+        PAID_RECLAIM = "paid_reclaim", _("有偿收回")
+        SWAP = "swap", _("置换土地")
+        IDLE_FEE = "idle_fee", _("征缴闲置费")
+        FREE_RECLAIM = "free_reclaim", _("无偿收回")
+        UPLOAD_EVIDENCE = "upload_evidence", _("上传印证资料")
+        URGE_PERMIT = "urge_permit", _("督促办理施工许可")
+
+    region = models.ForeignKey(Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT,
+                               related_name="land_parcels")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    code = models.CharField(_("宗地编号/电子监管号"), max_length=32)
+    name = models.CharField(_("项目(地块)名称"), max_length=200)
+    location = models.CharField(_("位置"), max_length=200, blank=True)
+    coordinates = models.TextField(_("位置坐标"), blank=True, help_text=_("界址点坐标或中心点坐标"))
+    area_mu = models.DecimalField(_("面积(亩)"), **AREA)
+    land_use_status = models.CharField(_("土地利用现状"), max_length=100, blank=True)
+    status = models.CharField(_("处置状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    supervised = models.BooleanField(_("挂牌督办"), default=False)
+    # 批而未供
+    approval_no = models.CharField(_("批准文号"), max_length=64, blank=True)
+    approved_on = models.DateField(_("批准时间"), null=True, blank=True)
+    expropriation_status = models.CharField(_("征收状态"), max_length=12, choices=ExpropriationStatus.choices,
+                                            blank=True)
+    unsupplied_reason = models.TextField(_("未供原因"), blank=True)
+    disposal_path = models.CharField(_("处置路径"), max_length=24, choices=DisposalPath.choices, blank=True)
+    # 闲置土地
+    supply_method = models.CharField(_("供应方式"), max_length=12, choices=SupplyMethod.choices, blank=True)
+    supplied_on = models.DateField(_("供应时间"), null=True, blank=True)
+    land_price_wan = models.DecimalField(_("价款(万元)"), null=True, blank=True, **MONEY)
+    land_use = models.CharField(_("用途"), max_length=64, blank=True)
+    agreed_start_on = models.DateField(_("约定开工时间"), null=True, blank=True)
+    actual_start_on = models.DateField(_("实际开工时间"), null=True, blank=True)
+    cause = models.CharField(_("未开工原因"), max_length=12, choices=Cause.choices, blank=True)
+    idle_disposal = models.CharField(_("处置方式"), max_length=24, choices=IdleDisposal.choices, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["region__order", "kind", "code"]
+        verbose_name = _("宗地")
+        verbose_name_plural = _("宗地")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="land_parcel_unique_code"),
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="land_parcel_area_positive"),
+            models.CheckConstraint(condition=Q(land_price_wan__isnull=True) | Q(land_price_wan__gte=0),
+                                   name="land_parcel_price_nonneg"),
+            models.CheckConstraint(condition=Q(kind__in=["unsupplied", "idle"]), name="land_parcel_kind"),
+            models.CheckConstraint(condition=Q(status__in=["pending", "in_progress", "done"]),
+                                   name="land_parcel_status"),
+            models.CheckConstraint(condition=Q(kind="idle") | (Q(cause="") & Q(idle_disposal="")),
+                                   name="land_parcel_idle_fields_only_idle"),
+            models.CheckConstraint(condition=Q(kind="unsupplied") | Q(disposal_path=""),
+                                   name="land_parcel_path_only_unsupplied"),
+        ]
+        indexes = [models.Index(fields=["region", "kind", "status"], name="land_parcel_ledger_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.UNSUPPLIED:
+            if self.cause:
+                errors["cause"] = _("未开工原因只适用于闲置土地。")
+            if self.idle_disposal:
+                errors["idle_disposal"] = _("闲置土地处置方式只适用于闲置土地;批而未供土地请选择处置路径。")
+        elif self.kind == self.Kind.IDLE and self.disposal_path:
+            errors["disposal_path"] = _("处置路径只适用于批而未供土地;闲置土地请选择处置方式。")
+        if self.actual_start_on and self.supplied_on and self.actual_start_on < self.supplied_on:
+            errors["actual_start_on"] = _("实际开工时间不能早于供应时间。")
+        if self.agreed_start_on and self.supplied_on and self.agreed_start_on < self.supplied_on:
+            errors["agreed_start_on"] = _("约定开工时间不能早于供应时间。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DisposalRecord(models.Model):
+    """处置记录: a parcel may be disposed of in parts; the records never add up to more than its area."""
+
+    METHOD_CHOICES = [*Parcel.DisposalPath.choices, *Parcel.IdleDisposal.choices]
+
+    parcel = models.ForeignKey(Parcel, verbose_name=_("宗地"), on_delete=models.PROTECT, related_name="disposals")
+    disposed_on = models.DateField(_("处置日期"))
+    area_mu = models.DecimalField(_("处置面积(亩)"), **AREA)
+    method = models.CharField(_("处置方式"), max_length=24, choices=METHOD_CHOICES)
+    document = models.CharField(_("处置文件(文号)"), max_length=200, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_region_field = "parcel__region"
+
+    class Meta:
+        ordering = ["parcel", "disposed_on", "id"]
+        verbose_name = _("处置记录")
+        verbose_name_plural = _("处置记录")
+        constraints = [models.CheckConstraint(condition=Q(area_mu__gt=0), name="land_disposal_area_positive")]
+        indexes = [models.Index(fields=["disposed_on"], name="land_disposal_date_idx")]
+
+    def __str__(self):
+        return f"{self.parcel.code} {self.disposed_on:%Y-%m-%d} {self.area_mu} 亩"

@@ -37,8 +37,11 @@ class AuditedAdminMixin:
             previous = type(obj)._default_manager.filter(pk=obj.pk).first()
             before = audit.snapshot(previous) if previous else None
         super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj)
+        if change and not audit.diff(before, after):
+            return  # saved unchanged: nothing happened worth a row
         action = audit.Action.UPDATE if change else audit.Action.CREATE
-        audit.record(actor=request.user, action=action, obj=obj, before=before, after=audit.snapshot(obj),
+        audit.record(actor=request.user, action=action, obj=obj, before=before, after=after,
                      comment="系统管理后台")
 
     def delete_model(self, request, obj):

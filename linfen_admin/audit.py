@@ -52,6 +52,8 @@ def _region_id(obj: models.Model):
     path = getattr(type(obj), "scope_region_field", None)
     if not path:
         return None
+    if path == "pk":
+        return obj.pk
     target = obj
     parts = path.split("__")
     for part in parts[:-1]:

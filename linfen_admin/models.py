@@ -23,6 +23,8 @@ class Region(models.Model):
     kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices, default=Kind.COUNTY)
     order = models.PositiveSmallIntegerField(_("排序"), unique=True)
 
+    scope_region_field = "pk"  # a region's own scope is itself
+
     class Meta:
         ordering = ["order"]
         verbose_name = _("行政区域")
@@ -219,3 +221,67 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailOutbox(models.Model):
+    """One e-mail digest per person per day. The day's new reminders join it (``OutboxItem``) while it is still
+    pending; the flush renders, sends and marks it. SMTP failures put it back to pending with a backoff, and after
+    ``REMINDER_EMAIL_MAX_ATTEMPTS`` attempts it stops as failed, visible to administrators (retry action)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="email_digests"
+    )
+    digest_date = models.DateField(_("摘要日期"))
+    to_address = models.EmailField(_("收件地址"), blank=True, help_text=_("发送时取用户当时的邮箱"))
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-digest_date", "recipient_id"]
+        verbose_name = _("邮件摘要")
+        verbose_name_plural = _("邮件摘要")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "digest_date"], name="email_outbox_one_digest_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="email_outbox_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="email_outbox_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "digest_date"], name="email_outbox_due_idx")]
+
+    def __str__(self):
+        return f"{self.recipient} {self.digest_date:%Y-%m-%d} {self.get_status_display()}"
+
+
+class OutboxItem(models.Model):
+    """A notification carried by a digest. One notification travels in at most one digest (never mailed twice)."""
+
+    outbox = models.ForeignKey(EmailOutbox, verbose_name=_("邮件摘要"), on_delete=models.CASCADE, related_name="items")
+    notification = models.OneToOneField(
+        Notification, verbose_name=_("站内提醒"), on_delete=models.CASCADE, related_name="outbox_item"
+    )
+
+    class Meta:
+        ordering = ["outbox_id", "notification_id"]
+        verbose_name = _("摘要条目")
+        verbose_name_plural = _("摘要条目")
+
+    def __str__(self):
+        return str(self.notification_id)

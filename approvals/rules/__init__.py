@@ -1,0 +1,1 @@
+"""The seed's rules as pure functions: working-day deadlines, the credit-code check, the random draw."""

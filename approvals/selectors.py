@@ -1,0 +1,106 @@
+"""Reads of the approvals app: scoped querysets, due-soon/overdue, coverage, draw replay, public view."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from linfen_admin.models import Region
+from linfen_admin.scoping import visible_to
+
+from .models import Case, DrawnEntity, HandoverChecklist, InspectionDraw, Item, LicensedEntity
+from .rules.workdays import CalendarUnknown, due_soon_horizon
+
+
+def items() -> QuerySet:
+    """The 19 items: public reference data (the gazette is published), readable by every signed-in user."""
+    return Item.objects.all()
+
+
+def cases_visible_to(user) -> QuerySet:
+    return visible_to(user, Case.objects.select_related("item", "region", "department"))
+
+
+def overdue(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return qs.filter(status=Case.Status.PENDING, due_on__lt=today)
+
+
+def due_soon(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    """Open cases due today or within the next 3 working days. Raises ``CalendarUnknown`` past the calendar."""
+    today = today or timezone.localdate()
+    return qs.filter(status=Case.Status.PENDING, due_on__gte=today, due_on__lte=due_soon_horizon(today))
+
+
+def due_flags(today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    try:
+        horizon = due_soon_horizon(today)
+    except CalendarUnknown:
+        horizon = None
+    return {"today": today, "horizon": horizon}
+
+
+def replay_draw(the_draw: InspectionDraw) -> bool:
+    """Re-run the draw from its stored seed and snapshot; True when it gives the stored result."""
+    from .services import _run
+
+    result = _run(the_draw)
+    stored = {row.entity_id: sorted(u.pk for u in row.inspectors.all())
+              for row in the_draw.drawn.prefetch_related("inspectors")}
+    return stored == {pk: sorted(ids) for pk, ids in result.assignments.items()}
+
+
+def public_draws() -> QuerySet:
+    """Every draw, for the public page (no login): only public fields are rendered from it."""
+    return (InspectionDraw.objects.select_related("item", "region")
+            .prefetch_related("drawn__entity", "drawn__inspectors__department")
+            .order_by("-drawn_on", "-id"))
+
+
+def mask_person_name(name: str) -> str:
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def public_rows(the_draw: InspectionDraw) -> list[dict]:
+    """What 一公开 publishes per drawn entity: name (natural persons masked), credit code of organisations only,
+    the inspectors' departments (not their names), the result."""
+    rows = []
+    for row in the_draw.drawn.all():
+        entity = row.entity
+        individual = entity.holder_kind == LicensedEntity.HolderKind.INDIVIDUAL
+        rows.append({
+            "name": mask_person_name(entity.name) if individual else entity.name,
+            "credit_code": "" if individual else entity.credit_code,
+            "departments": sorted({str(u.department) for u in row.inspectors.all() if u.department_id}),
+            "blacklisted": row.blacklisted,
+            "result": row.get_result_display(),
+            "checked_on": row.checked_on,
+        })
+    return rows
+
+
+def coverage() -> dict:
+    """放得开、接得住、管得好: per item and per region, how many receiving departments have received the item,
+    trained staff and handled a first case."""
+    counts = {
+        "total": Count("id"),
+        "received": Count("id", filter=Q(received_on__isnull=False)),
+        "trained": Count("id", filter=Q(staff_trained_on__isnull=False)),
+        "handled": Count("id", filter=Q(first_case_on__isnull=False)),
+    }
+    by_item = {row["item"]: row for row in HandoverChecklist.objects.values("item").annotate(**counts)}
+    per_item = [{"item": item, **by_item.get(item.pk, {"total": 0, "received": 0, "trained": 0, "handled": 0})}
+                for item in Item.objects.all()]
+    city = Region.objects.filter(kind=Region.Kind.CITY).first()
+    by_region = {row["department__region"] or (city.pk if city else None): row
+                 for row in HandoverChecklist.objects.values("department__region").annotate(**counts)}
+    per_region = [{"region": region, **by_region.get(region.pk, {"total": 0, "received": 0, "trained": 0,
+                                                                  "handled": 0})}
+                  for region in Region.objects.all()]
+    return {"per_item": per_item, "per_region": per_region}
+
+
+def drawn_visible_to(user) -> QuerySet:
+    return visible_to(user, DrawnEntity.objects.select_related("draw__item", "draw__region", "entity")
+                      .prefetch_related("inspectors"))

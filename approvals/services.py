@@ -1,0 +1,300 @@
+"""Every write of the approvals app: ``<entity>_<verb>``, keyword-only, atomic, validated, audited."""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linfen_admin import audit
+from linfen_admin.models import Department, Region
+from linfen_admin.roles import Role
+from linfen_admin.scoping import editable_by, require_region
+from linfen_admin.selectors import users_with_role
+
+from .models import Case, CreditBlacklist, DrawnEntity, HandoverChecklist, InspectionDraw, Item, LicensedEntity, RiskLevel
+from .rules.draw import DrawImpossible, draw
+from .rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
+
+__all__ = [
+    "blacklist_add", "case_create", "case_decide", "case_extend", "department_for", "draw_create",
+    "entity_create", "handover_update", "result_record",
+]
+
+
+class CaseConflict(Exception):
+    """The case's state does not allow the step (API: 409)."""
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def department_for(*, item: Item, region: Region | None) -> tuple[Region, Department]:
+    """The region a case of ``item`` is filed under and the department that handles it.
+
+    City-level items are filed under 市本级 (an empty region means 市本级) and handled by the city department of
+    the item's kind; county-level items need a county (or 开发区) and go to that region's department of the kind,
+    e.g. 尧都区 → "141002-approval-service".
+    """
+    if item.level == Item.Level.CITY:
+        city = Region.objects.get(kind=Region.Kind.CITY)
+        if region is not None and region.pk != city.pk:
+            raise ValidationError({"region": _("市级事项由市级部门办理,区域只能为“市本级”或留空。")})
+        region, department_region = city, None
+    else:
+        if region is None:
+            raise ValidationError({"region": _("县级事项必须填写办理地县(市、区)。")})
+        if region.kind == Region.Kind.CITY:
+            raise ValidationError({"region": _("县级事项由县(市、区)部门办理,区域不能为“市本级”。")})
+        department_region = region
+    try:
+        department = Department.objects.get(kind=item.receiving_department_kind, region=department_region)
+    except Department.DoesNotExist as exc:
+        raise ValidationError({"region": _("该区域没有此事项的承接部门。")}) from exc
+    return region, department
+
+
+def _require_handler(user, department: Department) -> None:
+    """Only the receiving department's own officers handle a case (403 otherwise, with the reason)."""
+    if user is None or user.is_superuser:
+        return
+    if user.department_id != department.pk:
+        raise PermissionDenied(_("该事项在该区域由“%(dept)s”承办,您所在部门无权办理。") % {"dept": department.name})
+    require_region(user, department.region)
+
+
+@transaction.atomic
+def case_create(*, actor, item: Item, region: Region | None, applicant_name: str, applicant_credit_code: str,
+                accepted_on: datetime.date, promised_days: int | None = None) -> Case:
+    """Register an accepted case (受理). ``due_on`` = the promised limit when given, else 20 working days."""
+    region, department = department_for(item=item, region=region)
+    _require_handler(actor, department)
+    if promised_days is not None and not 1 <= promised_days <= STATUTORY_LIMIT_DAYS:
+        raise ValidationError({"promised_days": _("承诺时限应在 1 到 20 个工作日之间。")})
+    statutory_due_on = add_working_days(accepted_on, STATUTORY_LIMIT_DAYS)
+    due_on = add_working_days(accepted_on, promised_days) if promised_days else statutory_due_on
+    case = Case(
+        item=item, region=region, department=department, applicant_name=applicant_name.strip(),
+        applicant_credit_code="".join(applicant_credit_code.split()).upper(), accepted_on=accepted_on,
+        promised_days=promised_days, statutory_due_on=statutory_due_on, due_on=due_on, created_by=actor,
+    )
+    case.full_clean()
+    case.save()
+    audit.record_created(actor=actor, obj=case)
+    return case
+
+
+def _lock_editable(actor, case: Case) -> Case:
+    locked = Case.objects.select_for_update().select_related("item", "department", "region").get(pk=case.pk)
+    if actor is not None and not editable_by(actor, Case.objects.filter(pk=case.pk)).exists():
+        raise PermissionDenied(_("您无权办理此办件。"))
+    return locked
+
+
+@transaction.atomic
+def case_extend(*, actor, case: Case, reason: str, on: datetime.date | None = None) -> Case:
+    """Extend once by 10 working days (《行政许可法》第四十二条). A second extension raises ``CaseConflict``."""
+    case = _lock_editable(actor, case)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("延期须说明理由。")})
+    if not case.is_open:
+        raise CaseConflict(_("办件已作出决定,不能延期。"))
+    if case.is_extended:
+        raise CaseConflict(_("办件已延期一次,依法不能再次延期。"))
+    before = audit.snapshot(case)
+    case.extended_on = on or _today()
+    case.extension_reason = reason.strip()
+    case.due_on = add_working_days(case.due_on, EXTENSION_DAYS)
+    case.statutory_due_on = add_working_days(case.statutory_due_on, EXTENSION_DAYS)
+    case.full_clean()
+    case.save(update_fields=["extended_on", "extension_reason", "due_on", "statutory_due_on"])
+    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=case, before=before, after=audit.snapshot(case),
+                 comment=_("延期 10 个工作日:%(reason)s") % {"reason": case.extension_reason})
+    return case
+
+
+@transaction.atomic
+def case_decide(*, actor, case: Case, decision: str, decided_on: datetime.date, note: str = "") -> Case:
+    """准予/不予许可. An approval creates the licensed entity and marks the department's first handled case."""
+    case = _lock_editable(actor, case)
+    if decision not in (Case.Status.APPROVED, Case.Status.DENIED):
+        raise ValidationError({"decision": _("决定只能是准予许可(approved)或不予许可(denied)。")})
+    if not case.is_open:
+        raise CaseConflict(_("办件已作出决定。"))
+    if decided_on < case.accepted_on:
+        raise ValidationError({"decided_on": _("决定日期不能早于受理日期。")})
+    before = audit.snapshot(case)
+    case.status, case.decided_on, case.decision_note = decision, decided_on, note
+    case.full_clean()
+    case.save(update_fields=["status", "decided_on", "decision_note"])
+    comment = str(case.get_status_display())
+    if case.decided_late:
+        comment += _("(超期办结)")
+    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=case, before=before, after=audit.snapshot(case),
+                 comment=comment)
+    if decision == Case.Status.APPROVED:
+        _entity_from_case(actor=actor, case=case)
+    _mark_first_case(actor=actor, case=case)
+    return case
+
+
+def _entity_from_case(*, actor, case: Case) -> LicensedEntity:
+    code = case.applicant_credit_code
+    entity = LicensedEntity(
+        item=case.item, region=case.region, department=case.department, case=case, name=case.applicant_name,
+        holder_kind=(LicensedEntity.HolderKind.INDIVIDUAL if code[:2] == "92"
+                     else LicensedEntity.HolderKind.ORGANISATION),
+        credit_code=code, licensed_on=case.decided_on,
+    )
+    entity.full_clean()
+    entity.save()
+    audit.record_created(actor=actor, obj=entity, comment=_("准予许可自动登记"))
+    return entity
+
+
+def _mark_first_case(*, actor, case: Case) -> None:
+    checklist, _created = HandoverChecklist.objects.select_for_update().get_or_create(
+        item=case.item, department=case.department
+    )
+    if checklist.first_case_on is None or checklist.first_case_on > case.decided_on:
+        before = audit.snapshot(checklist)
+        checklist.first_case_on = case.decided_on
+        checklist.save(update_fields=["first_case_on"])
+        audit.record(actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before,
+                     after=audit.snapshot(checklist), comment=_("首件办结自动填写"))
+
+
+@transaction.atomic
+def handover_update(*, actor, checklist: HandoverChecklist, received_on: datetime.date | None,
+                    staff_trained_on: datetime.date | None, note: str = "") -> HandoverChecklist:
+    """Record that the department has received the item and trained its staff."""
+    checklist = HandoverChecklist.objects.select_for_update().get(pk=checklist.pk)
+    if actor is not None and not editable_by(actor, HandoverChecklist.objects.filter(pk=checklist.pk)).exists():
+        raise PermissionDenied(_("只能填写本部门的承接情况。"))
+    before = audit.snapshot(checklist)
+    checklist.received_on, checklist.staff_trained_on, checklist.note = received_on, staff_trained_on, note
+    checklist.full_clean()
+    checklist.save(update_fields=["received_on", "staff_trained_on", "note"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before,
+                 after=audit.snapshot(checklist))
+    return checklist
+
+
+@transaction.atomic
+def entity_create(*, actor, item: Item, region: Region | None, name: str, credit_code: str = "",
+                  holder_kind: str = LicensedEntity.HolderKind.ORGANISATION,
+                  credit_level: str = LicensedEntity.CreditLevel.A, licensed_on: datetime.date) -> LicensedEntity:
+    """Enter a licence holder by hand (e.g. licences issued before the handover)."""
+    region, department = department_for(item=item, region=region)
+    if actor is not None:
+        require_region(actor, region)
+    entity = LicensedEntity(item=item, region=region, department=department, name=name.strip(),
+                            credit_code="".join((credit_code or "").split()).upper(), holder_kind=holder_kind,
+                            credit_level=credit_level, licensed_on=licensed_on)
+    entity.full_clean()
+    entity.save()
+    audit.record_created(actor=actor, obj=entity)
+    return entity
+
+
+@transaction.atomic
+def blacklist_add(*, actor, entity: LicensedEntity, reason: str, listed_on: datetime.date) -> CreditBlacklist:
+    """列入失信惩戒名单: from now on every draw of the entity's item inspects it."""
+    if actor is not None:
+        require_region(actor, entity.region)
+    listing = CreditBlacklist(entity=entity, reason=reason, listed_on=listed_on)
+    listing.full_clean()
+    listing.save()
+    audit.record_created(actor=actor, obj=listing)
+    return listing
+
+
+def inspector_pool() -> list[tuple[int, int | None]]:
+    """Active users with the INSPECTOR role and a department: [(user id, department id)]."""
+    return list(users_with_role(Role.INSPECTOR).exclude(department=None).values_list("pk", "department_id"))
+
+
+@transaction.atomic
+def draw_create(*, actor, item: Item, region: Region | None, ratio: Decimal | None = None,
+                risk_level: RiskLevel | None = None, seed: str | None = None, inspectors_per_entity: int = 2,
+                drawn_on: datetime.date | None = None) -> InspectionDraw:
+    """双随机: snapshot the candidates and the inspector pool, draw with ``seed`` (a fresh one when not given)."""
+    region, _department = department_for(item=item, region=region)
+    if actor is not None:
+        require_region(actor, region)
+    if ratio is None:
+        if risk_level is None:
+            raise ValidationError({"ratio": _("请填写抽查比例,或选择风险等级。")})
+        ratio = risk_level.ratio
+    ratio = Decimal(str(ratio))
+    if not Decimal("0") < ratio <= Decimal("1"):
+        raise ValidationError({"ratio": _("抽查比例应大于 0 且不超过 1(如 0.10 表示 10%)。")})
+    drawn_on = drawn_on or _today()
+    seed = (seed or "").strip() or secrets.token_hex(16)
+    entities = list(LicensedEntity.objects.filter(item=item, region=region, active=True)
+                    .order_by("pk").values_list("pk", "department_id"))
+    candidate_ids = [pk for pk, _dept in entities]
+    blacklisted_ids = sorted(set(
+        CreditBlacklist.objects.filter(entity_id__in=candidate_ids, listed_on__lte=drawn_on)
+        .exclude(lifted_on__lte=drawn_on).values_list("entity_id", flat=True)
+    ))
+    entity_departments = {str(pk): dept for pk, dept in entities}
+    pool = inspector_pool()
+    the_draw = InspectionDraw(
+        item=item, region=region, risk_level=risk_level, ratio=ratio, seed=seed,
+        inspectors_per_entity=inspectors_per_entity, drawn_on=drawn_on, drawn_by=actor,
+        candidate_entity_ids=candidate_ids, blacklisted_entity_ids=blacklisted_ids,
+        entity_departments=entity_departments, inspector_pool=[list(row) for row in pool],
+    )
+    the_draw.full_clean()
+    result = _run(the_draw)
+    the_draw.save()
+    blacklisted = set(blacklisted_ids)
+    rows = DrawnEntity.objects.bulk_create([
+        DrawnEntity(draw=the_draw, entity_id=pk, blacklisted=pk in blacklisted) for pk in result.entity_ids
+    ])
+    through = DrawnEntity.inspectors.through
+    through.objects.bulk_create([
+        through(drawnentity_id=row.pk, user_id=user_id)
+        for row in rows for user_id in result.assignments[row.entity_id]
+    ])
+    audit.record_created(actor=actor, obj=the_draw,
+                         comment=_("抽中 %(n)s 户(其中失信必查 %(b)s 户)") % {"n": len(rows), "b": len(blacklisted)})
+    return the_draw
+
+
+def _run(the_draw: InspectionDraw):
+    try:
+        return draw(
+            seed=the_draw.seed, candidate_ids=[int(pk) for pk in the_draw.candidate_entity_ids],
+            blacklisted_ids=[int(pk) for pk in the_draw.blacklisted_entity_ids], ratio=the_draw.ratio,
+            entity_departments={int(k): v for k, v in the_draw.entity_departments.items()},
+            inspectors=[(int(pk), dept) for pk, dept in the_draw.inspector_pool],
+            inspectors_per_entity=the_draw.inspectors_per_entity,
+        )
+    except DrawImpossible as exc:
+        raise ValidationError(
+            _("可抽取的执法人员不足:每户需 %(n)s 名且不得来自发证部门。") % {"n": the_draw.inspectors_per_entity}
+        ) from exc
+
+
+@transaction.atomic
+def result_record(*, actor, drawn: DrawnEntity, result: str, checked_on: datetime.date, note: str = "") -> DrawnEntity:
+    """检查结果: recorded by one of the inspectors drawn for that entity."""
+    drawn = DrawnEntity.objects.select_for_update().get(pk=drawn.pk)
+    if actor is not None and not actor.is_superuser:
+        if not editable_by(actor, DrawnEntity.objects.filter(pk=drawn.pk)).exists() or \
+                not drawn.inspectors.filter(pk=actor.pk).exists():
+            raise PermissionDenied(_("只有被抽中的检查人员才能录入该主体的检查结果。"))
+    if result == DrawnEntity.Result.PENDING:
+        raise ValidationError({"result": _("请选择检查结果。")})
+    before = audit.snapshot(drawn)
+    drawn.result, drawn.checked_on, drawn.result_note = result, checked_on, note
+    drawn.full_clean()
+    drawn.save(update_fields=["result", "checked_on", "result_note"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=drawn, before=before, after=audit.snapshot(drawn))
+    return drawn

@@ -1,0 +1,153 @@
+"""The campaign's rules as pure functions of plain values and an as-of date (no database access).
+
+Day-counting semantics (decided here, tested on every boundary day):
+
+- Periods in years follow 《民法典》第二百零一、二百零二条: the starting day is not counted and a period
+  of N years ends on the corresponding day N years later; where that day does not exist (29 February
+  in a common year) the period ends on the last day of that month (28 February).
+  ``anniversary(date(2020, 2, 29), 1) == date(2021, 2, 28)``.
+- "超过一年 / 满一年未动工" (idle fee) and "超过两年" (reclaim): the period is *exceeded* only once the
+  anniversary day itself has passed, so the fee is due from the day **after** the anniversary:
+  agreed start 2020-03-10 → fee due from 2021-03-11, reclaim due from 2022-03-11.
+- "批准满 2 年" (withdrawal of the approval, DESIGN: "approved ≥ 2 years ago"): eligible **on** the
+  second anniversary: approved 2020-05-01 → eligible from 2022-05-01.
+- A milestone is decided on its due date: ``met`` is ``None`` while ``as_of < due_on`` and is
+  evaluated from the due date on, counting disposals dated on or before the due date.
+- The over-completion bonus is decided at year end: ``None`` before 31 December of the campaign year.
+"""
+
+import calendar
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0")
+AREA_Q = Decimal("0.001")
+MONEY_Q = Decimal("0.01")
+PERCENT_Q = Decimal("0.01")
+IDLE_FEE_RATE = Decimal("0.20")  # 《闲置土地处置办法》第十四条: 20 % of the land price
+
+
+def quantize_area(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(AREA_Q, rounding=ROUND_HALF_UP)
+
+
+def anniversary(start: datetime.date, years: int) -> datetime.date:
+    """The corresponding day ``years`` later; 29 February falls back to the month's last day."""
+    year = start.year + years
+    last_day = calendar.monthrange(year, start.month)[1]
+    return datetime.date(year, start.month, min(start.day, last_day))
+
+
+def years_exceeded(start: datetime.date | None, years: int, as_of: datetime.date) -> bool:
+    """True once more than ``years`` full years have passed since ``start`` (the day after the anniversary)."""
+    return start is not None and as_of > anniversary(start, years)
+
+
+def years_reached(start: datetime.date | None, years: int, as_of: datetime.date) -> bool:
+    """True from the ``years``-th anniversary of ``start`` on (≥ ``years`` years)."""
+    return start is not None and as_of >= anniversary(start, years)
+
+
+# --- idle land (闲置土地) ---------------------------------------------------------------------------
+
+def _idle_enterprise_not_started(*, kind: str, cause: str, actual_start_on, as_of: datetime.date) -> bool:
+    started = actual_start_on is not None and actual_start_on <= as_of
+    return kind == "idle" and cause == "enterprise" and not started
+
+
+def idle_fee_due(*, kind: str, cause: str, agreed_start_on: datetime.date | None,
+                 actual_start_on: datetime.date | None, as_of: datetime.date) -> bool:
+    """Enterprise-caused idle land not started more than one year after the agreed start → 土地闲置费."""
+    return (_idle_enterprise_not_started(kind=kind, cause=cause, actual_start_on=actual_start_on, as_of=as_of)
+            and years_exceeded(agreed_start_on, 1, as_of))
+
+
+def reclaim_due(*, kind: str, cause: str, agreed_start_on: datetime.date | None,
+                actual_start_on: datetime.date | None, as_of: datetime.date) -> bool:
+    """Enterprise-caused idle land not started more than two years after the agreed start → 无偿收回."""
+    return (_idle_enterprise_not_started(kind=kind, cause=cause, actual_start_on=actual_start_on, as_of=as_of)
+            and years_exceeded(agreed_start_on, 2, as_of))
+
+
+def idle_fee_amount(land_price_wan: Decimal | None) -> Decimal | None:
+    """土地闲置费 = 20 % of the land price (万元, 2 places); unknown price → unknown fee."""
+    if land_price_wan is None:
+        return None
+    return (Decimal(land_price_wan) * IDLE_FEE_RATE).quantize(MONEY_Q, rounding=ROUND_HALF_UP)
+
+
+# --- 批而未供 ----------------------------------------------------------------------------------------
+
+def withdrawal_eligible(*, kind: str, approved_on: datetime.date | None, fully_disposed: bool,
+                        as_of: datetime.date) -> bool:
+    """批而未供 land approved two or more years ago and still not (fully) supplied may apply to withdraw."""
+    return kind == "unsupplied" and not fully_disposed and years_reached(approved_on, 2, as_of)
+
+
+# --- milestones, suspension, bonus -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    due_on: datetime.date
+    percent: Decimal
+
+
+def percent_done(done: Decimal, quota: Decimal) -> Decimal | None:
+    """Percent of the quota done (2 places); ``None`` when there is no quota."""
+    if not quota:
+        return None
+    return (Decimal(done) * 100 / Decimal(quota)).quantize(PERCENT_Q, rounding=ROUND_HALF_UP)
+
+
+def kind_meets(done: Decimal, quota: Decimal, percent: Decimal) -> bool:
+    """done ÷ quota ≥ percent, compared exactly (no rounding): done × 100 ≥ percent × quota."""
+    if not quota:
+        return True
+    return Decimal(done) * 100 >= Decimal(percent) * Decimal(quota)
+
+
+def milestone_met(*, quotas: dict[str, Decimal], done_by_due: dict[str, Decimal], percent: Decimal,
+                  due_on: datetime.date, as_of: datetime.date) -> bool | None:
+    """Whether a region meets one milestone as seen on ``as_of``.
+
+    ``quotas`` and ``done_by_due`` map task kind → mu, the latter counting disposals dated ≤ ``due_on``.
+    ``None`` before the due date; a region without any quota meets every milestone.
+    """
+    if as_of < due_on:
+        return None
+    return all(kind_meets(done_by_due.get(kind, ZERO), quota, percent) for kind, quota in quotas.items())
+
+
+def consecutive_misses(results: Iterable[bool | None]) -> int:
+    """The longest run of consecutive missed milestones among those decided (in date order)."""
+    longest = run = 0
+    for met in results:
+        if met is None:
+            break
+        run = 0 if met else run + 1
+        longest = max(longest, run)
+    return longest
+
+
+def suspended(misses: int, threshold: int = 2) -> bool:
+    """连续 2 次未按时间节点完成 → 暂停受理建设用地报件 (the threshold is the campaign's)."""
+    return misses >= threshold
+
+
+def over_completion_bonus(*, total_quota: Decimal, total_done: Decimal, bonus_percent: Decimal,
+                          year_end: datetime.date, as_of: datetime.date) -> Decimal | None:
+    """超额完成奖励: bonus_percent of (disposed − quota, both kinds together) when positive; decided at year end."""
+    if as_of < year_end:
+        return None
+    surplus = Decimal(total_done) - Decimal(total_quota)
+    if surplus <= 0:
+        return quantize_area(ZERO)
+    return quantize_area(surplus * Decimal(bonus_percent) / 100)
+
+
+def rank(values: Sequence[Decimal | None]) -> list[int | None]:
+    """Competition ranking (1, 2, 2, 4), highest first; ``None`` values are not ranked."""
+    ordered = sorted((v for v in values if v is not None), reverse=True)
+    return [None if v is None else ordered.index(v) + 1 for v in values]

@@ -1,0 +1,222 @@
+"""Reading the bureau's spreadsheets (xlsx/csv): upload checks, header-row search, Chinese numbers and dates.
+
+The sheets circulate as in 附件 2: a title row and a "单位:亩" row above the header row, names padded with
+full-width spaces ("古　 县"), numbers typed with stray spaces ("684. 28") or thousands separators, blank
+cells meaning 0 and a 总计 row at the bottom.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+TOTAL_NAMES = {"总计", "合计", "全市合计", "全市"}
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class SheetError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class SheetInvalid(Exception):
+    """The sheet has errors; nothing was written. ``errors`` lists every one of them."""
+
+    def __init__(self, errors: list[SheetError]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e.row}:{e.column}:{e.message}" for e in errors[:5]))
+
+
+@dataclass
+class Table:
+    """Data rows below the header row: ``rows`` is a list of (sheet row number, {column key: raw text})."""
+
+    header_row: int
+    columns: dict[str, str]  # key → header text as written
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def normalise_text(value) -> str:
+    """Remove every kind of whitespace and unify full-width brackets and commas."""
+    text = "".join(str(value or "").split())
+    return text.replace("\uff08", "(").replace("\uff09", ")").replace("\uff0c", ",")
+
+
+def check_upload(upload) -> str:
+    """Refuse files that are too big, have another extension, or whose content is not what the name says.
+    Returns the format ("xlsx" or "csv")."""
+    name = (getattr(upload, "name", "") or "").lower()
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(_("文件过大(上限 %(n)s MB)。") % {"n": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+    if not name.endswith(ALLOWED_EXTENSIONS):
+        raise ValidationError(_("只接受 .xlsx 或 .csv 文件。"))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if name.endswith(".xlsx"):
+        if not head.startswith(b"PK\x03\x04"):
+            raise ValidationError(_("文件内容不是 xlsx 表格(扩展名与内容不符)。"))
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise ValidationError(_("xlsx 文件已损坏,无法读取。")) from exc
+        finally:
+            upload.seek(0)
+        if "xl/workbook.xml" not in names:
+            raise ValidationError(_("文件内容不是 xlsx 表格(扩展名与内容不符)。"))
+        return "xlsx"
+    sample = upload.read(4096)
+    upload.seek(0)
+    if b"\x00" in sample or sample.startswith(b"PK\x03\x04"):
+        raise ValidationError(_("文件内容不是 csv 文本(扩展名与内容不符)。"))
+    return "csv"
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time(0) else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        # repr() is the shortest text that reads back as the same float: 20.238 → "20.238", never Decimal(float).
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def read_rows(upload, fmt: str) -> list[list[str]]:
+    """All rows of the first sheet as text cells."""
+    upload.seek(0)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(upload, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ValidationError(_("无法读取 xlsx 文件:%(e)s") % {"e": exc}) from exc
+        try:
+            sheet = workbook.worksheets[0]
+            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    raw = upload.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(_("无法识别 csv 文件的字符编码(请使用 UTF-8 或 GBK)。"))
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def locate_table(rows: list[list[str]], spec: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:
+    """Find the header row (by its Chinese headers, within the first rows) and map columns to ``spec`` keys.
+
+    ``spec`` maps a column key to accepted header texts (compared after ``normalise_text``; a header that
+    starts with an accepted text also matches, e.g. "面积(亩)" for "面积").
+    """
+    wanted = {key: tuple(normalise_text(a) for a in aliases) for key, aliases in spec.items()}
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [normalise_text(c) for c in row]
+        found: dict[str, int] = {}
+        for key, aliases in wanted.items():
+            for position, cell in enumerate(cells):
+                if cell and any(cell == a or cell.startswith(a) for a in aliases) and position not in found.values():
+                    found[key] = position
+                    break
+        if all(key in found for key in required):
+            table = Table(header_row=index + 1, columns={key: row[pos].strip() for key, pos in found.items()})
+            for number, data in enumerate(rows[index + 1:], start=index + 2):
+                if not any(str(c).strip() for c in data):
+                    continue
+                table.rows.append((number, {key: (data[pos] if pos < len(data) else "") for key, pos in
+                                            found.items()}))
+            return table
+    headers = "、".join(spec[key][0] for key in required)
+    raise SheetInvalid([SheetError(None, None, _("未找到表头行:表格前 %(n)s 行中没有同时包含“%(h)s”的行。")
+                                   % {"n": HEADER_SEARCH_ROWS, "h": headers})])
+
+
+_NUMBER_JUNK = re.compile("[,\uff0c'\u2019]")
+
+
+def parse_area(raw, *, places: int = 3, blank_is_zero: bool = True) -> Decimal | None:
+    """'684. 28' → 684.28; '1,289.35' → 1289.35; '' → 0 (or None). Raises ValueError with a Chinese reason."""
+    text = _NUMBER_JUNK.sub("", "".join(str(raw or "").split()))
+    if text == "":
+        return Decimal("0") if blank_is_zero else None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(_("“%(v)s”不是有效的数字") % {"v": str(raw).strip()}) from exc
+    if not value.is_finite():
+        raise ValueError(_("“%(v)s”不是有效的数字") % {"v": str(raw).strip()})
+    if value < 0:
+        raise ValueError(_("不能为负数(%(v)s)") % {"v": text})
+    if value.as_tuple().exponent < -places and value != value.quantize(Decimal(1).scaleb(-places)):
+        raise ValueError(_("最多保留 %(n)s 位小数(%(v)s)") % {"n": places, "v": text})
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+
+
+def parse_date(raw) -> datetime.date | None:
+    text = "".join(str(raw or "").split())
+    if not text:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return datetime.date(*(int(g) for g in match.groups()))
+            except ValueError as exc:
+                raise ValueError(_("“%(v)s”不是有效的日期") % {"v": text}) from exc
+    raise ValueError(_("“%(v)s”不是有效的日期(请写作 2022-05-31)") % {"v": text})
+
+
+def parse_choice(raw, choices) -> str:
+    """Accept the Chinese label or the code of a ``TextChoices``; blank → ''."""
+    text = normalise_text(raw)
+    if not text:
+        return ""
+    for value, label in choices:
+        if text in (value, normalise_text(label)):
+            return value
+    labels = "、".join(str(label) for _value, label in choices)
+    raise ValueError(_("“%(v)s”不是可选值(可选:%(c)s)") % {"v": str(raw).strip(), "c": labels})
+
+
+def parse_bool(raw) -> bool:
+    text = normalise_text(raw).lower()
+    if text in ("", "否", "0", "false", "no", "n"):
+        return False
+    if text in ("是", "1", "true", "yes", "y", "√"):
+        return True
+    raise ValueError(_("“%(v)s”应为“是”或“否”") % {"v": str(raw).strip()})

@@ -1,0 +1,244 @@
+"""第七条 award rules applied to one request — the ONE calculator.
+
+The rules themselves are data (``fixtures/subsidies_award_rules.json``, loaded into ``AwardRule`` /
+``AwardTier``); this module only knows the three *methods* they use:
+
+- ``percent``: a percentage of a base amount, optionally capped (第七条(一): 30 %, at most 1000);
+- ``bracket``: the tier whose [lower, upper) range holds the amount (第七条(二), (四) software, (五), (六));
+- ``grade``: a named grade (国家级, AA, CMMI 4 …) with its award (第七条(三), (四)).
+
+When ``upgrade_pays_difference`` is set, moving up from a grade already rewarded pays only the
+difference (由低等次向高等次升级的,奖励其差额部分). A grade not above the one already rewarded pays nothing.
+Every answer says which rule and tier applied and why (``Quote.explanation``) or why not (``Quote.reasons``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .money import ZERO, fmt, wan
+
+CATEGORIES = ("matching", "investment", "recognition", "certification", "revenue")
+RECOGNITION_KINDS = ("tech_center", "innovation_center", "single_champion", "tech_demo", "smart_manufacturing",
+                     "green", "env_performance")
+RECOGNITION_LEVELS = ("national", "provincial", "municipal", "A", "leading")
+CERTIFICATION_SCHEMES = ("it_integration", "cmmi", "itss", "dcmm")
+CERTIFICATION_LEVELS = ("A", "AA", "AAA", "AAAA", "AAAAA", "1", "2", "3", "4", "5")
+REVENUE_SCHEMES = ("software", "main_business", "chain_leader")
+
+
+@dataclass(frozen=True)
+class Tier:
+    grade: str
+    label: str
+    award_wan: Decimal
+    rank: int
+    lower_wan: Decimal | None = None
+    upper_wan: Decimal | None = None
+
+    def holds(self, amount: Decimal) -> bool:
+        """Lower bound inclusive, upper bound exclusive."""
+        if self.lower_wan is not None and amount < self.lower_wan:
+            return False
+        return not (self.upper_wan is not None and amount >= self.upper_wan)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    category: str
+    scheme: str
+    clause: str
+    name: str
+    method: str  # percent | bracket | grade
+    tiers: tuple[Tier, ...] = ()
+    percent: Decimal | None = None
+    cap_wan: Decimal | None = None
+    min_base_wan: Decimal | None = None
+    min_base_wan_little_giant: Decimal | None = None
+    upgrade_pays_difference: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.clause} {self.name}"
+
+    def tier_for_amount(self, amount: Decimal) -> Tier | None:
+        return next((tier for tier in self.tiers if tier.holds(amount)), None)
+
+    def tier_for_grade(self, grade: str) -> Tier | None:
+        return next((tier for tier in self.tiers if tier.grade == grade), None)
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+def rule_from_dict(row: dict) -> RuleSpec:
+    return RuleSpec(
+        code=row["code"], category=row["category"], scheme=row.get("scheme") or "", clause=row["clause"],
+        name=row["name"], method=row["method"], percent=_dec(row.get("percent")), cap_wan=_dec(row.get("cap_wan")),
+        min_base_wan=_dec(row.get("min_base_wan")),
+        min_base_wan_little_giant=_dec(row.get("min_base_wan_little_giant")),
+        upgrade_pays_difference=bool(row.get("upgrade_pays_difference")),
+        tiers=tuple(sorted(
+            (Tier(grade=t.get("grade") or "", label=t["label"], award_wan=Decimal(str(t["award_wan"])),
+                  rank=int(t["rank"]), lower_wan=_dec(t.get("lower_wan")), upper_wan=_dec(t.get("upper_wan")))
+             for t in row.get("tiers", [])),
+            key=lambda tier: tier.rank,
+        )),
+    )
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    rules: dict[str, RuleSpec]
+
+    @classmethod
+    def from_dicts(cls, rows: list[dict]) -> RuleBook:
+        return cls({row["code"]: rule_from_dict(row) for row in rows})
+
+    def find(self, category: str, scheme: str = "") -> RuleSpec | None:
+        code = f"{category}.{scheme}" if scheme else category
+        return self.rules.get(code)
+
+
+@dataclass
+class Quote:
+    eligible: bool
+    award_wan: Decimal = ZERO
+    rule: str = ""
+    rule_label: str = ""
+    tier: str = ""
+    base_award_wan: Decimal = ZERO
+    capped: bool = False
+    previous_award_wan: Decimal | None = None
+    reasons: list[str] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "eligible": self.eligible, "award_wan": str(self.award_wan), "rule": self.rule,
+            "rule_label": self.rule_label, "tier": self.tier, "base_award_wan": str(self.base_award_wan),
+            "capped": self.capped,
+            "previous_award_wan": None if self.previous_award_wan is None else str(self.previous_award_wan),
+            "reasons": list(self.reasons), "explanation": list(self.explanation),
+        }
+
+
+def _refuse(quote: Quote, reason: str) -> Quote:
+    quote.eligible = False
+    quote.award_wan = ZERO
+    quote.reasons.append(reason)
+    return quote
+
+
+def _scheme_of(params: dict) -> str:
+    category = params.get("category")
+    if category == "recognition":
+        return params.get("kind") or ""
+    if category in ("certification", "revenue"):
+        return params.get("scheme") or ""
+    return ""
+
+
+def quote_award(book: RuleBook, params: dict) -> Quote:
+    """The award of 第七条 for one request (see DESIGN.md ``award-quote``). Pure: no database access.
+
+    ``params`` is already shaped (the API and forms validate types); amounts are Decimals.
+    """
+    category = params.get("category")
+    scheme = _scheme_of(params)
+    rule = book.find(category, scheme)
+    if rule is None:
+        return _refuse(Quote(eligible=False), f"没有适用的奖励规则:{category} {scheme}".strip())
+    quote = Quote(eligible=True, rule=rule.code, rule_label=rule.label)
+    quote.explanation.append(f"适用{rule.label}")
+    if rule.method == "percent":
+        return _percent(rule, params, quote)
+    if rule.method == "bracket":
+        return _bracket(rule, params, quote)
+    return _grade(rule, params, quote)
+
+
+def _percent(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
+    support = params.get("support_wan")
+    if support is None or support <= 0:
+        return _refuse(quote, "上年度未获得国、省专项资金支持,不适用配套奖励")
+    raw = wan(support * rule.percent / Decimal(100))
+    quote.base_award_wan = raw
+    quote.explanation.append(f"国、省支持 {fmt(support)} 万元 × {rule.percent.normalize():f}% = {fmt(raw)} 万元")
+    award = raw
+    if rule.cap_wan is not None and raw > rule.cap_wan:
+        award = wan(rule.cap_wan)
+        quote.capped = True
+        quote.explanation.append(f"单个项目配套奖励不超过 {fmt(rule.cap_wan)} 万元,按上限 {fmt(award)} 万元计")
+    quote.award_wan = award
+    return quote
+
+
+def _bracket(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
+    if rule.category == "investment":
+        amount = params.get("investment_wan")
+        noun = "固定资产实际投资"
+        minimum = rule.min_base_wan_little_giant if params.get("little_giant") else rule.min_base_wan
+        if amount is None:
+            return _refuse(quote, "缺少固定资产实际投资额")
+        if minimum is not None and amount < minimum:
+            who = "专精特新“小巨人”企业" if params.get("little_giant") else "技术改造项目"
+            return _refuse(quote, f"{who}固定资产投资须达到 {fmt(minimum)} 万元以上,实际为 {fmt(amount)} 万元")
+    else:
+        amount = params.get("revenue_wan")
+        noun = "上年度主营业务收入"
+        if amount is None:
+            return _refuse(quote, "缺少上年度主营业务收入")
+    tier = rule.tier_for_amount(amount)
+    if tier is None:
+        return _refuse(quote, f"{noun} {fmt(amount)} 万元未达到{rule.name}的最低档次")
+    quote.tier = tier.label
+    quote.base_award_wan = wan(tier.award_wan)
+    quote.explanation.append(f"{noun} {fmt(amount)} 万元,属于“{tier.label}”档,奖励 {fmt(tier.award_wan)} 万元")
+    previous_amount = params.get("previous_revenue_wan") if rule.category == "revenue" else None
+    previous = rule.tier_for_amount(previous_amount) if previous_amount is not None else None
+    return _apply_previous(rule, tier, previous, quote)
+
+
+def _grade(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
+    level = params.get("level") or ""
+    tier = rule.tier_for_grade(level)
+    if tier is None:
+        grades = "、".join(t.label for t in rule.tiers)
+        return _refuse(quote, f"{rule.name}只奖励:{grades};“{level}”不在奖励范围")
+    quote.tier = tier.label
+    quote.base_award_wan = wan(tier.award_wan)
+    quote.explanation.append(f"{rule.name}{tier.label},奖励 {fmt(tier.award_wan)} 万元")
+    previous_level = params.get("previous_level") or ""
+    previous = None
+    if previous_level:
+        previous = rule.tier_for_grade(previous_level)
+        if previous is None:
+            return _refuse(quote, f"此前等次“{previous_level}”不是{rule.name}的奖励等次")
+    return _apply_previous(rule, tier, previous, quote)
+
+
+def _apply_previous(rule: RuleSpec, tier: Tier, previous: Tier | None, quote: Quote) -> Quote:
+    """A grade already rewarded: nothing for the same or a lower grade; the difference on an upgrade."""
+    if previous is None:
+        quote.award_wan = wan(tier.award_wan)
+        return quote
+    quote.previous_award_wan = wan(previous.award_wan)
+    if tier.rank <= previous.rank:
+        return _refuse(quote, f"已按“{previous.label}”奖励过,“{tier.label}”不是更高等次,不能重复奖励")
+    if not rule.upgrade_pays_difference:
+        quote.award_wan = wan(tier.award_wan)
+        quote.explanation.append(f"由“{previous.label}”升至“{tier.label}”,本条款未规定补差,按新等次全额奖励")
+        return quote
+    difference = wan(tier.award_wan - previous.award_wan)
+    quote.explanation.append(
+        f"由“{previous.label}”({fmt(previous.award_wan)} 万元)升级至“{tier.label}”,只奖励差额 {fmt(difference)} 万元"
+    )
+    if difference <= 0:
+        return _refuse(quote, f"“{tier.label}”与已奖励的“{previous.label}”奖励额相同,没有差额可奖励")
+    quote.award_wan = difference
+    return quote
