@@ -229,10 +229,10 @@ class InspectionDraw(models.Model):
     drawn_on = models.DateField(_("抽取日期"))
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    candidate_entity_ids = models.JSONField(_("候选主体快照"), default=list)
-    blacklisted_entity_ids = models.JSONField(_("失信主体快照"), default=list)
-    entity_departments = models.JSONField(_("主体发证部门快照"), default=dict)
-    inspector_pool = models.JSONField(_("执法人员库快照"), default=list, help_text=_("[[用户编号, 部门编号], …]"))
+    candidate_entity_ids = models.JSONField(_("候选主体快照"), default=list, blank=True)
+    blacklisted_entity_ids = models.JSONField(_("失信主体快照"), default=list, blank=True)
+    entity_departments = models.JSONField(_("主体发证部门快照"), default=dict, blank=True)
+    inspector_pool = models.JSONField(_("执法人员库快照"), default=list, blank=True, help_text=_("[[用户编号, 部门编号], …]"))
 
     scope_region_field = "region"
 

@@ -15,7 +15,16 @@ from linfen_admin.roles import Role
 from linfen_admin.scoping import editable_by, require_region
 from linfen_admin.selectors import users_with_role
 
-from .models import Case, CreditBlacklist, DrawnEntity, HandoverChecklist, InspectionDraw, Item, LicensedEntity, RiskLevel
+from .models import (
+    Case,
+    CreditBlacklist,
+    DrawnEntity,
+    HandoverChecklist,
+    InspectionDraw,
+    Item,
+    LicensedEntity,
+    RiskLevel,
+)
 from .rules.draw import DrawImpossible, draw
 from .rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
 

@@ -1,0 +1,64 @@
+"""Reminder rules: an open case due within 3 working days, and an open case past its due date.
+
+Recipients are the approval officers of the case's handling department. ``period`` carries the due date, so an
+extended case (new due date) is reminded again, but the same due date never twice.
+"""
+
+import datetime
+import logging
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linfen_admin.registry import Reminder, ReminderRule
+from linfen_admin.roles import Role
+from linfen_admin.selectors import users_with_role
+
+from .models import Case
+from .rules.workdays import CalendarUnknown, due_soon_horizon
+
+logger = logging.getLogger(__name__)
+
+
+def _officers(case: Case, cache: dict) -> list:
+    if case.department_id not in cache:
+        cache[case.department_id] = list(users_with_role(Role.APPROVAL_OFFICER, department=case.department))
+    return cache[case.department_id]
+
+
+def _open_cases():
+    return Case.objects.filter(status=Case.Status.PENDING).select_related("item", "department", "region")
+
+
+def collect_due_soon(as_of: datetime.date):
+    try:
+        horizon = due_soon_horizon(as_of)
+    except CalendarUnknown:
+        logger.error("approvals.case_due_soon: no official calendar for %s, nothing collected", as_of)
+        return
+    cache: dict = {}
+    for case in _open_cases().filter(due_on__gte=as_of, due_on__lte=horizon):
+        yield Reminder(
+            obj=case, period=f"due:{case.due_on.isoformat()}", recipients=_officers(case, cache),
+            title=_("办件临期:%(case)s 将于 %(due)s 到期") % {"case": case, "due": case.due_on},
+            body=_("承办部门:%(dept)s;受理日期:%(acc)s。") % {"dept": case.department, "acc": case.accepted_on},
+            url=reverse("approvals:case-detail", args=[case.pk]),
+        )
+
+
+def collect_overdue(as_of: datetime.date):
+    cache: dict = {}
+    for case in _open_cases().filter(due_on__lt=as_of):
+        yield Reminder(
+            obj=case, period=f"overdue:{case.due_on.isoformat()}", recipients=_officers(case, cache),
+            title=_("办件超期:%(case)s 已于 %(due)s 到期") % {"case": case, "due": case.due_on},
+            body=_("承办部门:%(dept)s;请尽快作出决定。") % {"dept": case.department},
+            url=reverse("approvals:case-detail", args=[case.pk]),
+        )
+
+
+RULES = [
+    ReminderRule("approvals.case_due_soon", gettext_lazy("审批办件 3 个工作日内到期"), collect_due_soon),
+    ReminderRule("approvals.case_overdue", gettext_lazy("审批办件已超期"), collect_overdue),
+]
