@@ -96,3 +96,9 @@ def test_admin_edits_of_reference_data_are_audited(client, users):
     before = AuditEvent.objects.count()
     client.post(url, {"code": "141025", "name": "古县", "kind": "zone", "order": 8})  # unchanged: no row
     assert AuditEvent.objects.count() == before
+
+
+def test_sign_in_leaves_an_audit_row(client, users):
+    assert client.post("/login/", {"username": "leader", "password": "pw-for-tests-123"}).status_code == 302
+    event = AuditEvent.objects.first()
+    assert event.action == "login" and event.actor == users["leader"]
