@@ -1,0 +1,39 @@
+"""Celery tasks: thin wrappers that pass only strings and run the same code as the management commands.
+
+Both are safe to run twice (the sweep relies on the ``notification_once`` constraint, the flush claims rows),
+which is what ``acks_late`` redelivery needs. Tasks are queued only after commit (``delay_on_commit``).
+"""
+
+import datetime
+import logging
+
+from celery import shared_task
+
+from . import outbox
+from .reminders import run_reminders
+
+logger = logging.getLogger(__name__)
+
+FLUSH_MAX_RETRIES = 10
+
+
+@shared_task(name="linfen_admin.tasks.send_reminders_task", acks_late=True)
+def send_reminders_task(as_of_iso: str | None = None, rule_codes: list[str] | None = None) -> dict:
+    """The daily sweep (beat, 08:30 Asia/Shanghai). ``as_of_iso`` defaults to today in Asia/Shanghai."""
+    as_of = datetime.date.fromisoformat(as_of_iso) if as_of_iso else None
+    summary = run_reminders(as_of, rule_codes=rule_codes)
+    if summary.emails:
+        flush_outbox_task.delay_on_commit()
+    return summary.as_dict()
+
+
+@shared_task(bind=True, name="linfen_admin.tasks.flush_outbox_task", acks_late=True, max_retries=FLUSH_MAX_RETRIES)
+def flush_outbox_task(self) -> dict:
+    """Send due digests. When the mail server fails, the digests go back to pending and the task retries with
+    exponential backoff (the beat's 15-minute flush picks them up too)."""
+    result = outbox.flush_outbox()
+    if result.retry_later or result.released:
+        countdown = outbox.backoff_seconds(self.request.retries + 1)
+        logger.warning("mail server trouble (%s); flush retries in %s s", result.last_error, countdown)
+        raise self.retry(countdown=countdown, exc=outbox.MailServerUnavailable(result.last_error))
+    return result.as_dict()
