@@ -45,6 +45,17 @@ def years_exceeded(start: datetime.date | None, years: int, as_of: datetime.date
     return start is not None and as_of > anniversary(start, years)
 
 
+def start_bound(as_of: datetime.date, years: int) -> datetime.date:
+    """The date ``b`` with ``years_exceeded(a, years, as_of)`` ⇔ ``a < b``, for filtering in SQL.
+
+    ``as_of`` moved back ``years`` years; a 29 February that does not exist becomes 1 March.
+    """
+    try:
+        return as_of.replace(year=as_of.year - years)
+    except ValueError:
+        return datetime.date(as_of.year - years, 3, 1)
+
+
 def years_reached(start: datetime.date | None, years: int, as_of: datetime.date) -> bool:
     """True from the ``years``-th anniversary of ``start`` on (≥ ``years`` years)."""
     return start is not None and as_of >= anniversary(start, years)

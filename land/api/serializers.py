@@ -1,0 +1,168 @@
+from rest_framework import serializers
+
+from linfen_admin.api.serializers import RegionNameField
+
+from ..models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
+from ..selectors import parcel_flags
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["due_on", "percent"]
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["name", "starts_on", "ends_on"]
+
+
+class ReportDeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportDeadline
+        fields = ["title", "level", "due_on"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    phases = PhaseSerializer(many=True, read_only=True)
+    report_deadlines = ReportDeadlineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "title", "document_no", "milestones", "phases", "report_deadlines",
+                  "suspend_after_misses", "bonus_percent"]
+
+
+class TaskQuotaSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.name", read_only=True)
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+
+    class Meta:
+        model = TaskQuota
+        fields = ["region", "year", "unsupplied_mu", "idle_mu"]
+
+
+class QuotaImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="xlsx 或 csv,附件 2 格式")
+
+
+class ImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ImportErrorsSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class ParcelSerializer(serializers.ModelSerializer):
+    region = RegionNameField()
+    disposed_mu = serializers.DecimalField(max_digits=12, decimal_places=3, read_only=True)
+    idle_fee_due = serializers.SerializerMethodField()
+    idle_fee_wan = serializers.SerializerMethodField()
+    reclaim_due = serializers.SerializerMethodField()
+    withdrawal_eligible = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="修改时必填:读取时的版本号;版本已变化时返回 409")
+
+    class Meta:
+        model = Parcel
+        fields = [
+            "id", "region", "kind", "code", "name", "location", "coordinates", "area_mu", "disposed_mu", "status",
+            "supervised", "land_use_status", "approval_no", "approved_on", "expropriation_status",
+            "unsupplied_reason", "disposal_path", "supply_method", "supplied_on", "land_price_wan", "land_use",
+            "agreed_start_on", "actual_start_on", "cause", "idle_disposal", "note",
+            "idle_fee_due", "idle_fee_wan", "reclaim_due", "withdrawal_eligible", "version", "updated_at",
+        ]
+        read_only_fields = ["id", "updated_at"]
+        validators = []  # uniqueness is checked by the service (full_clean), inside its transaction
+
+    def _flags(self, parcel):
+        cache = self.context.setdefault("_flags", {})
+        if parcel.pk not in cache:
+            cache[parcel.pk] = parcel_flags(parcel, self.context["as_of"])
+        return cache[parcel.pk]
+
+    def get_idle_fee_due(self, parcel) -> bool:
+        return self._flags(parcel).idle_fee_due
+
+    def get_idle_fee_wan(self, parcel) -> str | None:
+        fee = self._flags(parcel).idle_fee_wan
+        return None if fee is None else str(fee)
+
+    def get_reclaim_due(self, parcel) -> bool:
+        return self._flags(parcel).reclaim_due
+
+    def get_withdrawal_eligible(self, parcel) -> bool:
+        return self._flags(parcel).withdrawal_eligible
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": "修改宗地时必须提交读取时的版本号 version。"})
+        return attrs
+
+
+class DisposalSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = DisposalRecord
+        fields = ["id", "disposed_on", "area_mu", "method", "document", "note", "created_by", "created_at"]
+        read_only_fields = ["id", "created_by", "created_at"]
+
+
+class MilestoneStatusSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    met = serializers.BooleanField(allow_null=True)
+
+
+class KindProgressSerializer(serializers.Serializer):
+    task_mu = serializers.DecimalField(max_digits=12, decimal_places=3)
+    done_mu = serializers.DecimalField(max_digits=12, decimal_places=3)
+    percent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+
+
+class RegionProgressSerializer(serializers.Serializer):
+    region = serializers.CharField(source="region.name")
+    unsupplied = KindProgressSerializer()
+    idle = KindProgressSerializer()
+    milestones = MilestoneStatusSerializer(many=True)
+    consecutive_misses = serializers.IntegerField()
+    suspended = serializers.BooleanField()
+    bonus_mu = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
+    percent = serializers.DecimalField(source="overall_percent", max_digits=8, decimal_places=2, allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+
+
+class MilestoneTotalSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    missed_regions = serializers.ListField(child=serializers.CharField())
+
+
+class ProgressTotalsSerializer(serializers.Serializer):
+    unsupplied = KindProgressSerializer()
+    idle = KindProgressSerializer()
+    percent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    regions = serializers.IntegerField()
+    suspended_regions = serializers.ListField(child=serializers.CharField())
+    bonus_mu = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
+    milestones = MilestoneTotalSerializer(many=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    year = serializers.IntegerField(source="campaign.year")
+    as_of = serializers.DateField()
+    regions = RegionProgressSerializer(many=True)
+    totals = ProgressTotalsSerializer()

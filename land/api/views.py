@@ -1,0 +1,173 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linfen_admin.api.exceptions import Conflict
+from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from linfen_admin.scoping import editable_by
+
+from .. import imports, selectors, services
+from ..filtersets import ParcelFilterSet
+from ..models import Campaign, Parcel, TaskQuota
+from ..params import parse_as_of, parse_bool, parse_year
+from ..sheets import SheetInvalid
+from . import serializers as s
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="计算标记和进度的日期,默认今天")
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="年度,默认当年(或最近)的专项行动")
+DRY_RUN = OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="true:只校验不写入")
+
+
+def _campaign(request) -> Campaign:
+    campaign = selectors.campaign_for_year(parse_year(request.query_params.get("year")))
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _import_response(run):
+    try:
+        result = run()
+    except SheetInvalid as exc:
+        return Response({"detail": _("表格有误,未写入任何数据。"), "code": "invalid",
+                         "errors": [e.as_dict() for e in exc.errors]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(result.as_dict())
+
+
+def _upload(request):
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": _("请上传文件(表单字段 file)。")})
+    return upload
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """专项行动 with milestones, phases and report deadlines (reference data, not region-scoped)."""
+
+    queryset = Campaign.objects.prefetch_related("milestones", "phases", "report_deadlines")
+    serializer_class = s.CampaignSerializer
+    lookup_field = "year"
+    filter_backends = []
+
+
+@extend_schema_view(list=extend_schema(parameters=[YEAR]))
+class TaskQuotaViewSet(ScopedReadOnlyViewSet):
+    """任务分解 per region (county users see their own region)."""
+
+    queryset = TaskQuota.objects.select_related("region", "campaign")
+    serializer_class = s.TaskQuotaSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.filter(campaign=_campaign(self.request))
+        return queryset
+
+    @extend_schema(
+        parameters=[YEAR, DRY_RUN], request={"multipart/form-data": s.QuotaImportRequestSerializer},
+        responses={200: s.ImportResultSerializer, 400: s.ImportErrorsSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_sheet(self, request):
+        """Import 附件 2 (xlsx/csv). Any bad row → 400 listing every error, and nothing is written."""
+        if not request.user.has_perms(["land.add_taskquota", "land.change_taskquota"]):
+            raise PermissionDenied(_("无权导入任务分解表。"))
+        campaign = _campaign(request)
+        upload = _upload(request)
+        dry_run = parse_bool(request.query_params.get("dry_run"))
+        return _import_response(lambda: imports.quota_import(actor=request.user, campaign=campaign,
+                                                             upload=upload, dry_run=dry_run))
+
+
+@extend_schema_view(list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF]))
+class ParcelViewSet(ScopedModelViewSet):
+    """宗地台账. ``PATCH`` needs the ``version`` read earlier: a stale one answers 409 and changes nothing."""
+
+    queryset = Parcel.objects.select_related("region")
+    serializer_class = s.ParcelSerializer
+    filterset_class = ParcelFilterSet
+    filter_backends = [DjangoFilterBackend]  # ParcelFilterSet carries search (q) and ordering itself
+
+    def get_queryset(self):
+        as_of = self._as_of()
+        queryset = super().get_queryset()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            queryset = editable_by(self.request.user, queryset)
+        return selectors.with_disposed(queryset, as_of)
+
+    def _as_of(self):
+        if not hasattr(self, "_as_of_value"):
+            self._as_of_value = parse_as_of(self.request.query_params.get("as_of"))
+        return self._as_of_value
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": self._as_of()}
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        parcel = services.parcel_create(actor=self.request.user, data=data)
+        parcel.disposed_mu = 0
+        serializer.instance = parcel
+
+    def update(self, request, *args, **kwargs):
+        parcel = self.get_object()
+        serializer = self.get_serializer(parcel, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        try:
+            services.parcel_update(actor=request.user, parcel=parcel, version=version, data=data)
+        except services.StaleVersion as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(methods=["GET"], responses=s.DisposalSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.DisposalSerializer, responses={201: s.DisposalSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def disposals(self, request, pk=None):
+        """The parcel's disposal records; ``POST {disposed_on, area_mu, method, note}`` records one more."""
+        if request.method == "GET":
+            parcel = self.get_object()
+            records = parcel.disposals.select_related("created_by")
+            return Response(s.DisposalSerializer(records, many=True).data)
+        if not request.user.has_perm("land.add_disposalrecord"):
+            raise PermissionDenied(_("无权登记处置记录。"))
+        parcel = self.get_object()
+        serializer = s.DisposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.disposal_record(actor=request.user, parcel=parcel, **serializer.validated_data)
+        return Response(s.DisposalSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[DRY_RUN], request={"multipart/form-data": s.QuotaImportRequestSerializer},
+        responses={200: s.ImportResultSerializer, 400: s.ImportErrorsSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_sheet(self, request):
+        """Import a parcel list (xlsx/csv, Chinese headers). All-or-nothing, like the quota import."""
+        upload = _upload(request)
+        dry_run = parse_bool(request.query_params.get("dry_run"))
+        return _import_response(lambda: imports.parcel_import(actor=request.user, upload=upload, dry_run=dry_run))
+
+
+class ProgressView(APIView):
+    """Progress of every region (a county user: their own) against the campaign's milestones on ``as_of``."""
+
+    queryset = TaskQuota.objects.none()  # for ModelPermissions: needs land.view_taskquota
+
+    @extend_schema(parameters=[YEAR, AS_OF], responses=s.ProgressSerializer)
+    def get(self, request):
+        campaign = _campaign(request)
+        as_of = parse_as_of(request.query_params.get("as_of"))
+        progress = selectors.progress_for_campaign(campaign, as_of, user=request.user)
+        return Response(s.ProgressSerializer(progress).data)

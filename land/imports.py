@@ -1,0 +1,296 @@
+"""Import services for the bureau's spreadsheets: task quotas (附件 2 layout) and parcel lists.
+
+All-or-nothing: every bad row is reported (row number, column, reason in Chinese) and nothing is written
+unless the whole sheet is clean. Importing the same sheet twice changes nothing the second time. Writes go
+in bulk, with one bulk audit insert (``audit.record_many``).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linfen_admin import audit
+from linfen_admin.models import Region
+from linfen_admin.scoping import regions_for
+
+from . import sheets
+from .models import Campaign, DisposalRecord, Parcel, TaskQuota
+from .sheets import SheetError, SheetInvalid
+
+QUOTA_COLUMNS = {
+    "region": ("县(市、区)", "县(市,区)", "县市区", "区域", "单位名称"),
+    "unsupplied_mu": ("批而未供土地消化任务", "批而未供"),
+    "idle_mu": ("闲置土地处置任务", "闲置土地"),
+}
+QUOTA_REQUIRED = ("region", "unsupplied_mu", "idle_mu")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    created: int
+    updated: int
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated}
+
+
+def _regions_by_name() -> dict[str, Region]:
+    return {Region.normalise_name(r.name): r for r in Region.objects.all()}
+
+
+def _read_table(upload, spec, required) -> sheets.Table:
+    fmt = sheets.check_upload(upload)
+    return sheets.locate_table(sheets.read_rows(upload, fmt), spec, required)
+
+
+def quota_import(*, actor, campaign: Campaign, upload, dry_run: bool) -> ImportResult:
+    """Import 附件 2 (批而未供土地消化任务 / 闲置土地处置任务 per region) into ``campaign``."""
+    table = _read_table(upload, QUOTA_COLUMNS, QUOTA_REQUIRED)
+    columns = table.columns
+    regions = _regions_by_name()
+    writable = {r.pk for r in regions_for(actor)}
+    errors: list[SheetError] = []
+    parsed: dict[int, tuple[int, Region, Decimal, Decimal]] = {}
+    total_row = None
+    for number, raw in table.rows:
+        name = Region.normalise_name(raw["region"])
+        values, row_ok = {}, True
+        for key in ("unsupplied_mu", "idle_mu"):
+            try:
+                values[key] = sheets.parse_area(raw[key])
+            except ValueError as exc:
+                errors.append(SheetError(number, columns[key], str(exc)))
+                row_ok = False
+        if name in sheets.TOTAL_NAMES:
+            total_row = (number, values if row_ok else None)
+            break  # anything below the total is notes
+        if not name:
+            errors.append(SheetError(number, columns["region"], _("县(市、区)名称为空")))
+            continue
+        region = regions.get(name)
+        if region is None:
+            errors.append(SheetError(number, columns["region"], _("未知的县(市、区):“%(n)s”") % {"n": name}))
+            continue
+        if region.pk in parsed:
+            errors.append(SheetError(number, columns["region"], _("县(市、区)“%(n)s”重复出现(第 %(r)s 行已有)")
+                                     % {"n": name, "r": parsed[region.pk][0]}))
+            continue
+        if region.pk not in writable:
+            errors.append(SheetError(number, columns["region"], _("无权导入“%(n)s”的任务") % {"n": name}))
+            continue
+        if row_ok:
+            parsed[region.pk] = (number, region, values["unsupplied_mu"], values["idle_mu"])
+    if total_row is not None and total_row[1] is not None and not errors:
+        number, totals = total_row
+        for index, key in ((2, "unsupplied_mu"), (3, "idle_mu")):
+            computed = sum((row[index] for row in parsed.values()), Decimal("0"))
+            if computed != totals[key]:
+                errors.append(SheetError(number, columns[key], _("总计 %(t)s 与上方各行之和 %(s)s 不符")
+                                         % {"t": totals[key], "s": computed}))
+    if not parsed and not errors:
+        errors.append(SheetError(None, None, _("表格中没有任务数据。")))
+    if errors:
+        raise SheetInvalid(errors)
+    return _write_quotas(actor=actor, campaign=campaign, parsed=list(parsed.values()), dry_run=dry_run)
+
+
+@transaction.atomic
+def _write_quotas(*, actor, campaign, parsed, dry_run: bool) -> ImportResult:
+    existing = {q.region_id: q for q in TaskQuota.objects.select_for_update().filter(campaign=campaign)}
+    to_create, to_update, changes = [], [], []
+    for _number, region, unsupplied, idle in parsed:
+        quota = existing.get(region.pk)
+        if quota is None:
+            to_create.append(TaskQuota(campaign=campaign, region=region, unsupplied_mu=unsupplied, idle_mu=idle))
+        elif quota.unsupplied_mu != unsupplied or quota.idle_mu != idle:
+            before = audit.snapshot(quota)
+            quota.unsupplied_mu, quota.idle_mu = unsupplied, idle
+            to_update.append((quota, before))
+    result = ImportResult(rows=len(parsed), created=len(to_create), updated=len(to_update))
+    if dry_run:
+        return result
+    TaskQuota.objects.bulk_create(to_create)
+    TaskQuota.objects.bulk_update([q for q, _b in to_update], ["unsupplied_mu", "idle_mu"])
+    changes = [(q, None, audit.snapshot(q)) for q in to_create]
+    changes += [(q, before, audit.snapshot(q)) for q, before in to_update]
+    audit.record_many(actor=actor, action=audit.Action.IMPORT, changes=changes,
+                      comment=_("导入 %(y)s 年度任务分解表") % {"y": campaign.year})
+    return result
+
+
+# --- parcel lists ---------------------------------------------------------------------------------------
+
+PARCEL_COLUMNS = {
+    "region": ("县(市、区)", "县(市,区)", "区域"),
+    "kind": ("类型", "土地类型"),
+    "code": ("宗地编号", "电子监管号", "地块编号"),
+    "name": ("项目名称", "地块名称", "项目(地块)名称"),
+    "location": ("位置", "项目位置"),
+    "coordinates": ("坐标", "位置坐标"),
+    "area_mu": ("面积",),
+    "land_use_status": ("土地利用现状",),
+    "approval_no": ("批准文号",),
+    "approved_on": ("批准时间",),
+    "expropriation_status": ("征收状态", "土地征收情况"),
+    "unsupplied_reason": ("未供原因",),
+    "disposal_path": ("处置路径",),
+    "supply_method": ("供应方式", "供地方式"),
+    "supplied_on": ("供应时间",),
+    "land_price_wan": ("价款", "成交价格"),
+    "land_use": ("用途", "土地用途"),
+    "agreed_start_on": ("约定开工时间",),
+    "actual_start_on": ("实际开工时间",),
+    "cause": ("未开工原因", "闲置原因"),
+    "idle_disposal": ("处置方式",),
+    "supervised": ("挂牌督办",),
+    "note": ("备注",),
+}
+PARCEL_REQUIRED = ("region", "kind", "code", "name", "area_mu")
+TEXT_FIELDS = ("code", "name", "location", "coordinates", "land_use_status", "approval_no", "unsupplied_reason",
+               "land_use", "note")
+DATE_FIELDS = ("approved_on", "supplied_on", "agreed_start_on", "actual_start_on")
+CHOICE_FIELDS = {
+    "kind": Parcel.Kind.choices, "expropriation_status": Parcel.ExpropriationStatus.choices,
+    "disposal_path": Parcel.DisposalPath.choices, "supply_method": Parcel.SupplyMethod.choices,
+    "cause": Parcel.Cause.choices, "idle_disposal": Parcel.IdleDisposal.choices,
+}
+IMPORTED_FIELDS = ("kind", *TEXT_FIELDS, "area_mu", *DATE_FIELDS, *CHOICE_FIELDS.keys(), "land_price_wan",
+                   "supervised")
+IMPORTED_FIELDS = tuple(dict.fromkeys(f for f in IMPORTED_FIELDS if f != "code"))
+
+
+def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, str]]]:
+    values, problems = {}, []
+    for key in TEXT_FIELDS:
+        if key in raw:
+            values[key] = str(raw[key]).strip()
+    for key, choices in CHOICE_FIELDS.items():
+        if key in raw:
+            try:
+                values[key] = sheets.parse_choice(raw[key], choices)
+            except ValueError as exc:
+                problems.append((key, str(exc)))
+    for key in DATE_FIELDS:
+        if key in raw:
+            try:
+                values[key] = sheets.parse_date(raw[key])
+            except ValueError as exc:
+                problems.append((key, str(exc)))
+    try:
+        values["area_mu"] = sheets.parse_area(raw["area_mu"], blank_is_zero=False)
+        if values["area_mu"] is None or values["area_mu"] <= 0:
+            problems.append(("area_mu", _("面积必须大于 0")))
+    except ValueError as exc:
+        problems.append(("area_mu", str(exc)))
+    if "land_price_wan" in raw:
+        try:
+            values["land_price_wan"] = sheets.parse_area(raw["land_price_wan"], places=2, blank_is_zero=False)
+        except ValueError as exc:
+            problems.append(("land_price_wan", str(exc)))
+    if "supervised" in raw:
+        try:
+            values["supervised"] = sheets.parse_bool(raw["supervised"])
+        except ValueError as exc:
+            problems.append(("supervised", str(exc)))
+    for key in ("code", "name"):
+        if not values.get(key):
+            problems.append((key, _("不能为空")))
+    return values, problems
+
+
+def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
+    """Import a parcel list; a parcel is identified by (县(市、区), 宗地编号): new ones are created, changed
+    ones updated (their ``version`` moves on), unchanged ones left alone."""
+    table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED)
+    columns = table.columns
+    regions = _regions_by_name()
+    writable = {r.pk for r in regions_for(actor)}
+    errors: list[SheetError] = []
+    parsed: dict[tuple[int, str], tuple[int, Parcel]] = {}
+    field_names = {f.name for f in Parcel._meta.fields}
+    for number, raw in table.rows:
+        name = Region.normalise_name(raw["region"])
+        if name in sheets.TOTAL_NAMES:
+            break
+        region = regions.get(name)
+        if region is None:
+            errors.append(SheetError(number, columns["region"], _("未知的县(市、区):“%(n)s”") % {"n": name}))
+            continue
+        if region.pk not in writable:
+            errors.append(SheetError(number, columns["region"], _("无权导入“%(n)s”的宗地") % {"n": name}))
+            continue
+        values, problems = _parse_parcel_row(raw, columns)
+        errors.extend(SheetError(number, columns.get(key, key), message) for key, message in problems)
+        if problems:
+            continue
+        key = (region.pk, values["code"])
+        if key in parsed:
+            errors.append(SheetError(number, columns["code"], _("宗地编号“%(c)s”重复出现(第 %(r)s 行已有)")
+                                     % {"c": values["code"], "r": parsed[key][0]}))
+            continue
+        candidate = Parcel(region=region, **{k: v for k, v in values.items() if k in field_names})
+        try:
+            candidate.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        except Exception as exc:  # ValidationError: report each field's messages against its column
+            for field, messages in getattr(exc, "message_dict", {"": [str(exc)]}).items():
+                for message in messages:
+                    errors.append(SheetError(number, columns.get(field, field or None), message))
+            continue
+        parsed[key] = (number, candidate)
+    if not parsed and not errors:
+        errors.append(SheetError(None, None, _("表格中没有宗地数据。")))
+    if errors:
+        raise SheetInvalid(errors)
+    return _write_parcels(actor=actor, parsed=parsed, columns=columns, dry_run=dry_run)
+
+
+@transaction.atomic
+def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
+    region_ids = {region_id for region_id, _code in parsed}
+    existing = {
+        (p.region_id, p.code): p
+        for p in Parcel.objects.select_for_update().filter(region_id__in=region_ids,
+                                                           code__in={c for _r, c in parsed})
+    }
+    disposed = dict(
+        DisposalRecord.objects.filter(parcel__in=[p.pk for p in existing.values()])
+        .values_list("parcel").annotate(total=Sum("area_mu"))
+    )
+    present = [f for f in IMPORTED_FIELDS if f in columns or f == "kind"]
+    to_create, to_update, errors = [], [], []
+    now = timezone.now()
+    for key, (number, candidate) in parsed.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(candidate)
+            continue
+        changed = [f for f in present if getattr(current, f) != getattr(candidate, f)]
+        if not changed:
+            continue
+        if candidate.area_mu < disposed.get(current.pk, 0):
+            errors.append(SheetError(number, columns["area_mu"], _("面积不能小于已处置面积 %(d)s 亩")
+                                     % {"d": disposed[current.pk]}))
+            continue
+        before = audit.snapshot(current)
+        for field in changed:
+            setattr(current, field, getattr(candidate, field))
+        current.version += 1
+        current.updated_at = now
+        to_update.append((current, before))
+    if errors:
+        raise SheetInvalid(errors)
+    result = ImportResult(rows=len(parsed), created=len(to_create), updated=len(to_update))
+    if dry_run:
+        return result
+    Parcel.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        Parcel.objects.bulk_update([p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000)
+    changes = [(p, None, audit.snapshot(p)) for p in to_create]
+    changes += [(p, before, audit.snapshot(p)) for p, before in to_update]
+    audit.record_many(actor=actor, action=audit.Action.IMPORT, changes=changes, comment=_("导入宗地清单"))
+    return result

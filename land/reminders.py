@@ -1,0 +1,132 @@
+"""Reminder rules of the land app. Each ``collect(as_of)`` derives from the database what is due that day;
+the engine sends at most one reminder per (rule, object, period, recipient)."""
+
+import datetime
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linfen_admin.registry import Reminder, ReminderRule
+from linfen_admin.roles import Role
+from linfen_admin.selectors import users_with_role
+
+from . import rules, selectors
+from .filtersets import flag_q
+from .models import Campaign, Parcel, ReportDeadline, TaskQuota
+
+LOOKAHEAD_DAYS = 14
+STALE_DAYS = 30
+
+
+def _land_users(region) -> list:
+    """The region's county land clerks and the city land bureau."""
+    return [*users_with_role(Role.COUNTY_LAND, region=region), *users_with_role(Role.CITY_LAND)]
+
+
+def _campaign_progress(as_of: datetime.date):
+    campaign = Campaign.objects.prefetch_related("milestones").filter(year=as_of.year).first()
+    if campaign is None:
+        return None, {}
+    quotas = {q.region_id: q for q in TaskQuota.objects.filter(campaign=campaign).select_related("region")}
+    return selectors.progress_for_campaign(campaign, as_of), quotas
+
+
+def milestone_due(as_of: datetime.date) -> Iterator[Reminder]:
+    """A region still below the next milestone within 14 days of it."""
+    progress, quotas = _campaign_progress(as_of)
+    if progress is None:
+        return
+    for row in progress.regions:
+        upcoming = row.next_milestone
+        quota = quotas.get(row.region.pk)
+        if upcoming is None or quota is None or (upcoming.due_on - as_of).days > LOOKAHEAD_DAYS:
+            continue
+        behind = [kind for kind in (row.unsupplied, row.idle)
+                  if not rules.kind_meets(kind.done_mu, kind.task_mu, upcoming.percent)]
+        if not behind:
+            continue
+        yield Reminder(
+            obj=quota, period=upcoming.due_on.isoformat(), recipients=_land_users(row.region),
+            title=_("%(r)s 距 %(d)s 时间节点(%(p)s%%)不足 %(n)s 天,尚未达到") % {
+                "r": row.region.name, "d": upcoming.due_on, "p": upcoming.percent.normalize(), "n": LOOKAHEAD_DAYS},
+            body=_("批而未供完成 %(u)s%%,闲置土地完成 %(i)s%%。") % {
+                "u": row.unsupplied.percent or "—", "i": row.idle.percent or "—"},
+            url=reverse("land:dashboard") + f"?as_of={as_of.isoformat()}",
+        )
+
+
+def milestone_missed(as_of: datetime.date) -> Iterator[Reminder]:
+    """A region that missed a milestone (once per milestone)."""
+    progress, quotas = _campaign_progress(as_of)
+    if progress is None:
+        return
+    for row in progress.regions:
+        quota = quotas.get(row.region.pk)
+        for milestone in row.milestones:
+            if milestone.met is False and quota is not None:
+                suspended = _(",已连续 %(n)s 次未完成,暂停受理建设用地报件") % {"n": row.consecutive_misses} \
+                    if row.suspended else ""
+                yield Reminder(
+                    obj=quota, period=f"missed-{milestone.due_on.isoformat()}", recipients=_land_users(row.region),
+                    title=_("%(r)s 未完成 %(d)s 时间节点(%(p)s%%)%(s)s") % {
+                        "r": row.region.name, "d": milestone.due_on, "p": milestone.percent.normalize(),
+                        "s": suspended},
+                    url=reverse("land:dashboard") + f"?as_of={as_of.isoformat()}",
+                )
+
+
+def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
+    """A parcel not yet disposed of and not updated for 30 days (reminded once per ISO week)."""
+    cutoff = datetime.datetime.combine(as_of - datetime.timedelta(days=STALE_DAYS), datetime.time.min)
+    cutoff = timezone.make_aware(cutoff)
+    parcels = (Parcel.objects.exclude(status=Parcel.Status.DONE).filter(updated_at__lt=cutoff)
+               .select_related("region").order_by("region__order", "code"))
+    clerks: dict[int, list] = {}
+    year, week, _day = as_of.isocalendar()
+    for parcel in parcels:
+        if parcel.region_id not in clerks:
+            clerks[parcel.region_id] = list(users_with_role(Role.COUNTY_LAND, region=parcel.region))
+        yield Reminder(
+            obj=parcel, period=f"{year}-W{week:02d}", recipients=clerks[parcel.region_id],
+            title=_("宗地 %(c)s %(n)s 已超过 %(d)s 天未更新") % {"c": parcel.code, "n": parcel.name, "d": STALE_DAYS},
+            url=reverse("land:parcel-detail", args=[parcel.pk]),
+        )
+
+
+def idle_lines(as_of: datetime.date) -> Iterator[Reminder]:
+    """Enterprise-caused idle land crossing one year (闲置费) and two years (无偿收回) past its agreed start."""
+    for flag, period, label in (("idle_fee_due", "1y", _("超过约定开工时间一年未动工,应征缴土地闲置费")),
+                                ("reclaim_due", "2y", _("超过约定开工时间两年未动工,应依法无偿收回"))):
+        parcels = (Parcel.objects.exclude(status=Parcel.Status.DONE).filter(flag_q(flag, as_of))
+                   .select_related("region").order_by("region__order", "code"))
+        for parcel in parcels:
+            yield Reminder(
+                obj=parcel, period=period, recipients=_land_users(parcel.region),
+                title=_("闲置土地 %(c)s %(n)s %(l)s") % {"c": parcel.code, "n": parcel.name, "l": label},
+                url=reverse("land:parcel-detail", args=[parcel.pk]),
+            )
+
+
+def report_deadline(as_of: datetime.date) -> Iterator[Reminder]:
+    """A report due within 14 days: county reports to every county clerk, the city report to the city bureau."""
+    deadlines = ReportDeadline.objects.filter(
+        due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=LOOKAHEAD_DAYS))
+    for deadline in deadlines:
+        role = Role.COUNTY_LAND if deadline.level == ReportDeadline.Level.COUNTY else Role.CITY_LAND
+        yield Reminder(
+            obj=deadline, period=deadline.due_on.isoformat(), recipients=list(users_with_role(role)),
+            title=_("报送提醒:%(t)s 须于 %(d)s 前报送") % {"t": deadline.title, "d": deadline.due_on},
+            url=reverse("land:dashboard"),
+        )
+
+
+RULES = [
+    ReminderRule("land.milestone_due", gettext_lazy("时间节点临近未达标"), milestone_due),
+    ReminderRule("land.milestone_missed", gettext_lazy("时间节点未完成"), milestone_missed),
+    ReminderRule("land.parcel_stale", gettext_lazy("宗地 30 天未更新"), parcel_stale),
+    ReminderRule("land.idle_lines", gettext_lazy("闲置土地满一年、满两年"), idle_lines),
+    ReminderRule("land.report_deadline", gettext_lazy("报送时限临近"), report_deadline),
+]

@@ -1,0 +1,191 @@
+"""Reads of the land app: the scoped ledger with disposed area, parcel flags, and campaign progress."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linfen_admin.models import Region
+from linfen_admin.scoping import visible_to
+
+from . import rules
+from .models import Campaign, DisposalRecord, Parcel, TaskQuota
+
+ZERO = Decimal("0")
+KINDS = (Parcel.Kind.UNSUPPLIED, Parcel.Kind.IDLE)
+AREA_FIELD = DecimalField(max_digits=12, decimal_places=3)
+
+
+def with_disposed(queryset: QuerySet, as_of: datetime.date | None = None) -> QuerySet:
+    """Annotate ``disposed_mu``: the parcel's disposals dated on or before ``as_of`` (all when ``None``)."""
+    records = DisposalRecord.objects.filter(parcel=OuterRef("pk"))
+    if as_of is not None:
+        records = records.filter(disposed_on__lte=as_of)
+    total = records.values("parcel").annotate(total=Sum("area_mu")).values("total")
+    return queryset.annotate(disposed_mu=Coalesce(Subquery(total, output_field=AREA_FIELD), Value(ZERO),
+                                                  output_field=AREA_FIELD))
+
+
+def parcels_visible_to(user, *, as_of: datetime.date | None = None) -> QuerySet:
+    return with_disposed(visible_to(user, Parcel.objects.select_related("region")), as_of)
+
+
+@dataclass(frozen=True)
+class ParcelFlags:
+    idle_fee_due: bool
+    idle_fee_wan: Decimal | None
+    reclaim_due: bool
+    withdrawal_eligible: bool
+
+
+def parcel_flags(parcel: Parcel, as_of: datetime.date, disposed_mu: Decimal | None = None) -> ParcelFlags:
+    """The computed flags of one parcel on ``as_of`` (see ``rules`` for the day semantics)."""
+    disposed = disposed_mu if disposed_mu is not None else getattr(parcel, "disposed_mu", ZERO)
+    idle_args = {"kind": parcel.kind, "cause": parcel.cause, "agreed_start_on": parcel.agreed_start_on,
+                 "actual_start_on": parcel.actual_start_on, "as_of": as_of}
+    fee_due = rules.idle_fee_due(**idle_args)
+    return ParcelFlags(
+        idle_fee_due=fee_due,
+        idle_fee_wan=rules.idle_fee_amount(parcel.land_price_wan) if fee_due else None,
+        reclaim_due=rules.reclaim_due(**idle_args),
+        withdrawal_eligible=rules.withdrawal_eligible(kind=parcel.kind, approved_on=parcel.approved_on,
+                                                      fully_disposed=disposed >= parcel.area_mu, as_of=as_of),
+    )
+
+
+# --- progress -----------------------------------------------------------------------------------------
+
+@dataclass
+class KindProgress:
+    task_mu: Decimal
+    done_mu: Decimal
+
+    @property
+    def percent(self) -> Decimal | None:
+        return rules.percent_done(self.done_mu, self.task_mu)
+
+    def as_dict(self) -> dict:
+        return {"task_mu": self.task_mu, "done_mu": self.done_mu, "percent": self.percent}
+
+
+@dataclass
+class MilestoneResult:
+    due_on: datetime.date
+    percent: Decimal
+    met: bool | None
+
+
+@dataclass
+class RegionProgress:
+    region: Region
+    unsupplied: KindProgress
+    idle: KindProgress
+    milestones: list[MilestoneResult]
+    consecutive_misses: int
+    suspended: bool
+    bonus_mu: Decimal | None
+    rank: int | None = None
+    next_milestone: MilestoneResult | None = None
+
+    @property
+    def overall_percent(self) -> Decimal | None:
+        return rules.percent_done(self.unsupplied.done_mu + self.idle.done_mu,
+                                  self.unsupplied.task_mu + self.idle.task_mu)
+
+
+@dataclass
+class Progress:
+    campaign: Campaign
+    as_of: datetime.date
+    regions: list[RegionProgress]
+    totals: dict = field(default_factory=dict)
+
+
+def campaign_for_year(year: int | None) -> Campaign | None:
+    campaigns = Campaign.objects.prefetch_related("milestones")
+    if year:
+        return campaigns.filter(year=year).first()
+    return campaigns.filter(year__lte=timezone.localdate().year).first() or campaigns.first()
+
+
+def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None) -> Progress:
+    """Per-region progress of ``campaign`` as seen on ``as_of``: four queries whatever the number of regions.
+
+    Disposals count from 1 January of the campaign year up to ``as_of`` (at most 31 December); a milestone
+    counts those dated on or before its due date. Ranks are over all regions, by combined percent done;
+    ``user`` (when given) narrows the rows to the regions that user may see.
+    """
+    milestones = list(campaign.milestones.all())
+    year_start = datetime.date(campaign.year, 1, 1)
+    year_end = datetime.date(campaign.year, 12, 31)
+    done_until = min(as_of, year_end)
+    aggregates = {"done": Sum("area_mu", filter=Q(disposed_on__lte=done_until))}
+    for index, milestone in enumerate(milestones):
+        aggregates[f"m{index}"] = Sum("area_mu", filter=Q(disposed_on__lte=milestone.due_on))
+    latest = max([done_until, *(m.due_on for m in milestones)])
+    sums = (DisposalRecord.objects.filter(disposed_on__gte=year_start, disposed_on__lte=latest)
+            .values("parcel__region_id", "parcel__kind").annotate(**aggregates))
+    by_region: dict[int, dict[str, dict]] = {}
+    for row in sums:
+        by_region.setdefault(row["parcel__region_id"], {})[row["parcel__kind"]] = row
+    quotas = {q.region_id: q for q in TaskQuota.objects.filter(campaign=campaign)}
+
+    rows: list[RegionProgress] = []
+    for region in Region.objects.all():
+        quota = quotas.get(region.pk)
+        task = {Parcel.Kind.UNSUPPLIED: quota.unsupplied_mu if quota else ZERO,
+                Parcel.Kind.IDLE: quota.idle_mu if quota else ZERO}
+        region_sums = by_region.get(region.pk, {})
+
+        def summed(kind, key, region_sums=region_sums):
+            return (region_sums.get(kind, {}).get(key) or ZERO)
+
+        results = []
+        for index, milestone in enumerate(milestones):
+            met = rules.milestone_met(
+                quotas={k: v for k, v in task.items() if v}, percent=milestone.percent, due_on=milestone.due_on,
+                done_by_due={k: summed(k, f"m{index}") for k in KINDS}, as_of=as_of,
+            )
+            results.append(MilestoneResult(milestone.due_on, milestone.percent, met))
+        misses = rules.consecutive_misses(r.met for r in results)
+        done = {k: summed(k, "done") for k in KINDS}
+        rows.append(RegionProgress(
+            region=region,
+            unsupplied=KindProgress(task[Parcel.Kind.UNSUPPLIED], done[Parcel.Kind.UNSUPPLIED]),
+            idle=KindProgress(task[Parcel.Kind.IDLE], done[Parcel.Kind.IDLE]),
+            milestones=results,
+            consecutive_misses=misses,
+            suspended=rules.suspended(misses, campaign.suspend_after_misses),
+            bonus_mu=rules.over_completion_bonus(
+                total_quota=sum(task.values(), ZERO), total_done=sum(done.values(), ZERO),
+                bonus_percent=campaign.bonus_percent, year_end=year_end, as_of=as_of),
+            next_milestone=next((r for r in results if r.met is None), None),
+        ))
+    for row, position in zip(rows, rules.rank([r.overall_percent for r in rows]), strict=True):
+        row.rank = position
+    if user is not None and not user.is_superuser and user.region_id is not None:
+        rows = [r for r in rows if r.region.pk == user.region_id]  # same rule as scoping: own region only
+    return Progress(campaign=campaign, as_of=as_of, regions=rows, totals=_totals(rows, as_of, milestones))
+
+
+def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
+    unsupplied = KindProgress(sum((r.unsupplied.task_mu for r in rows), ZERO),
+                              sum((r.unsupplied.done_mu for r in rows), ZERO))
+    idle = KindProgress(sum((r.idle.task_mu for r in rows), ZERO), sum((r.idle.done_mu for r in rows), ZERO))
+    bonuses = [r.bonus_mu for r in rows if r.bonus_mu is not None]
+    return {
+        "unsupplied": unsupplied,
+        "idle": idle,
+        "percent": rules.percent_done(unsupplied.done_mu + idle.done_mu, unsupplied.task_mu + idle.task_mu),
+        "regions": len(rows),
+        "suspended_regions": [r.region.name for r in rows if r.suspended],
+        "bonus_mu": sum(bonuses, ZERO) if bonuses else None,
+        "milestones": [
+            {"due_on": m.due_on, "percent": m.percent,
+             "missed_regions": [r.region.name for r in rows if r.milestones[i].met is False]}
+            for i, m in enumerate(milestones)
+        ],
+    }
