@@ -1,0 +1,379 @@
+"""技术改造专项资金 (临政办发〔2022〕16 号): award rules, calls, applications and their review trail."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from linfen_admin.models import Region
+
+from .validators import validate_credit_code
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Domain(models.TextChoices):
+    INDUSTRY = "industry", _("工业和信息化")
+    ENERGY = "energy", _("能源")
+
+
+class Category(models.TextChoices):
+    MATCHING = "matching", _("国、省资金配套奖励(第七条(一))")
+    INVESTMENT = "investment", _("固定资产投资奖励(第七条(二))")
+    RECOGNITION = "recognition", _("认定称号奖励(第七条(三))")
+    CERTIFICATION = "certification", _("体系与能力认证奖励(第七条(四))")
+    REVENUE = "revenue", _("营业收入首次达标奖励(第七条(四)(五)(六))")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    COUNTY_REVIEW = "county_review", _("县级审核")
+    CITY_REVIEW = "city_review", _("市级受理")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    PLANNED = "planned", _("拟支持")
+    APPROVED = "approved", _("市政府已审定")
+    DISBURSED = "disbursed", _("已拨付")
+    EVALUATED = "evaluated", _("已完工评价")
+    RECOVERY = "recovery", _("待收回资金")
+    CLOSED = "closed", _("已办结")
+    RETURNED = "returned", _("退回补正")
+    REJECTED = "rejected", _("不予支持")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("提交")
+    RECOMMEND = "recommend", _("推荐上报")
+    SEND_TO_EXPERTS = "send_to_experts", _("提交专家评审")
+    CONCLUDE_REVIEW = "conclude_review", _("形成评审意见")
+    APPROVE = "approve", _("市政府审定")
+    DISBURSE = "disburse", _("拨付资金")
+    EVALUATE = "evaluate", _("完工评价")
+    REEVALUATE = "reevaluate", _("绩效再评价")
+    RECOVER = "recover", _("收回资金")
+    RETURN = "return", _("退回补正")
+    REJECT = "reject", _("不予支持")
+
+
+class IndicatorType(models.TextChoices):
+    ECONOMIC = "economic", _("经济指标")
+    TECHNICAL = "technical", _("技术指标")
+
+
+# States whose planned amount counts against the call's budget.
+FUNDED_STATES = (State.PLANNED, State.APPROVED, State.DISBURSED, State.EVALUATED, State.RECOVERY, State.CLOSED)
+EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+
+class AwardRule(models.Model):
+    """One clause of 第七条 as data (loaded from fixtures/subsidies_award_rules.json)."""
+
+    class Method(models.TextChoices):
+        PERCENT = "percent", _("按比例")
+        BRACKET = "bracket", _("按金额分档")
+        GRADE = "grade", _("按等次")
+
+    code = models.SlugField(_("编码"), max_length=48, unique=True)
+    category = models.CharField(_("奖励类别"), max_length=16, choices=Category.choices)
+    scheme = models.CharField(_("细类"), max_length=32, blank=True)
+    clause = models.CharField(_("条款"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+    method = models.CharField(_("计算方式"), max_length=8, choices=Method.choices)
+    percent = models.DecimalField(_("比例(%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    cap_wan = models.DecimalField(_("上限(万元)"), null=True, blank=True, **MONEY)
+    min_base_wan = models.DecimalField(_("最低投资额(万元)"), null=True, blank=True, **MONEY)
+    min_base_wan_little_giant = models.DecimalField(
+        _("专精特新“小巨人”最低投资额(万元)"), null=True, blank=True, **MONEY
+    )
+    upgrade_pays_difference = models.BooleanField(_("升级只奖励差额"), default=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("奖励规则")
+        verbose_name_plural = _("奖励规则")
+        constraints = [models.UniqueConstraint(fields=["category", "scheme"], name="subsidies_rule_category_scheme")]
+
+    def __str__(self):
+        return f"{self.clause} {self.name}"
+
+
+class AwardTier(models.Model):
+    rule = models.ForeignKey(AwardRule, verbose_name=_("奖励规则"), on_delete=models.CASCADE, related_name="tiers")
+    grade = models.CharField(_("等次代码"), max_length=16, blank=True)
+    label = models.CharField(_("档次"), max_length=64)
+    lower_wan = models.DecimalField(_("下限(含,万元)"), null=True, blank=True, **MONEY)
+    upper_wan = models.DecimalField(_("上限(不含,万元)"), null=True, blank=True, **MONEY)
+    award_wan = models.DecimalField(_("奖励(万元)"), **MONEY)
+    rank = models.PositiveSmallIntegerField(_("等级序号"), help_text=_("越大等次越高"))
+
+    class Meta:
+        ordering = ["rule", "rank"]
+        verbose_name = _("奖励档次")
+        verbose_name_plural = _("奖励档次")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "rank"], name="subsidies_tier_rank"),
+            models.CheckConstraint(condition=Q(award_wan__gte=0), name="subsidies_tier_award_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(lower_wan__isnull=True) | Q(upper_wan__isnull=True) | Q(upper_wan__gt=F("lower_wan")),
+                name="subsidies_tier_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule.name} {self.label}"
+
+
+class StepLimit(models.Model):
+    """How many days an application may wait in one state before the people who must act are reminded."""
+
+    state = models.CharField(_("环节"), max_length=16, choices=State.choices, unique=True)
+    days = models.PositiveSmallIntegerField(_("办理时限(天)"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["state"]
+        verbose_name = _("环节时限")
+        verbose_name_plural = _("环节时限")
+        constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="subsidies_steplimit_days")]
+
+    def __str__(self):
+        return f"{self.get_state_display()} {self.days} 天"
+
+
+class Call(models.Model):
+    """年度申报通知: one per year and domain, with its budget."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    domain = models.CharField(_("领域"), max_length=16, choices=Domain.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    opens_on = models.DateField(_("申报开始日期"))
+    closes_on = models.DateField(_("申报截止日期"))
+    previous_deadline = models.DateField(
+        _("上年度申报截止日"), null=True, blank=True, help_text=_("此日之后完工的项目不受投资进度 80% 的限制")
+    )
+    budget_wan = models.DecimalField(_("预算(万元)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-year", "domain"]
+        verbose_name = _("年度申报通知")
+        verbose_name_plural = _("年度申报通知")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "domain"], name="subsidies_call_year_domain"),
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="subsidies_call_dates"),
+            models.CheckConstraint(condition=Q(budget_wan__gte=0), name="subsidies_call_budget_nonnegative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} 年{self.get_domain_display()}领域技术改造专项资金"
+
+
+class Application(models.Model):
+    """One enterprise's application for one award, entered by its county bureau, and its review state."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报通知"), on_delete=models.PROTECT, related_name="applications")
+    region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+")
+    enterprise_name = models.CharField(_("企业名称"), max_length=120)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_credit_code])
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    category = models.CharField(_("奖励类别"), max_length=16, choices=Category.choices)
+    # Parameters of the award category (see DESIGN.md award-quote).
+    support_wan = models.DecimalField(_("上年度国、省资金支持额(万元)"), null=True, blank=True, **MONEY)
+    investment_wan = models.DecimalField(_("固定资产实际投资(万元)"), null=True, blank=True, **MONEY)
+    little_giant = models.BooleanField(_("专精特新“小巨人”企业"), default=False)
+    scheme = models.CharField(_("称号或认证类别"), max_length=32, blank=True)
+    level = models.CharField(_("等次"), max_length=16, blank=True)
+    previous_level = models.CharField(_("已奖励等次"), max_length=16, blank=True)
+    previous_revenue_wan = models.DecimalField(_("已奖励时的主营业务收入(万元)"), null=True, blank=True, **MONEY)
+    # Eligibility facts (第五、八条).
+    investment_progress = models.DecimalField(
+        _("投资进度(%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    completed_on = models.DateField(_("完工日期"), null=True, blank=True)
+    revenue_wan = models.DecimalField(_("上年度主营业务收入(万元)"), null=True, blank=True, **MONEY)
+    above_scale = models.BooleanField(_("规模以上企业"), default=False)
+    prior_city_funding = models.BooleanField(_("已享受市级财政专项资金支持"), default=False)
+    # Computed on create and edit.
+    award_wan = models.DecimalField(_("测算奖励(万元)"), default=0, **MONEY)
+    award_rule = models.CharField(_("适用规则"), max_length=48, blank=True)
+    award_explanation = models.JSONField(_("测算说明"), default=dict, blank=True)
+    eligible = models.BooleanField(_("符合申报条件"), default=False)
+    eligibility_failures = models.JSONField(_("不符合的条件"), default=list, blank=True)
+    # Review results.
+    county_document_no = models.CharField(_("县级推荐文号"), max_length=64, blank=True)
+    inspection_opinion = models.TextField(_("现场核查意见"), blank=True)
+    review_round = models.PositiveSmallIntegerField(_("评审轮次"), default=0)
+    committee_opinion = models.TextField(_("评审委员会意见"), blank=True)
+    planned_wan = models.DecimalField(_("拟支持金额(万元)"), null=True, blank=True, **MONEY)
+    disbursed_wan = models.DecimalField(_("已拨付金额(万元)"), null=True, blank=True, **MONEY)
+    indicator_type = models.CharField(_("预期指标类型"), max_length=16, choices=IndicatorType.choices, blank=True)
+    project_completed_on = models.DateField(_("项目完工日期(完工评价)"), null=True, blank=True)
+    targets_met = models.BooleanField(_("达到预期指标"), null=True, blank=True)
+    cumulative_new_tax_wan = models.DecimalField(_("累计新增税收(万元)"), null=True, blank=True, **MONEY)
+    recovery_wan = models.DecimalField(_("应收回金额(万元)"), null=True, blank=True, **MONEY)
+    recovered_wan = models.DecimalField(_("已收回金额(万元)"), null=True, blank=True, **MONEY)
+    # Workflow bookkeeping.
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    state_changed_at = models.DateTimeField(_("进入当前环节时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("专项资金申报")
+        verbose_name_plural = _("专项资金申报")
+        indexes = [models.Index(fields=["call", "state"], name="subsidies_app_call_state")]
+        constraints = [
+            models.CheckConstraint(condition=Q(award_wan__gte=0), name="subsidies_app_award_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(investment_progress__isnull=True)
+                | (Q(investment_progress__gte=0) & Q(investment_progress__lte=100)),
+                name="subsidies_app_progress_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_wan__isnull=True) | (Q(planned_wan__gt=0) & Q(planned_wan__lte=F("award_wan"))),
+                name="subsidies_app_planned_within_award",
+            ),
+            models.CheckConstraint(condition=Q(state__in=State.values), name="subsidies_app_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_name} · {self.project_name}"
+
+    @property
+    def reference(self) -> str:
+        return f"JG-{self.pk:06d}" if self.pk else ""
+
+    @property
+    def domain(self) -> str:
+        return self.call.domain
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    def quote_params(self) -> dict:
+        """The award-quote parameters of this application's category."""
+        params = {"category": self.category}
+        if self.category == Category.MATCHING:
+            params["support_wan"] = self.support_wan
+        elif self.category == Category.INVESTMENT:
+            params.update(investment_wan=self.investment_wan, little_giant=self.little_giant)
+        elif self.category == Category.RECOGNITION:
+            params.update(kind=self.scheme, level=self.level, previous_level=self.previous_level)
+        elif self.category == Category.CERTIFICATION:
+            params.update(scheme=self.scheme, level=self.level, previous_level=self.previous_level)
+        elif self.category == Category.REVENUE:
+            params.update(scheme=self.scheme, revenue_wan=self.revenue_wan,
+                          previous_revenue_wan=self.previous_revenue_wan)
+        return params
+
+
+class ExpertAssignment(models.Model):
+    """An expert of the review committee on one application in one review round, with score and opinion."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="expert_assignments"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="+"
+    )
+    round = models.PositiveSmallIntegerField(_("评审轮次"), default=1)
+    score = models.DecimalField(
+        _("评分"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    opinion = models.TextField(_("评审意见"), blank=True)
+    scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
+
+    scope_region_field = "application__region"
+
+    class Meta:
+        ordering = ["application", "round", "id"]
+        verbose_name = _("专家评审")
+        verbose_name_plural = _("专家评审")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "expert", "round"], name="subsidies_expert_once"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)), name="subsidies_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.expert}"
+
+
+class ApplicationTransition(models.Model):
+    """One workflow step: who, when, from, to, action, comment and the step's data (document no., scores …)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    comment = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("附加信息"), default=dict, blank=True)
+
+    scope_region_field = "application__region"
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+
+    def __str__(self):
+        return f"{self.application_id} {self.from_state}→{self.to_state}"
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    """Private storage path: never the uploader's file name (it is kept in ``original_name``)."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"subsidies/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("申报材料")
+        INSPECTION = "inspection", _("现场核查材料")
+        REVIEW = "review", _("评审材料")
+        EVALUATION = "evaluation", _("完工评价报告")
+        OTHER = "other", _("其他")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("材料类别"), max_length=16, choices=Kind.choices, default=Kind.APPLICATION)
+    file = models.FileField(_("文件"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope_region_field = "application__region"
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("申报材料")
+        verbose_name_plural = _("申报材料")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,176 @@
+"""Reads: what a user may see, the rule book, budget use and the pipeline dashboard."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from linfen_admin.roles import Role
+from linfen_admin.scoping import get_visible_or_404, visible_to
+
+from .models import (
+    FUNDED_STATES,
+    Application,
+    ApplicationTransition,
+    AwardRule,
+    AwardTier,
+    Call,
+    Document,
+    Domain,
+    ExpertAssignment,
+    State,
+)
+from .rules.award import RuleBook, RuleSpec, Tier
+
+ZERO = Decimal("0.00")
+
+
+# --- Rules -------------------------------------------------------------------------------------------------
+
+def rule_book() -> RuleBook:
+    """The 第七条 rules loaded by the seed loader, as the pure calculator's input (2 queries)."""
+    rules = AwardRule.objects.prefetch_related(Prefetch("tiers", queryset=AwardTier.objects.order_by("rank")))
+    return RuleBook({
+        rule.code: RuleSpec(
+            code=rule.code, category=rule.category, scheme=rule.scheme, clause=rule.clause, name=rule.name,
+            method=rule.method, percent=rule.percent, cap_wan=rule.cap_wan, min_base_wan=rule.min_base_wan,
+            min_base_wan_little_giant=rule.min_base_wan_little_giant,
+            upgrade_pays_difference=rule.upgrade_pays_difference,
+            tiers=tuple(Tier(grade=t.grade, label=t.label, award_wan=t.award_wan, rank=t.rank, lower_wan=t.lower_wan,
+                             upper_wan=t.upper_wan) for t in rule.tiers.all()),
+        )
+        for rule in rules
+    })
+
+
+# --- Scoping -----------------------------------------------------------------------------------------------
+
+def _narrowing(user) -> Q | None:
+    """Beyond the region scoping of ``visible_to``: what each role's users are meant to see.
+
+    County staff: their region (already done by ``visible_to``). City bureaus: their domain, once submitted.
+    Experts: applications assigned to them, or in expert review. Leader, finance, admin: everything
+    (drafts stay with the county, except for the leader and admin). ``None`` means no narrowing.
+    """
+    if user.is_superuser or user.has_role(Role.ADMIN, Role.LEADER, Role.COUNTY_INDUSTRY):
+        return None
+    submitted = ~Q(state=State.DRAFT)
+    allowed = Q(pk__in=[])
+    if user.has_role(Role.FINANCE):
+        allowed |= submitted
+    domains = [d for role, d in ((Role.CITY_INDUSTRY, Domain.INDUSTRY), (Role.CITY_ENERGY, Domain.ENERGY))
+               if user.has_role(role)]
+    if domains:
+        allowed |= submitted & Q(call__domain__in=domains)
+    if user.has_role(Role.EXPERT):
+        allowed |= Q(state=State.EXPERT_REVIEW) | Q(pk__in=ExpertAssignment.objects.filter(expert=user)
+                                                    .values("application_id"))
+    return allowed
+
+
+def applications_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Applications ``user`` may read: ``scoping.visible_to`` first, then the role's narrowing."""
+    queryset = visible_to(user, queryset if queryset is not None else Application.objects.all())
+    narrowing = _narrowing(user)
+    return queryset if narrowing is None else queryset.filter(narrowing)
+
+
+def application_list(user) -> QuerySet:
+    return applications_visible_to(user).select_related("call", "region")
+
+
+def application_get(user, pk) -> Application:
+    """One application the user may see, or 404 (never 403)."""
+    return get_visible_or_404(user, applications_visible_to(user).select_related("call", "region", "created_by"),
+                              pk=pk)
+
+
+def calls_visible_to(user) -> QuerySet:
+    """Calls are published to the public (第八条(一)): every user holding ``view_call`` sees all of them.
+
+    They carry no region, so ``scoping.visible_to`` would hide them from county staff who must file into them.
+    """
+    if not user.is_authenticated or not user.has_perm("subsidies.view_call"):
+        return Call.objects.none()
+    return Call.objects.all()
+
+
+def history_for(application: Application) -> QuerySet:
+    """The workflow history of an application the caller may already see."""
+    return ApplicationTransition.objects.filter(application=application).select_related("actor")
+
+
+def documents_for(application: Application) -> QuerySet:
+    return Document.objects.filter(application=application).select_related("uploaded_by")
+
+
+def document_get(user, pk) -> Document:
+    """A document whose application the user may see; 404 otherwise."""
+    documents = visible_to(user, Document.objects.select_related("application"))
+    return get_visible_or_404(user, documents.filter(application__in=applications_visible_to(user)), pk=pk)
+
+
+def duplicate_reference(application: Application) -> str | None:
+    """第七条(七): another live application of the same enterprise and project (rejected ones do not count)."""
+    others = Application.objects.filter(
+        credit_code=application.credit_code, project_name=application.project_name.strip(),
+        category=application.category, scheme=application.scheme,
+    ).exclude(state=State.REJECTED)
+    if application.pk:
+        others = others.exclude(pk=application.pk)
+    other = others.order_by("pk").first()
+    return other.reference if other else None
+
+
+# --- Budget and pipeline -----------------------------------------------------------------------------------
+
+def committed_wan(call: Call, *, exclude_pk=None) -> Decimal:
+    """Planned awards of a call that count against its budget."""
+    rows = Application.objects.filter(call=call, state__in=FUNDED_STATES)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.aggregate(total=Coalesce(Sum("planned_wan"), ZERO))["total"]
+
+
+def calls_with_usage(user) -> QuerySet:
+    """Calls annotated with committed (planned and beyond) and requested amounts (one query)."""
+    return calls_visible_to(user).annotate(
+        committed_wan=Coalesce(Sum("applications__planned_wan", filter=Q(applications__state__in=FUNDED_STATES)),
+                               ZERO),
+        planned_count=Count("applications", filter=Q(applications__state__in=FUNDED_STATES)),
+        application_count=Count("applications"),
+    ).order_by("-year", "domain")
+
+
+def pipeline_summary(user) -> dict:
+    """Counts and amounts by stage, by region and by domain, over the applications the user may see."""
+    visible = applications_visible_to(user)
+    by_state = {row["state"]: row for row in visible.values("state").annotate(
+        count=Count("id"), award=Coalesce(Sum("award_wan"), ZERO), planned=Coalesce(Sum("planned_wan"), ZERO))}
+    stages = [{"state": state, "label": label, "count": by_state.get(state, {}).get("count", 0),
+               "award_wan": by_state.get(state, {}).get("award", ZERO),
+               "planned_wan": by_state.get(state, {}).get("planned", ZERO)} for state, label in State.choices]
+    regions = list(visible.values("region__name", "region__order").annotate(
+        count=Count("id"), award_wan=Coalesce(Sum("award_wan"), ZERO),
+        planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
+    ).order_by("region__order"))
+    domain_labels = dict(Domain.choices)
+    domains = [{**row, "label": domain_labels.get(row["call__domain"], row["call__domain"])}
+               for row in visible.values("call__domain").annotate(
+                   count=Count("id"), award_wan=Coalesce(Sum("award_wan"), ZERO),
+                   planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
+               ).order_by("call__domain")]
+    calls = []
+    for call in calls_with_usage(user):
+        remaining = call.budget_wan - call.committed_wan
+        percent = (call.committed_wan / call.budget_wan * 100).quantize(Decimal("0.1")) if call.budget_wan else None
+        calls.append({"call": call, "committed_wan": call.committed_wan, "remaining_wan": remaining,
+                      "percent": percent, "planned_count": call.planned_count})
+    return {"stages": stages, "regions": regions, "domains": domains, "calls": calls,
+            "total": sum(stage["count"] for stage in stages)}
+
+
+def waiting_applications(state: str) -> QuerySet:
+    return Application.objects.filter(state=state).select_related("call", "region")

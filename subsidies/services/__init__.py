@@ -1,0 +1,11 @@
+"""Every write of the subsidies app (``<entity>_<verb>``, keyword-only, atomic, audited)."""
+
+from .applications import StateConflict, application_create, application_evaluate, application_update
+from .documents import document_upload, may_attach
+from .experts import expert_score_submit
+from .transitions import TransitionConflict, application_transition
+
+__all__ = [
+    "StateConflict", "TransitionConflict", "application_create", "application_evaluate", "application_transition",
+    "application_update", "document_upload", "expert_score_submit", "may_attach",
+]

@@ -1,0 +1,314 @@
+"""``application_transition``: the one service that moves an application through the workflow table."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linfen_admin import audit
+from linfen_admin.roles import Role
+
+from .. import notifications, selectors, workflow
+from ..models import Action, Application, ApplicationTransition, Call, ExpertAssignment, IndicatorType, State
+from ..rules import clawback
+from ..rules.money import fmt, wan
+from .applications import application_evaluate
+
+
+class TransitionConflict(Exception):
+    """The current state (or a guard on it) does not allow the step (HTTP 409)."""
+
+
+@dataclass
+class StepContext:
+    application: Application
+    actor: object
+    comment: str
+    data: dict
+    today: datetime.date
+    record: dict = field(default_factory=dict)  # what goes into the history row's ``data``
+
+
+# --- Payload -----------------------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    return str(value or "").strip()
+
+
+def _decimal(value) -> Decimal:
+    try:
+        return wan(value)
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ValueError(_("应为金额(万元)")) from exc
+
+
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(_("应为日期(YYYY-MM-DD)")) from exc
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "1", "yes", "on"):
+        return True
+    if str(value).lower() in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(_("应为是或否"))
+
+
+def _ids(value) -> list[int]:
+    if isinstance(value, str):
+        value = [item for item in value.replace(",", " ").split() if item]
+    try:
+        return sorted({int(item) for item in value or []})
+    except (TypeError, ValueError) as exc:
+        raise ValueError(_("应为专家用户编号列表")) from exc
+
+
+def _indicator(value) -> str:
+    if value not in IndicatorType.values:
+        raise ValueError(_("应为 economic(经济指标)或 technical(技术指标)"))
+    return value
+
+
+PARSERS = {
+    "document_no": _text, "inspection_opinion": _text, "evaluation_agency": _text, "experts": _ids,
+    "planned_wan": _decimal, "indicator_type": _indicator, "completed_on": _date, "targets_met": _bool,
+    "cumulative_new_tax_wan": _decimal, "recovered_wan": _decimal,
+}
+
+
+def _clean(row: workflow.Transition, comment: str, data: dict) -> dict:
+    cleaned, errors = {}, {}
+    for name, value in (data or {}).items():
+        if name not in PARSERS or value in (None, "", []):
+            continue
+        try:
+            cleaned[name] = PARSERS[name](value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    for name in row.required:
+        present = bool(comment.strip()) if name == "comment" else cleaned.get(name) not in (None, "", [])
+        if not present and name not in errors:
+            errors[name] = _("请填写退回或不予支持的理由") if name == "comment" and row.action in (
+                Action.RETURN, Action.REJECT) else _("此项为必填项")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- Guards ------------------------------------------------------------------------------------------------
+
+def _guard_eligible(ctx: StepContext) -> None:
+    application_evaluate(ctx.application)
+    if not ctx.application.eligible:
+        reasons = ";".join(item["message"] for item in ctx.application.eligibility_failures)
+        raise TransitionConflict(_("不符合申报条件:%(reasons)s") % {"reasons": reasons})
+
+
+def _guard_experts_scored(ctx: StepContext) -> None:
+    assignments = list(ExpertAssignment.objects.filter(application=ctx.application,
+                                                       round=ctx.application.review_round))
+    if not assignments:
+        raise TransitionConflict(_("尚未指定评审专家"))
+    missing = [str(a.expert) for a in assignments if a.score is None]
+    if missing:
+        raise TransitionConflict(_("以下专家尚未评分:%(names)s") % {"names": "、".join(missing)})
+    ctx.record["scores"] = [{"expert": a.expert_id, "name": str(a.expert), "score": str(a.score),
+                             "opinion": a.opinion} for a in assignments]
+
+
+def _guard_award_positive(ctx: StepContext) -> None:
+    app = ctx.application
+    if app.award_wan <= 0:
+        raise TransitionConflict(_("测算奖励为 0,不能列入资金分配计划"))
+    planned = ctx.data.get("planned_wan", app.award_wan)
+    if planned <= 0 or planned > app.award_wan:
+        raise ValidationError({"planned_wan": _("拟支持金额应大于 0 且不超过测算奖励 %(award)s 万元")
+                               % {"award": fmt(app.award_wan)}})
+    ctx.data["planned_wan"] = planned
+
+
+def _guard_within_budget(ctx: StepContext) -> None:
+    """The call's planned awards never exceed its budget: lock the call row, then sum."""
+    call = Call.objects.select_for_update().get(pk=ctx.application.call_id)
+    committed = selectors.committed_wan(call, exclude_pk=ctx.application.pk)
+    planned = ctx.data["planned_wan"]
+    remaining = call.budget_wan - committed
+    if planned > remaining:
+        raise TransitionConflict(
+            _("超出年度预算:预算 %(budget)s 万元,已安排 %(committed)s 万元,剩余 %(remaining)s 万元,本项目拟支持 %(planned)s 万元")
+            % {"budget": fmt(call.budget_wan), "committed": fmt(committed), "remaining": fmt(remaining),
+               "planned": fmt(planned)}
+        )
+    ctx.record["budget"] = {"budget_wan": str(call.budget_wan), "committed_wan": str(committed),
+                            "remaining_after_wan": str(remaining - planned)}
+
+
+def _guard_evaluation_data(ctx: StepContext) -> None:
+    if ctx.data.get("indicator_type") == IndicatorType.TECHNICAL and "targets_met" not in ctx.data:
+        raise ValidationError({"targets_met": _("技术指标项目须在完工评价时说明是否达到预期指标")})
+
+
+def _guard_reevaluation_due(ctx: StepContext) -> None:
+    app = ctx.application
+    due = clawback.reevaluation_due_on(indicator_type=app.indicator_type, completed_on=app.project_completed_on)
+    if ctx.today < due:
+        raise TransitionConflict(_("经济指标项目须在完工 5 年后(%(due)s 起)再评价") % {"due": due.isoformat()})
+
+
+def _guard_reevaluation_data(ctx: StepContext) -> None:
+    app = ctx.application
+    if app.indicator_type == IndicatorType.ECONOMIC and "cumulative_new_tax_wan" not in ctx.data:
+        raise ValidationError({"cumulative_new_tax_wan": _("经济指标项目再评价须填写累计新增税收(万元)")})
+    if app.indicator_type == IndicatorType.ECONOMIC and ctx.data["cumulative_new_tax_wan"] < 0:
+        raise ValidationError({"cumulative_new_tax_wan": _("累计新增税收不能为负数")})
+
+
+def _guard_recovered_in_full(ctx: StepContext) -> None:
+    expected = ctx.application.recovery_wan or Decimal(0)
+    if ctx.data["recovered_wan"] != expected:
+        raise ValidationError({"recovered_wan": _("应收回 %(amount)s 万元") % {"amount": fmt(expected)}})
+
+
+GUARDS = {
+    "eligible": _guard_eligible, "experts_scored": _guard_experts_scored, "award_positive": _guard_award_positive,
+    "within_budget": _guard_within_budget, "evaluation_data": _guard_evaluation_data,
+    "reevaluation_due": _guard_reevaluation_due, "reevaluation_data": _guard_reevaluation_data,
+    "recovered_in_full": _guard_recovered_in_full,
+}
+
+
+# --- Branches and effects ----------------------------------------------------------------------------------
+
+def _branch_recovery(ctx: StepContext) -> str:
+    app = ctx.application
+    award = app.disbursed_wan or app.planned_wan or Decimal(0)
+    amount = clawback.recovery_wan(
+        indicator_type=app.indicator_type, award_wan=award,
+        cumulative_new_tax_wan=ctx.data.get("cumulative_new_tax_wan"), targets_met=app.targets_met,
+    )
+    app.recovery_wan = amount
+    if "cumulative_new_tax_wan" in ctx.data:
+        app.cumulative_new_tax_wan = ctx.data["cumulative_new_tax_wan"]
+    ctx.record["recovery_wan"] = str(amount)
+    return State.RECOVERY if amount > 0 else State.CLOSED
+
+
+BRANCHES = {"recovery": _branch_recovery}
+
+
+def _assign_experts(ctx: StepContext) -> None:
+    from linfen_admin.selectors import users_with_role
+
+    wanted = ctx.data["experts"]
+    experts = list(users_with_role(Role.EXPERT).filter(pk__in=wanted))
+    if len(experts) != len(wanted):
+        raise ValidationError({"experts": _("只能指定启用的评审专家")})
+    app = ctx.application
+    app.review_round += 1
+    ExpertAssignment.objects.bulk_create(
+        [ExpertAssignment(application=app, expert=expert, round=app.review_round) for expert in experts]
+    )
+    ctx.record["experts"] = [{"id": e.pk, "name": str(e)} for e in experts]
+    ctx.record["round"] = app.review_round
+
+
+def _effects(row: workflow.Transition, ctx: StepContext) -> None:
+    app, data = ctx.application, ctx.data
+    if row.action == Action.RECOMMEND:
+        app.county_document_no = data["document_no"]
+        app.inspection_opinion = data["inspection_opinion"]
+    elif row.action == Action.SEND_TO_EXPERTS:
+        _assign_experts(ctx)
+    elif row.action == Action.CONCLUDE_REVIEW:
+        app.committee_opinion = ctx.comment.strip()
+        app.planned_wan = data["planned_wan"]
+    elif row.action == Action.DISBURSE:
+        app.disbursed_wan = app.planned_wan
+    elif row.action == Action.EVALUATE:
+        app.indicator_type = data["indicator_type"]
+        app.project_completed_on = data["completed_on"]
+        app.targets_met = data.get("targets_met")
+    elif row.action == Action.RECOVER:
+        app.recovered_wan = data["recovered_wan"]
+    elif row.action in (Action.RETURN, Action.REJECT) and row.source == State.PLANNED:
+        app.planned_wan = None  # frees the budget
+    for key, value in data.items():
+        ctx.record.setdefault(key, value.isoformat() if isinstance(value, datetime.date)
+                              else str(value) if isinstance(value, Decimal) else value)
+
+
+# --- The service -------------------------------------------------------------------------------------------
+
+def _lock(application_id: int) -> Application:
+    return Application.objects.select_for_update().select_related("call", "region").get(pk=application_id)
+
+
+TRACKED_FIELDS = (
+    "state", "version", "state_changed_at", "award_wan", "award_rule", "award_explanation", "eligible",
+    "eligibility_failures", "county_document_no", "inspection_opinion", "review_round", "committee_opinion",
+    "planned_wan", "disbursed_wan", "indicator_type", "project_completed_on", "targets_met", "cumulative_new_tax_wan",
+    "recovery_wan", "recovered_wan",
+)
+
+
+@transaction.atomic
+def application_transition(*, application_id: int, actor, action: str, comment: str = "", data: dict | None = None,
+                           expected_version: int | None = None,
+                           today: datetime.date | None = None) -> ApplicationTransition:
+    """Take ``action`` on an application: lock the row, check the table and its guards, write the history row
+    and an audit row, and queue notifications for whoever must act next once the transaction commits.
+
+    Raises ``PermissionDenied`` when the actor's role may never take the action on this application (403),
+    ``TransitionConflict`` when the state or a guard forbids it now (409), ``ValidationError`` for bad data (400).
+    """
+    if action not in workflow.ACTIONS:
+        raise ValidationError({"action": _("未知操作:%(action)s") % {"action": action}})
+    app = _lock(application_id)
+    if expected_version is not None and app.version != expected_version:
+        raise TransitionConflict(_("该申报已被他人处理(版本 %(v)s),请刷新后重试") % {"v": app.version})
+    try:
+        row = workflow.find(app.state, action, workflow.actors_for(actor, app))
+    except workflow.NotAllowed as exc:
+        raise PermissionDenied(_("您的角色不能对该申报执行“%(action)s”") % {"action": Action(action).label}) from exc
+    except workflow.NotNow as exc:
+        raise TransitionConflict(_("申报当前为“%(state)s”,不能执行“%(action)s”")
+                                 % {"state": State(app.state).label, "action": Action(action).label}) from exc
+    comment = (comment or "").strip()
+    ctx = StepContext(application=app, actor=actor, comment=comment, data=_clean(row, comment, data or {}),
+                      today=today or timezone.localdate())
+    before = audit.snapshot(app)
+    from_state, old_version = app.state, app.version
+    for guard in row.guards:
+        GUARDS[guard](ctx)
+    target = BRANCHES[row.branch](ctx) if row.branch else row.target
+    _effects(row, ctx)
+    app.state = target
+    app.version = old_version + 1
+    app.state_changed_at = timezone.now()
+    # Version and state check: even where row locks are not available, a step taken on a stale read fails.
+    updated = Application.objects.filter(pk=app.pk, version=old_version, state=from_state).update(
+        **{name: getattr(app, name) for name in TRACKED_FIELDS}
+    )
+    if updated != 1:
+        raise TransitionConflict(_("该申报已被他人处理,请刷新后重试"))
+    step = ApplicationTransition.objects.create(
+        application=app, action=action, from_state=from_state, to_state=target, actor=actor,
+        actor_name=str(actor)[:150], comment=comment, data=ctx.record,
+    )
+    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=app, before=before, after=audit.snapshot(app),
+                 comment=f"{Action(action).label}:{comment}" if comment else str(Action(action).label))
+    transaction.on_commit(lambda: notifications.notify_transition(step.pk))
+    return step
