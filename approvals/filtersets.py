@@ -1,0 +1,48 @@
+"""django-filter sets. Filtering narrows an already-scoped queryset; it is never the security boundary."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linfen_admin.models import Region
+
+from .models import Case, Item
+from .rules.workdays import due_soon_horizon
+
+
+class CaseFilter(django_filters.FilterSet):
+    DUE_CHOICES = [("overdue", _("已超期")), ("due_soon", _("3 个工作日内到期")), ("late", _("超期办结"))]
+
+    item = django_filters.ModelChoiceFilter(label=_("审批事项"), queryset=Item.objects.all(),
+                                            field_name="item__number", to_field_name="number")
+    region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(),
+                                              to_field_name="name")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Case.Status.choices)
+    due = django_filters.ChoiceFilter(label=_("期限"), choices=DUE_CHOICES, method="filter_due")
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_text",
+                                  help_text=_("申请人、统一社会信用代码或事项名称"))
+
+    class Meta:
+        model = Case
+        fields = ["item", "region", "status", "due", "q"]
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(status=Case.Status.PENDING, due_on__lt=today)
+        if value == "due_soon":
+            return queryset.filter(status=Case.Status.PENDING, due_on__gte=today,
+                                   due_on__lte=due_soon_horizon(today))
+        if value == "late":
+            from django.db.models import F
+
+            return queryset.filter(decided_on__gt=F("due_on"))
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(applicant_name__icontains=value) | Q(applicant_credit_code__icontains=value)
+                               | Q(item__name__icontains=value))
