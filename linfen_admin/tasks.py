@@ -17,13 +17,15 @@ logger = logging.getLogger(__name__)
 FLUSH_MAX_RETRIES = 10
 
 
-@shared_task(name="linfen_admin.tasks.send_reminders_task", acks_late=True)
-def send_reminders_task(as_of_iso: str | None = None, rule_codes: list[str] | None = None) -> dict:
-    """The daily sweep (beat, 08:30 Asia/Shanghai). ``as_of_iso`` defaults to today in Asia/Shanghai."""
+@shared_task(bind=True, name="linfen_admin.tasks.send_reminders_task", acks_late=True)
+def send_reminders_task(self, as_of_iso: str | None = None, rule_codes: list[str] | None = None) -> dict:
+    """The daily sweep (beat, 08:30 Asia/Shanghai). ``as_of_iso`` defaults to today in Asia/Shanghai.
+    When it queued mail, the flush follows on the same queue, after commit."""
     as_of = datetime.date.fromisoformat(as_of_iso) if as_of_iso else None
     summary = run_reminders(as_of, rule_codes=rule_codes)
     if summary.emails:
-        flush_outbox_task.delay_on_commit()
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        flush_outbox_task.apply_async_on_commit(**({"queue": queue} if queue else {}))
     return summary.as_dict()
 
 
