@@ -50,7 +50,12 @@ def _read_table(upload, spec, required) -> sheets.Table:
 
 def quota_import(*, actor, campaign: Campaign, upload, dry_run: bool) -> ImportResult:
     """Import 附件 2 (批而未供土地消化任务 / 闲置土地处置任务 per region) into ``campaign``."""
-    table = _read_table(upload, QUOTA_COLUMNS, QUOTA_REQUIRED)
+    parsed = parse_quotas(actor=actor, table=_read_table(upload, QUOTA_COLUMNS, QUOTA_REQUIRED))
+    return _write_quotas(actor=actor, campaign=campaign, parsed=parsed, dry_run=dry_run)
+
+
+def parse_quotas(*, actor, table: sheets.Table) -> list[tuple[int, Region, Decimal, Decimal]]:
+    """Validate every row of a quota table; raise ``SheetInvalid`` listing all errors."""
     columns = table.columns
     regions = _regions_by_name()
     writable = {r.pk for r in regions_for(actor)}
@@ -96,7 +101,7 @@ def quota_import(*, actor, campaign: Campaign, upload, dry_run: bool) -> ImportR
         errors.append(SheetError(None, None, _("表格中没有任务数据。")))
     if errors:
         raise SheetInvalid(errors)
-    return _write_quotas(actor=actor, campaign=campaign, parsed=list(parsed.values()), dry_run=dry_run)
+    return list(parsed.values())
 
 
 @transaction.atomic
@@ -207,6 +212,12 @@ def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
     """Import a parcel list; a parcel is identified by (县(市、区), 宗地编号): new ones are created, changed
     ones updated (their ``version`` moves on), unchanged ones left alone."""
     table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED)
+    parsed = parse_parcels(actor=actor, table=table)
+    return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run)
+
+
+def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[int, Parcel]]:
+    """Validate every row of a parcel list; raise ``SheetInvalid`` listing all errors."""
     columns = table.columns
     regions = _regions_by_name()
     writable = {r.pk for r in regions_for(actor)}
@@ -246,7 +257,7 @@ def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
         errors.append(SheetError(None, None, _("表格中没有宗地数据。")))
     if errors:
         raise SheetInvalid(errors)
-    return _write_parcels(actor=actor, parsed=parsed, columns=columns, dry_run=dry_run)
+    return parsed
 
 
 @transaction.atomic

@@ -67,8 +67,11 @@ class KindProgress:
     def percent(self) -> Decimal | None:
         return rules.percent_done(self.done_mu, self.task_mu)
 
-    def as_dict(self) -> dict:
-        return {"task_mu": self.task_mu, "done_mu": self.done_mu, "percent": self.percent}
+    @property
+    def bar_width(self) -> str:
+        """CSS width of the progress bar: the percent, capped at 100 (text with a dot, whatever the locale)."""
+        percent = self.percent
+        return "0" if percent is None else str(min(percent, Decimal("100")))
 
 
 @dataclass

@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "land"
 
-urlpatterns = []
+urlpatterns = [
+    path("parcels/", views.parcel_list, name="parcel-list"),
+    path("parcels/export.xlsx", views.parcel_export, name="parcel-export"),
+    path("parcels/new/", views.parcel_create, name="parcel-create"),
+    path("parcels/<int:pk>/", views.parcel_detail, name="parcel-detail"),
+    path("parcels/<int:pk>/edit/", views.parcel_edit, name="parcel-edit"),
+    path("parcels/<int:pk>/disposals/", views.disposal_create, name="disposal-create"),
+    path("progress/", views.dashboard, name="dashboard"),
+    path("progress/notice.xlsx", views.notice_export, name="notice-export"),
+    path("import/", views.import_sheet, name="import"),
+]

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from linfen_admin.admin_base import AuditedAdminMixin, ScopedAdminMixin, ScopedAuditedAdmin
+
+from .models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
+from .resources import ParcelResource, TaskQuotaResource
+
+
+class UserResourceKwargsMixin:
+    """Hand the signed-in user to the resource: it scopes rows and regions and signs the audit rows."""
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"user": request.user}
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class ReportDeadlineInline(admin.TabularInline):
+    model = ReportDeadline
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Reference data without a region: city land bureau and administrators only (by model permissions)."""
+
+    list_display = ("year", "title", "document_no", "suspend_after_misses", "bonus_percent")
+    inlines = [PhaseInline, MilestoneInline, ReportDeadlineInline]
+
+
+@admin.register(TaskQuota)
+class TaskQuotaAdmin(UserResourceKwargsMixin, ScopedAdminMixin, AuditedAdminMixin, ImportExportModelAdmin):
+    resource_classes = [TaskQuotaResource]
+    list_display = ("campaign", "region", "unsupplied_mu", "idle_mu")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign", "region")
+
+
+class DisposalInline(admin.TabularInline):
+    model = DisposalRecord
+    extra = 0
+    fields = ("disposed_on", "area_mu", "method", "document", "note", "created_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # disposals go through the service (locks the parcel, checks the area)
+
+
+@admin.register(Parcel)
+class ParcelAdmin(UserResourceKwargsMixin, ScopedAdminMixin, AuditedAdminMixin, ImportExportModelAdmin):
+    resource_classes = [ParcelResource]
+    list_display = ("code", "name", "region", "kind", "area_mu", "status", "supervised", "updated_at")
+    list_filter = ("kind", "status", "supervised", "region")
+    search_fields = ("code", "name", "location", "approval_no")
+    list_select_related = ("region",)
+    readonly_fields = ("version", "created_at", "updated_at")
+    inlines = [DisposalInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DisposalRecord)
+class DisposalRecordAdmin(ScopedAuditedAdmin):
+    list_display = ("parcel", "disposed_on", "area_mu", "method", "created_by")
+    list_select_related = ("parcel", "created_by")
+    readonly_fields = ("created_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # recorded from the parcel page or the API, through the locking service

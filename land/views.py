@@ -1,0 +1,235 @@
+"""County clerk pages and the leading group's dashboard. Views parse input and call selectors/services."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linfen_admin.audit import history_for
+from linfen_admin.scoping import editable_by, get_visible_or_404
+
+from . import imports, selectors, services
+from .filtersets import ParcelFilterSet
+from .forms import DisposalForm, ImportForm, ParcelForm, ProgressForm
+from .models import Parcel
+from .notice import notice_workbook
+from .params import parse_as_of, parse_year
+from .sheets import SheetInvalid
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _as_of(request):
+    try:
+        return parse_as_of(request.GET.get("as_of"))
+    except ValidationError as exc:
+        raise Http404(_("日期格式应为 YYYY-MM-DD。")) from exc
+
+
+def _flagged(parcels, as_of):
+    for parcel in parcels:
+        parcel.flags = selectors.parcel_flags(parcel, as_of)
+    return parcels
+
+
+@login_required
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_list(request):
+    as_of = _as_of(request)
+    filterset = ParcelFilterSet(request.GET or None, queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+                                request=request, as_of=as_of)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    _flagged(page.object_list, as_of)
+    return render(request, "land/parcel_list.html", {
+        "filter": filterset, "page": page, "as_of": as_of,
+        "can_add": request.user.has_perm("land.add_parcel"),
+    })
+
+
+@login_required
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_export(request):
+    """The (filtered, scoped) ledger as xlsx."""
+    from openpyxl import Workbook
+
+    as_of = _as_of(request)
+    filterset = ParcelFilterSet(request.GET or None, queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+                                request=request, as_of=as_of)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("宗地台账")
+    sheet.append([_("县(市、区)"), _("类型"), _("宗地编号"), _("项目名称"), _("位置"), _("面积(亩)"),
+                  _("已处置(亩)"), _("处置状态"), _("挂牌督办"), _("批准文号"), _("批准时间"), _("约定开工时间"),
+                  _("未开工原因"), _("价款(万元)")])
+    for parcel in filterset.qs.iterator(chunk_size=1000):
+        sheet.append([parcel.region.name, parcel.get_kind_display(), parcel.code, parcel.name, parcel.location,
+                      str(parcel.area_mu), str(parcel.disposed_mu), parcel.get_status_display(),
+                      _("是") if parcel.supervised else _("否"), parcel.approval_no, parcel.approved_on,
+                      parcel.agreed_start_on, parcel.get_cause_display(),
+                      None if parcel.land_price_wan is None else str(parcel.land_price_wan)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="parcels-{as_of.isoformat()}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_detail(request, pk):
+    as_of = _as_of(request)
+    parcel = get_visible_or_404(request.user, selectors.parcels_visible_to(request.user, as_of=as_of), pk=pk)
+    can_change = editable_by(request.user, Parcel.objects.filter(pk=pk)).exists()
+    return render(request, "land/parcel_detail.html", {
+        "parcel": parcel, "flags": selectors.parcel_flags(parcel, as_of), "as_of": as_of,
+        "disposals": parcel.disposals.select_related("created_by"),
+        "events": history_for(parcel)[:50],
+        "can_change": can_change,
+        "disposal_form": DisposalForm(parcel=parcel) if can_change and request.user.has_perm(
+            "land.add_disposalrecord") else None,
+    })
+
+
+def _editable_parcel(request, pk) -> Parcel:
+    """404 for another region's parcel; 403 for a role that may read but not write (the leading group)."""
+    parcel = get_visible_or_404(request.user, Parcel.objects.select_related("region"), pk=pk)
+    if not editable_by(request.user, Parcel.objects.filter(pk=pk)).exists():
+        raise PermissionDenied(_("您只能查看,不能修改宗地。"))
+    return parcel
+
+
+@login_required
+@permission_required("land.add_parcel", raise_exception=True)
+def parcel_create(request):
+    form = ParcelForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parcel = services.parcel_create(actor=request.user, data=form.changed_values())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("宗地已添加。"))
+            return redirect("land:parcel-detail", pk=parcel.pk)
+    return render(request, "land/parcel_form.html", {"form": form, "parcel": None})
+
+
+@login_required
+@permission_required("land.change_parcel", raise_exception=True)
+def parcel_edit(request, pk):
+    parcel = _editable_parcel(request, pk)
+    form = ParcelForm(request.POST or None, instance=parcel, user=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
+        if version is None:
+            form.add_error(None, _("表单缺少版本号,请刷新页面后重新编辑。"))
+        else:
+            try:
+                services.parcel_update(actor=request.user, parcel=parcel, version=version,
+                                       data=form.changed_values())
+            except services.StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("宗地已保存。"))
+                return redirect("land:parcel-detail", pk=parcel.pk)
+    return render(request, "land/parcel_form.html", {"form": form, "parcel": parcel}, status=status)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_disposalrecord", raise_exception=True)
+def disposal_create(request, pk):
+    parcel = _editable_parcel(request, pk)
+    form = DisposalForm(request.POST, parcel=parcel)
+    if form.is_valid():
+        try:
+            services.disposal_record(actor=request.user, parcel=parcel, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("处置记录已登记。"))
+            return redirect("land:parcel-detail", pk=pk)
+    as_of = _as_of(request)
+    annotated = selectors.with_disposed(Parcel.objects.filter(pk=pk).select_related("region"), as_of).get()
+    return render(request, "land/parcel_detail.html", {
+        "parcel": annotated, "flags": selectors.parcel_flags(annotated, as_of), "as_of": as_of,
+        "disposals": parcel.disposals.select_related("created_by"), "events": history_for(parcel)[:50],
+        "can_change": True, "disposal_form": form,
+    }, status=400)
+
+
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _progress(request):
+    form = ProgressForm(request.GET or None)
+    try:
+        year = parse_year(request.GET.get("year"))
+    except ValidationError as exc:
+        raise Http404 from exc
+    campaign = selectors.campaign_for_year(year)
+    if campaign is None:
+        raise Http404(_("没有该年度的专项行动。"))
+    return form, selectors.progress_for_campaign(campaign, _as_of(request), user=request.user)
+
+
+@login_required
+@permission_required("land.view_taskquota", raise_exception=True)
+def dashboard(request):
+    form, progress = _progress(request)
+    ranked = sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order))
+    return render(request, "land/dashboard.html", {
+        "form": form, "progress": progress, "ranked": ranked,
+        "milestones": progress.totals["milestones"],
+    })
+
+
+@login_required
+@permission_required("land.view_taskquota", raise_exception=True)
+def notice_export(request):
+    _form, progress = _progress(request)
+    response = HttpResponse(notice_workbook(progress), content_type=XLSX)
+    filename = f"land-notice-{progress.campaign.year}-{progress.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("land.add_parcel", raise_exception=True)
+def import_sheet(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = errors = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == "quota":
+                if not request.user.has_perms(["land.add_taskquota", "land.change_taskquota"]):
+                    raise PermissionDenied(_("无权导入任务分解表。"))
+                result = imports.quota_import(actor=request.user, campaign=data["campaign"], upload=data["file"],
+                                              dry_run=data["dry_run"])
+            else:
+                result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=data["dry_run"])
+        except SheetInvalid as exc:
+            errors, status = exc.errors, 400
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+            status = 400
+    return render(request, "land/import.html", {"form": form, "result": result, "errors": errors,
+                                                "dry_run": form.cleaned_data.get("dry_run") if form.is_bound
+                                                and hasattr(form, "cleaned_data") else True},
+                  status=status)
