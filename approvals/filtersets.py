@@ -15,7 +15,7 @@ class CaseFilter(django_filters.FilterSet):
     DUE_CHOICES = [("overdue", _("已超期")), ("due_soon", _("3 个工作日内到期")), ("late", _("超期办结"))]
 
     item = django_filters.ModelChoiceFilter(label=_("审批事项"), queryset=Item.objects.all(),
-                                            field_name="item__number", to_field_name="number")
+                                            field_name="item", to_field_name="number")
     region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(),
                                               to_field_name="name")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Case.Status.choices)

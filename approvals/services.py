@@ -77,7 +77,7 @@ def _require_handler(user, department: Department) -> None:
 
 
 @transaction.atomic
-def case_create(*, actor, item: Item, region: Region | None, applicant_name: str, applicant_credit_code: str,
+def case_create(*, actor, item: Item, region: Region | None = None, applicant_name: str, applicant_credit_code: str,
                 accepted_on: datetime.date, promised_days: int | None = None) -> Case:
     """Register an accepted case (受理). ``due_on`` = the promised limit when given, else 20 working days."""
     region, department = department_for(item=item, region=region)
@@ -228,7 +228,7 @@ def inspector_pool() -> list[tuple[int, int | None]]:
 
 
 @transaction.atomic
-def draw_create(*, actor, item: Item, region: Region | None, ratio: Decimal | None = None,
+def draw_create(*, actor, item: Item, region: Region | None = None, ratio: Decimal | None = None,
                 risk_level: RiskLevel | None = None, seed: str | None = None, inspectors_per_entity: int = 2,
                 drawn_on: datetime.date | None = None) -> InspectionDraw:
     """双随机: snapshot the candidates and the inspector pool, draw with ``seed`` (a fresh one when not given)."""
