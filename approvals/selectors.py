@@ -89,15 +89,15 @@ def coverage() -> dict:
         "trained": Count("id", filter=Q(staff_trained_on__isnull=False)),
         "handled": Count("id", filter=Q(first_case_on__isnull=False)),
     }
-    by_item = {row["item"]: row for row in HandoverChecklist.objects.values("item").annotate(**counts)}
-    per_item = [{"item": item, **by_item.get(item.pk, {"total": 0, "received": 0, "trained": 0, "handled": 0})}
-                for item in Item.objects.all()]
+    empty = {"total": 0, "received": 0, "trained": 0, "handled": 0}
+    by_item = {row.pop("item"): row for row in HandoverChecklist.objects.values("item").annotate(**counts)}
+    per_item = [{**by_item.get(item.pk, empty), "item": item} for item in Item.objects.all()]
     city = Region.objects.filter(kind=Region.Kind.CITY).first()
-    by_region = {row["department__region"] or (city.pk if city else None): row
-                 for row in HandoverChecklist.objects.values("department__region").annotate(**counts)}
-    per_region = [{"region": region, **by_region.get(region.pk, {"total": 0, "received": 0, "trained": 0,
-                                                                  "handled": 0})}
-                  for region in Region.objects.all()]
+    by_region = {}
+    for row in HandoverChecklist.objects.values("department__region").annotate(**counts):
+        region_id = row.pop("department__region") or (city.pk if city else None)  # city departments: 市本级
+        by_region[region_id] = row
+    per_region = [{**by_region.get(region.pk, empty), "region": region} for region in Region.objects.all()]
     return {"per_item": per_item, "per_region": per_region}
 
 
