@@ -70,11 +70,15 @@ def _narrowing(user) -> Q | None:
     return allowed
 
 
-def applications_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Applications ``user`` may read: ``scoping.visible_to`` first, then the role's narrowing."""
-    queryset = visible_to(user, queryset if queryset is not None else Application.objects.all())
+def narrow_for_role(user, queryset: QuerySet) -> QuerySet:
+    """Apply the role narrowing to a queryset that has already been through ``scoping.visible_to``."""
     narrowing = _narrowing(user)
     return queryset if narrowing is None else queryset.filter(narrowing)
+
+
+def applications_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Applications ``user`` may read: ``scoping.visible_to`` first, then the role's narrowing."""
+    return narrow_for_role(user, visible_to(user, queryset if queryset is not None else Application.objects.all()))
 
 
 def application_list(user) -> QuerySet:

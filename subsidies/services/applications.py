@@ -55,10 +55,15 @@ def _require_county_staff(actor) -> None:
 
 @transaction.atomic
 def application_create(*, actor, call: Call, region, enterprise_name: str, credit_code: str, project_name: str,
-                       category: str, **params) -> Application:
-    """A county bureau enters an application for an enterprise of its region (enterprises have no accounts)."""
+                       category: str, today=None, **params) -> Application:
+    """A county bureau enters an application for an enterprise of its region (enterprises have no accounts),
+    while the call is open."""
     _require_county_staff(actor)
     require_region(actor, region)
+    today = today or timezone.localdate()
+    if not (call.opens_on <= today <= call.closes_on):
+        raise ValidationError({"call": _("该申报通知的申报期为 %(start)s 至 %(end)s,当前不在申报期内")
+                               % {"start": call.opens_on.isoformat(), "end": call.closes_on.isoformat()}})
     unknown = set(params) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")

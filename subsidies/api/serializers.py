@@ -1,0 +1,213 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from linfen_admin.api.serializers import RegionNameField
+
+from ..models import (
+    Application,
+    ApplicationTransition,
+    Call,
+    Category,
+    Document,
+    ExpertAssignment,
+    IndicatorType,
+)
+from ..rules import award as award_rules
+from ..workflow import ACTIONS
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+def validate_award_params(attrs: dict, *, partial: bool = False) -> dict:
+    """The award-quote parameters each category needs (DESIGN.md); raises ValidationError (400) when malformed."""
+    category = attrs.get("category")
+    errors = {}
+
+    def need(name):
+        if attrs.get(name) in (None, ""):
+            errors[name] = _("此类别必须填写此项")
+
+    def among(name, choices, required=True):
+        value = attrs.get(name)
+        if value in (None, ""):
+            if required:
+                errors[name] = _("此类别必须填写此项")
+        elif value not in choices:
+            errors[name] = _("无效的取值:%(value)s") % {"value": value}
+
+    if category == Category.MATCHING:
+        need("support_wan")
+    elif category == Category.INVESTMENT:
+        need("investment_wan")
+    elif category == Category.RECOGNITION:
+        among("kind", award_rules.RECOGNITION_KINDS)
+        among("level", award_rules.RECOGNITION_LEVELS)
+        among("previous_level", award_rules.RECOGNITION_LEVELS, required=False)
+    elif category == Category.CERTIFICATION:
+        among("scheme", award_rules.CERTIFICATION_SCHEMES)
+        among("level", award_rules.CERTIFICATION_LEVELS)
+        among("previous_level", award_rules.CERTIFICATION_LEVELS, required=False)
+    elif category == Category.REVENUE:
+        among("scheme", award_rules.REVENUE_SCHEMES)
+        need("revenue_wan")
+    if errors:
+        raise serializers.ValidationError(errors)
+    return attrs
+
+
+class AwardQuoteRequestSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.values)
+    support_wan = serializers.DecimalField(required=False, **MONEY)
+    investment_wan = serializers.DecimalField(required=False, **MONEY)
+    little_giant = serializers.BooleanField(required=False, default=False)
+    kind = serializers.CharField(required=False, allow_blank=True)
+    scheme = serializers.CharField(required=False, allow_blank=True)
+    level = serializers.CharField(required=False, allow_blank=True)
+    previous_level = serializers.CharField(required=False, allow_blank=True)
+    revenue_wan = serializers.DecimalField(required=False, **MONEY)
+    previous_revenue_wan = serializers.DecimalField(required=False, **MONEY)
+
+    def validate(self, attrs):
+        return validate_award_params(attrs)
+
+
+class AwardQuoteSerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    award_wan = serializers.CharField(help_text=_("万元,两位小数"))
+    rule = serializers.CharField()
+    rule_label = serializers.CharField()
+    tier = serializers.CharField()
+    base_award_wan = serializers.CharField()
+    capped = serializers.BooleanField()
+    previous_award_wan = serializers.CharField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.ListField(child=serializers.CharField())
+
+
+class CallSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Call
+        fields = ["id", "year", "domain", "title", "opens_on", "closes_on", "previous_deadline", "budget_wan"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    region = RegionNameField()
+    domain = serializers.CharField(source="call.domain", read_only=True)
+    kind = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                 help_text=_("认定称号类别(recognition 类别使用)"))
+    investment_progress = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100,
+                                                   required=False, allow_null=True, help_text=_("投资进度(%)"))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "reference", "call", "domain", "region", "enterprise_name", "credit_code", "project_name",
+            "category", "support_wan", "investment_wan", "little_giant", "kind", "scheme", "level", "previous_level",
+            "previous_revenue_wan", "investment_progress", "completed_on", "revenue_wan", "above_scale",
+            "prior_city_funding", "award_wan", "award_rule", "award_explanation", "eligible", "eligibility_failures",
+            "state", "state_label", "version", "county_document_no", "inspection_opinion", "committee_opinion",
+            "planned_wan", "disbursed_wan", "indicator_type", "project_completed_on", "targets_met",
+            "cumulative_new_tax_wan", "recovery_wan", "recovered_wan", "state_changed_at", "created_at", "updated_at",
+        ]
+        read_only_fields = [
+            "award_wan", "award_rule", "award_explanation", "eligible", "eligibility_failures", "state", "version",
+            "county_document_no", "inspection_opinion", "committee_opinion", "planned_wan", "disbursed_wan",
+            "indicator_type", "project_completed_on", "targets_met", "cumulative_new_tax_wan", "recovery_wan",
+            "recovered_wan", "state_changed_at", "created_at", "updated_at",
+        ]
+        extra_kwargs = {"credit_code": {"validators": []}}  # checked (and explained) by the model validator
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            from ..selectors import calls_visible_to
+
+            fields["call"].queryset = calls_visible_to(request.user)
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["kind"] = instance.scheme if instance.category == Category.RECOGNITION else None
+        return data
+
+    def validate(self, attrs):
+        merged = {}
+        if self.instance is not None:
+            merged.update(self.instance.quote_params())
+            merged["kind" if self.instance.category == Category.RECOGNITION else "scheme"] = self.instance.scheme
+            merged["category"] = self.instance.category
+        merged.update(attrs)
+        category = merged.get("category")
+        if category == Category.RECOGNITION and merged.get("kind"):
+            attrs["scheme"] = merged["scheme"] = merged["kind"]
+        merged.setdefault("kind", merged.get("scheme"))
+        validate_award_params(merged)
+        attrs.pop("kind", None)
+        from .. import credit_code
+
+        if "credit_code" in attrs:
+            check = credit_code.inspect(attrs["credit_code"])
+            if not check.valid:
+                raise serializers.ValidationError({"credit_code": check.errors})
+        return attrs
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1, help_text=_("期望的版本号,不一致时返回 409"))
+    document_no = serializers.CharField(required=False, allow_blank=True, help_text=_("推荐、审定、拨付或收回的文号"))
+    inspection_opinion = serializers.CharField(required=False, allow_blank=True, help_text=_("现场核查意见"))
+    experts = serializers.ListField(child=serializers.IntegerField(), required=False, help_text=_("评审专家用户编号"))
+    planned_wan = serializers.DecimalField(required=False, **MONEY)
+    indicator_type = serializers.ChoiceField(choices=IndicatorType.values, required=False)
+    completed_on = serializers.DateField(required=False)
+    evaluation_agency = serializers.CharField(required=False, allow_blank=True, help_text=_("第三方评价机构"))
+    targets_met = serializers.BooleanField(required=False, allow_null=True, default=None)
+    cumulative_new_tax_wan = serializers.DecimalField(required=False, **MONEY)
+    recovered_wan = serializers.DecimalField(required=False, **MONEY)
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    from_label = serializers.CharField(source="get_from_state_display", read_only=True)
+    to_label = serializers.CharField(source="get_to_state_display", read_only=True)
+
+    class Meta:
+        model = ApplicationTransition
+        fields = ["id", "action", "action_label", "from_state", "from_label", "to_state", "to_label", "actor",
+                  "actor_name", "at", "comment", "data"]
+
+
+class ScoreRequestSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    opinion = serializers.CharField()
+
+
+class ExpertAssignmentSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.display_name", read_only=True)
+
+    class Meta:
+        model = ExpertAssignment
+        fields = ["id", "expert", "expert_name", "round", "score", "opinion", "scored_at"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "original_name", "size", "content_type", "sha256", "uploaded_at", "download_url"]
+
+    def get_download_url(self, document) -> str:
+        from django.urls import reverse
+
+        return reverse("subsidies:document-download", args=[document.pk])
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Document.Kind.values, required=False, default=Document.Kind.APPLICATION)

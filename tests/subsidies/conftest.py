@@ -1,0 +1,121 @@
+"""Fixtures of the subsidies tests: the seed's award rules, an open call per domain, application factories
+with a trait per workflow state."""
+
+import datetime
+from decimal import Decimal as D
+
+import factory
+import pytest
+from django.utils import timezone
+
+from subsidies import credit_code
+from subsidies.models import Application, Call, Category, Domain, ExpertAssignment, IndicatorType, State
+
+TODAY = datetime.date(2026, 5, 20)
+
+
+def linfen_code(serial: int, division: str = "141002") -> str:
+    """A valid 统一社会信用代码 registered in Linfen (both check characters computed)."""
+    return credit_code.with_check_characters(f"91{division}{serial:08d}")
+
+
+@pytest.fixture
+def subsidies_seed(seeded):
+    from subsidies.seed import load_seed
+
+    return load_seed()
+
+
+@pytest.fixture
+def today():
+    return TODAY
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+        django_get_or_create = ("year", "domain")
+
+    year = TODAY.year
+    domain = Domain.INDUSTRY
+    title = factory.LazyAttribute(lambda o: f"{o.year} 年技术改造专项资金申报")
+    opens_on = datetime.date(TODAY.year, 3, 1)
+    closes_on = datetime.date(TODAY.year, 12, 31)
+    previous_deadline = datetime.date(TODAY.year - 1, 6, 30)
+    budget_wan = D("5000.00")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """Builds rows directly (for reads and for putting an application into a given state quickly).
+    Workflow tests move applications with ``application_transition``."""
+
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    region = factory.LazyFunction(lambda: __import__("linfen_admin.models", fromlist=["Region"]).Region.objects.get(
+        name="尧都区"))
+    enterprise_name = factory.Sequence(lambda n: f"临汾示范制造有限公司{n}")
+    credit_code = factory.Sequence(lambda n: linfen_code(n + 1))
+    project_name = factory.Sequence(lambda n: f"智能化技术改造项目{n}")
+    category = Category.INVESTMENT
+    investment_wan = D("12000.00")
+    investment_progress = D("90.00")
+    revenue_wan = D("25000.00")
+    above_scale = True
+    award_wan = D("300.00")
+    award_rule = "investment"
+    eligible = True
+    state = State.DRAFT
+    state_changed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        submitted = factory.Trait(state=State.COUNTY_REVIEW)
+        recommended = factory.Trait(state=State.CITY_REVIEW, county_document_no="尧工信发〔2026〕1 号",
+                                    inspection_opinion="材料真实完整,现场核查属实")
+        in_expert_review = factory.Trait(recommended=True, state=State.EXPERT_REVIEW, review_round=1)
+        planned = factory.Trait(in_expert_review=True, state=State.PLANNED, planned_wan=D("300.00"),
+                                committee_opinion="同意支持")
+        approved = factory.Trait(planned=True, state=State.APPROVED)
+        disbursed = factory.Trait(approved=True, state=State.DISBURSED, disbursed_wan=D("300.00"))
+        evaluated = factory.Trait(disbursed=True, state=State.EVALUATED, indicator_type=IndicatorType.ECONOMIC,
+                                  project_completed_on=datetime.date(TODAY.year - 6, 3, 1))
+        in_recovery = factory.Trait(evaluated=True, state=State.RECOVERY, cumulative_new_tax_wan=D("120.00"),
+                                    recovery_wan=D("180.00"))
+        closed = factory.Trait(evaluated=True, state=State.CLOSED, cumulative_new_tax_wan=D("400.00"),
+                               recovery_wan=D("0.00"))
+        returned = factory.Trait(state=State.RETURNED)
+        rejected = factory.Trait(state=State.REJECTED)
+
+
+TRAIT_BY_STATE = {
+    State.DRAFT: {}, State.COUNTY_REVIEW: {"submitted": True}, State.CITY_REVIEW: {"recommended": True},
+    State.EXPERT_REVIEW: {"in_expert_review": True}, State.PLANNED: {"planned": True},
+    State.APPROVED: {"approved": True}, State.DISBURSED: {"disbursed": True}, State.EVALUATED: {"evaluated": True},
+    State.RECOVERY: {"in_recovery": True}, State.CLOSED: {"closed": True}, State.RETURNED: {"returned": True},
+    State.REJECTED: {"rejected": True},
+}
+
+
+@pytest.fixture
+def make_application(subsidies_seed):
+    def make(state=State.DRAFT, **fields):
+        application = ApplicationFactory(**TRAIT_BY_STATE[state], **fields)
+        return application
+
+    return make
+
+
+@pytest.fixture
+def score(db):
+    def give(application, expert, value="85"):
+        return ExpertAssignment.objects.create(application=application, expert=expert,
+                                               round=application.review_round, score=D(value), opinion="同意",
+                                               scored_at=timezone.now())
+
+    return give
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

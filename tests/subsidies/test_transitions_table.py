@@ -1,0 +1,140 @@
+"""Every action × role through ``POST /api/v1/subsidies/applications/{id}/transitions/``: 200 / 403 / 404 / 409.
+
+The expectations come from DESIGN.md (who acts where), written here independently of ``subsidies.workflow``:
+county actions by 尧都区 staff (the application's region), city actions by 市工信局 (industry domain),
+``disburse``/``reevaluate``/``recover`` by 市财政局; nobody else may act.
+"""
+
+import pytest
+
+from subsidies.models import State
+
+URL = "/api/v1/subsidies/applications/{}/transitions/"
+
+# (source state, action, actor per DESIGN.md, payload)
+STEPS = [
+    (State.DRAFT, "submit", "county", {}),
+    (State.RETURNED, "submit", "county", {}),
+    (State.COUNTY_REVIEW, "recommend", "county",
+     {"document_no": "尧工信字〔2026〕8 号", "inspection_opinion": "经现场核查,材料真实、完整、合规、一致"}),
+    (State.CITY_REVIEW, "send_to_experts", "city", {"experts": "EXPERT"}),
+    (State.EXPERT_REVIEW, "conclude_review", "city", {"comment": "评审委员会同意支持"}),
+    (State.PLANNED, "approve", "city", {"document_no": "临政函〔2026〕30 号"}),
+    (State.APPROVED, "disburse", "finance", {"document_no": "临财企〔2026〕12 号"}),
+    (State.DISBURSED, "evaluate", "county",
+     {"indicator_type": "economic", "completed_on": "2020-03-01", "evaluation_agency": "山西某会计师事务所",
+      "comment": "完工"}),
+    (State.EVALUATED, "reevaluate", "finance", {"cumulative_new_tax_wan": "400"}),
+    (State.RECOVERY, "recover", "finance", {"recovered_wan": "180", "document_no": "临财收〔2031〕1 号"}),
+    *[(state, action, actor, {"comment": "材料不全,请补正"})
+      for state, actor in ((State.COUNTY_REVIEW, "county"), (State.CITY_REVIEW, "city"),
+                           (State.EXPERT_REVIEW, "city"), (State.PLANNED, "city"))
+      for action in ("return", "reject")],
+]
+# Which actors may take each action in some state (DESIGN.md): a role outside these gets 403, inside but in the
+# wrong state 409.
+ACTION_ACTORS = {
+    "submit": {"county"}, "recommend": {"county"}, "send_to_experts": {"city"}, "conclude_review": {"city"},
+    "approve": {"city"}, "disburse": {"finance"}, "evaluate": {"county"}, "reevaluate": {"finance"},
+    "recover": {"finance"}, "return": {"county", "city"}, "reject": {"county", "city"},
+}
+ROLE_ACTOR = {"yaodu_industry": "county", "city_industry": "city", "finance": "finance"}
+ROLES = ["yaodu_industry", "hongdong_industry", "city_industry", "city_energy", "finance", "expert1", "leader",
+         "admin", "yaodu_land"]
+
+
+def visible(role: str, state: str) -> bool:
+    """Scoping of DESIGN.md: other region, other domain, or no subsidies role → not found."""
+    if role in ("hongdong_industry", "city_energy", "yaodu_land"):
+        return False
+    if role == "expert1":
+        return state == State.EXPERT_REVIEW
+    if role in ("city_industry", "finance"):
+        return state != State.DRAFT
+    return True
+
+
+def expected_status(role: str, state: str, action: str, source: str) -> int:
+    if not visible(role, state):
+        return 404
+    actor = ROLE_ACTOR.get(role)
+    if actor is None or actor not in ACTION_ACTORS[action]:
+        return 403
+    allowed_here = any(s == state and a == action and who == actor for s, a, who, _ in STEPS)
+    return 200 if allowed_here else 409
+
+
+def _prepare(make_application, score, users, state):
+    application = make_application(state)
+    if state == State.EXPERT_REVIEW:
+        score(application, users["expert1"])
+    return application
+
+
+def _payload(payload, users):
+    data = dict(payload)
+    if data.get("experts") == "EXPERT":
+        data["experts"] = [users["expert1"].pk]
+    return data
+
+
+def _post(api, user, application, body):
+    return api.as_user(user).post(URL.format(application.pk), body, format="json")
+
+
+@pytest.mark.parametrize(("source", "action"), [(s, a) for s, a, _, _ in STEPS],
+                         ids=[f"{s}-{a}" for s, a, _, _ in STEPS])
+def test_action_in_its_state(api, users, make_application, score, source, action):
+    """For each role: a fresh application in ``source``; the answer must match the table (one role per row)."""
+    payload = next(p for s, a, _, p in STEPS if s == source and a == action)
+    got, want = {}, {}
+    for role in ROLES:
+        application = _prepare(make_application, score, users, source)
+        response = _post(api, users[role], application, {"action": action, **_payload(payload, users)})
+        got[role], want[role] = response.status_code, expected_status(role, source, action, source)
+        application.refresh_from_db()
+        if response.status_code == 200:
+            assert application.state != source
+            assert response.json()["from_state"] == source
+            assert application.transitions.get().action == action
+        else:
+            assert application.state == source
+            assert not application.transitions.exists()
+    assert got == want
+    assert 200 in got.values()
+
+
+WRONG_STATE = State.CLOSED  # no action leaves it
+
+
+@pytest.mark.parametrize("action", list(ACTION_ACTORS))
+def test_action_in_a_state_that_does_not_allow_it(api, users, make_application, action):
+    application = make_application(WRONG_STATE)
+    got, want = {}, {}
+    for role in ROLES:
+        response = _post(api, users[role], application, {"action": action, "comment": "x"})
+        got[role], want[role] = response.status_code, expected_status(role, WRONG_STATE, action, None)
+        if response.status_code == 409:
+            assert response.json()["code"] == "conflict"
+    assert got == want
+    application.refresh_from_db()
+    assert application.state == WRONG_STATE
+
+
+def test_energy_application_is_acted_on_by_the_energy_bureau(api, users, make_application):
+    from tests.subsidies.conftest import CallFactory
+
+    energy_call = CallFactory(domain="energy")
+    application = make_application(State.CITY_REVIEW, call=energy_call)
+    body = {"action": "send_to_experts", "experts": [users["expert1"].pk]}
+    assert api.as_user(users["city_industry"]).post(URL.format(application.pk), body,
+                                                    format="json").status_code == 404
+    assert api.as_user(users["city_energy"]).post(URL.format(application.pk), body,
+                                                  format="json").status_code == 200
+
+
+def test_unknown_action_is_malformed(api, users, make_application):
+    application = make_application(State.DRAFT)
+    response = api.as_user(users["yaodu_industry"]).post(URL.format(application.pk), {"action": "fly"},
+                                                          format="json")
+    assert response.status_code == 400
