@@ -65,3 +65,8 @@ def test_django_filter_strings_are_chinese_under_zh_hans():
 
     with translation.override("zh-hans"):
         assert translation.gettext("Any date") != "Any date"
+
+
+def test_chinese_even_when_the_browser_asks_for_english(client, seeded):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "用户名" in page
