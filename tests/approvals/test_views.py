@@ -172,3 +172,16 @@ def test_handover_coverage_counts(users, new_case, items):
     with pytest.raises(PermissionDenied):
         services.handover_update(actor=users["yaodu_approval"], checklist=other, received_on=D(2022, 5, 1),
                                  staff_trained_on=None)
+
+
+@pytest.mark.django_db
+def test_admin_lists_are_scoped(client, users, new_case, make_user):
+    yaodu = new_case()
+    staff = make_user("hongdong_staff", Role.APPROVAL_OFFICER, region="洪洞县", department="141024-approval-service",
+                      is_staff=True)
+    client.force_login(staff)
+    assert client.get(f"/admin/approvals/case/{yaodu.pk}/change/").status_code in (302, 404)
+    listing = client.get("/admin/approvals/case/")
+    assert listing.status_code == 200 and yaodu.applicant_name not in listing.content.decode()
+    client.force_login(users["admin"])
+    assert yaodu.applicant_name in client.get("/admin/approvals/case/").content.decode()
