@@ -1,7 +1,219 @@
-from django.http import HttpResponse
+"""Pages: thin views that parse input and call one service; every read goes through ``selectors``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services, workflow
+from .filtersets import ApplicationFilter
+from .forms import ApplicationForm, AwardQuoteForm, DocumentForm, ScoreForm, TransitionForm
+from .models import Action, ExpertAssignment, State
+from .rules import quote_award
+
+# Which form fields each action shows (required ones come from the workflow table).
+ACTION_FIELDS = {
+    Action.SUBMIT: ["comment"],
+    Action.RECOMMEND: ["document_no", "inspection_opinion", "comment"],
+    Action.SEND_TO_EXPERTS: ["experts", "comment"],
+    Action.CONCLUDE_REVIEW: ["comment", "planned_wan"],
+    Action.APPROVE: ["document_no", "comment"],
+    Action.DISBURSE: ["document_no", "comment"],
+    Action.EVALUATE: ["indicator_type", "completed_on", "evaluation_agency", "targets_met", "comment"],
+    Action.REEVALUATE: ["cumulative_new_tax_wan", "comment"],
+    Action.RECOVER: ["recovered_wan", "document_no", "comment"],
+    Action.RETURN: ["comment"],
+    Action.REJECT: ["comment"],
+}
 
 
-def _todo(request, *a, **k):
-    return HttpResponse("")
-application_list = dashboard = award_quote = application_create = application_detail = application_edit = _todo
-application_transition = expert_score = document_upload = document_download = call_plan = _todo
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return ";".join(f"{'、'.join(v)}" for v in exc.message_dict.values())
+    return ";".join(exc.messages)
+
+
+@login_required
+@permission_required("subsidies.view_application", raise_exception=True)
+def application_list(request):
+    base = selectors.application_list(request.user)
+    filterset = ApplicationFilter(request.GET or None, queryset=base, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = Paginator(rows.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "subsidies/application_list.html", {
+        "filter": filterset, "page": page,
+        "can_create": request.user.has_perm("subsidies.add_application") and request.user.region_id is not None,
+    })
+
+
+@login_required
+def application_detail(request, pk):
+    application = selectors.application_get(request.user, pk)
+    actors = workflow.actors_for(request.user, application)
+    actions = []
+    for row in workflow.available(application.state, actors):
+        form = TransitionForm(initial={"action": row.action, "version": application.version})
+        actions.append({"row": row, "label": Action(row.action).label, "form": form,
+                        "fields": [form[name] for name in ACTION_FIELDS[row.action]],
+                        "danger": row.action in (Action.RETURN, Action.REJECT)})
+    assignments = list(ExpertAssignment.objects.filter(application=application).select_related("expert"))
+    mine = next((a for a in assignments if a.expert_id == request.user.pk and a.round == application.review_round),
+                None)
+    return render(request, "subsidies/application_detail.html", {
+        "application": application, "actions": actions, "history": selectors.history_for(application),
+        "documents": selectors.documents_for(application), "assignments": assignments,
+        "score_form": ScoreForm() if mine is not None and application.state == State.EXPERT_REVIEW else None,
+        "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
+        "can_edit": application.is_editable and workflow.COUNTY in actors,
+        "explanation": application.award_explanation or {},
+    })
+
+
+@login_required
+@require_POST
+def application_transition(request, pk):
+    application = selectors.application_get(request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提交的数据有误:%(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("subsidies:application-detail", pk=pk)
+    action = form.cleaned_data["action"]
+    try:
+        services.application_transition(
+            application_id=application.pk, actor=request.user, action=action,
+            comment=form.cleaned_data.get("comment") or "", data=form.data_for_service(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except PermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.TransitionConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已办理:%(action)s") % {"action": Action(action).label})
+    return redirect("subsidies:application-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def expert_score(request, pk):
+    application = selectors.application_get(request.user, pk)
+    form = ScoreForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expert_score_submit(application_id=application.pk, expert=request.user, **form.cleaned_data)
+            messages.success(request, _("评分已保存"))
+        except (services.TransitionConflict, ValidationError) as exc:
+            messages.error(request, str(getattr(exc, "messages", [exc])[0]))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("subsidies:application-detail", pk=pk)
+
+
+@login_required
+@permission_required("subsidies.add_application", raise_exception=True)
+def application_create(request):
+    form = ApplicationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("申报已保存为草稿"))
+            return redirect("subsidies:application-detail", pk=application.pk)
+    return render(request, "subsidies/application_form.html", {"form": form, "application": None})
+
+
+@login_required
+@permission_required("subsidies.change_application", raise_exception=True)
+def application_edit(request, pk):
+    application = selectors.application_get(request.user, pk)
+    if not application.is_editable:
+        messages.error(request, _("只有草稿或退回补正的申报可以修改"))
+        return redirect("subsidies:application-detail", pk=pk)
+    form = ApplicationForm(request.POST or None, instance=application, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(actor=request.user, application_id=application.pk, **form.service_kwargs())
+        except (ValidationError, services.StateConflict) as exc:
+            form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("已保存,奖励已重新测算"))
+            return redirect("subsidies:application-detail", pk=pk)
+    return render(request, "subsidies/application_form.html", {"form": form, "application": application})
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    application = selectors.application_get(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_upload(actor=request.user, application=application,
+                                     uploaded_file=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
+            messages.success(request, _("材料已上传"))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("subsidies:application-detail", pk=pk)
+
+
+@login_required
+def document_download(request, pk):
+    """Documents live outside the web root; this view is the only way to them, after the scoping check."""
+    document = selectors.document_get(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@login_required
+@permission_required("subsidies.view_application", raise_exception=True)
+def dashboard(request):
+    return render(request, "subsidies/dashboard.html", {"summary": selectors.pipeline_summary(request.user)})
+
+
+@login_required
+@permission_required("subsidies.view_application", raise_exception=True)
+def call_plan(request, pk):
+    """资金分配计划: the planned awards of one call against its budget, and what remains."""
+    call = get_object_or_404(selectors.calls_with_usage(request.user), pk=pk)
+    planned = selectors.application_list(request.user).filter(call=call, state__in=selectors.FUNDED_STATES) \
+        .order_by("-planned_wan", "id")
+    candidates = selectors.application_list(request.user).filter(call=call, state=State.EXPERT_REVIEW) \
+        .order_by("-award_wan", "id")
+    return render(request, "subsidies/call_plan.html", {
+        "call": call, "planned": planned, "candidates": candidates,
+        "remaining_wan": call.budget_wan - call.committed_wan,
+    })
+
+
+@login_required
+@permission_required("subsidies.view_awardrule", raise_exception=True)
+def award_quote(request):
+    form = AwardQuoteForm(request.POST or None)
+    quote = None
+    if request.method == "POST" and form.is_valid():
+        from rest_framework.exceptions import ValidationError as DRFValidationError
+
+        from .api.serializers import validate_award_params
+
+        try:
+            params = validate_award_params(form.params())
+        except DRFValidationError as exc:
+            for field, errors in exc.detail.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            quote = quote_award(selectors.rule_book(), params)
+    return render(request, "subsidies/award_quote.html", {"form": form, "quote": quote})
