@@ -94,6 +94,10 @@ class RegionProgress:
     next_milestone: MilestoneResult | None = None
 
     @property
+    def kinds(self) -> tuple[KindProgress, KindProgress]:
+        return self.unsupplied, self.idle
+
+    @property
     def overall_percent(self) -> Decimal | None:
         return rules.percent_done(self.unsupplied.done_mu + self.idle.done_mu,
                                   self.unsupplied.task_mu + self.idle.task_mu)
@@ -139,12 +143,12 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     rows: list[RegionProgress] = []
     for region in Region.objects.all():
         quota = quotas.get(region.pk)
-        task = {Parcel.Kind.UNSUPPLIED: quota.unsupplied_mu if quota else ZERO,
-                Parcel.Kind.IDLE: quota.idle_mu if quota else ZERO}
+        task = {Parcel.Kind.UNSUPPLIED: rules.quantize_area(quota.unsupplied_mu if quota else ZERO),
+                Parcel.Kind.IDLE: rules.quantize_area(quota.idle_mu if quota else ZERO)}
         region_sums = by_region.get(region.pk, {})
 
         def summed(kind, key, region_sums=region_sums):
-            return (region_sums.get(kind, {}).get(key) or ZERO)
+            return rules.quantize_area(region_sums.get(kind, {}).get(key) or ZERO)
 
         results = []
         for index, milestone in enumerate(milestones):
@@ -175,9 +179,11 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
 
 
 def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
-    unsupplied = KindProgress(sum((r.unsupplied.task_mu for r in rows), ZERO),
-                              sum((r.unsupplied.done_mu for r in rows), ZERO))
-    idle = KindProgress(sum((r.idle.task_mu for r in rows), ZERO), sum((r.idle.done_mu for r in rows), ZERO))
+    def total(values):
+        return rules.quantize_area(sum(values, ZERO))
+
+    unsupplied = KindProgress(total(r.unsupplied.task_mu for r in rows), total(r.unsupplied.done_mu for r in rows))
+    idle = KindProgress(total(r.idle.task_mu for r in rows), total(r.idle.done_mu for r in rows))
     bonuses = [r.bonus_mu for r in rows if r.bonus_mu is not None]
     return {
         "unsupplied": unsupplied,
