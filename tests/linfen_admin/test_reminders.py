@@ -291,3 +291,19 @@ def test_as_of_defaults_to_today_in_shanghai(users, rules):
         call_command("send_reminders", "--dry-run", stdout=StringIO())
     assert summary.as_of == datetime.date(2022, 7, 1)
     assert seen == [datetime.date(2022, 7, 1), datetime.date(2022, 7, 1)]  # not 06-30 (UTC's date)
+
+
+def test_swept_reminders_reach_each_recipients_own_inbox_only(users, rules, api, client):
+    rules.add("test.region", region_rule(["尧都区", "洪洞县"], Role.COUNTY_LAND))
+    run_reminders(AS_OF)
+    body = api.as_user(users["yaodu_land"]).get("/api/v1/notifications/").json()
+    assert [item["title"] for item in body["results"]] == ["尧都区 进度提醒"]
+    assert api.as_user(users["city_land"]).get("/api/v1/notifications/").json()["count"] == 0
+    client.force_login(users["hongdong_land"])
+    page = client.get("/inbox/").content.decode()
+    assert "洪洞县 进度提醒" in page and "尧都区 进度提醒" not in page
+
+
+def test_command_rejects_a_malformed_date(users):
+    with pytest.raises(CommandError):
+        call_command("send_reminders", "--as-of", "2022-13-01", stdout=StringIO())
