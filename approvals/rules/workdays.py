@@ -65,5 +65,20 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 
 
 def due_soon_horizon(today: datetime.date) -> datetime.date:
-    """Last day that is still "due soon" on ``today``: the 3rd working day after it."""
-    return add_working_days(today, DUE_SOON_DAYS)
+    """Last day that is still "due soon" on ``today``: the 3rd working day after it.
+
+    Near the end of the last year the calendar knows, the horizon stops at the last known day: no case can be
+    due later than that (its due date could not have been computed), so nothing due soon is missed and
+    nothing is guessed. ``today`` itself must be in a known year.
+    """
+    is_working_day(today)  # refuses an unknown year for today itself
+    day, counted = today, 0
+    while counted < DUE_SOON_DAYS:
+        following = day + datetime.timedelta(days=1)
+        try:
+            working = is_working_day(following)
+        except CalendarUnknown:
+            return day
+        day = following
+        counted += working
+    return day

@@ -42,8 +42,17 @@ def test_overdue_and_decided_cases(users, new_case):
 @pytest.mark.django_db
 def test_due_soon_past_the_calendar_collects_nothing_rather_than_guessing(users, new_case, caplog):
     new_case(accepted_on=D(2022, 9, 26))
-    assert list(reminders.collect_due_soon(D(2026, 12, 30))) == []
+    assert list(reminders.collect_due_soon(D(2027, 1, 4))) == []
     assert "no official calendar" in caplog.text
+
+
+@pytest.mark.django_db
+def test_due_soon_still_works_in_the_last_days_the_calendar_knows(users, new_case):
+    """On 2026-12-29 the 3-working-day window reaches into 2027, which the calendar does not know yet; a case
+    due that day is still reminded (no case can be due in an unknown year)."""
+    case = new_case(accepted_on=D(2026, 12, 1))  # 12/2–4, 7–11, 14–18, 21–25, 28, 29: the 20th working day
+    assert case.due_on == D(2026, 12, 29)
+    assert [r.obj for r in reminders.collect_due_soon(D(2026, 12, 29))] == [case]
 
 
 @pytest.mark.django_db
