@@ -172,6 +172,9 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
+    # Plain strings: the state enum is documented once, on the application's ``state``.
+    from_state = serializers.CharField(read_only=True, help_text=_("原状态(同 state 取值)"))
+    to_state = serializers.CharField(read_only=True, help_text=_("新状态(同 state 取值)"))
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     from_label = serializers.CharField(source="get_from_state_display", read_only=True)
     to_label = serializers.CharField(source="get_to_state_display", read_only=True)

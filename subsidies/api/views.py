@@ -78,7 +78,7 @@ class ApplicationViewSet(ScopedModelViewSet):
             actor=self.request.user, application_id=serializer.instance.pk, **data))
 
     @extend_schema(request=s.TransitionRequestSerializer, responses=s.TransitionSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[])
     def transitions(self, request, pk=None):
         """Take a workflow action. 403: the role may never take it here; 409: not in the current state."""
         application = self.get_object()
@@ -92,14 +92,14 @@ class ApplicationViewSet(ScopedModelViewSet):
         return Response(s.TransitionSerializer(step).data, status=status.HTTP_200_OK)
 
     @extend_schema(responses=s.TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         """Every workflow step of the application, oldest first."""
         application = self.get_object()
         return Response(s.TransitionSerializer(selectors.history_for(application), many=True).data)
 
     @extend_schema(request=s.ScoreRequestSerializer, responses=s.ExpertAssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[])
     def scores(self, request, pk=None):
         """An assigned expert scores the application (专家评审)."""
         application = self.get_object()
@@ -113,7 +113,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     @extend_schema(methods=["post"], request={"multipart/form-data": s.DocumentUploadSerializer},
                    responses={201: s.DocumentSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
-            parser_classes=[MultiPartParser, FormParser])
+            parser_classes=[MultiPartParser, FormParser], filter_backends=[])
     def documents(self, request, pk=None):
         """List the application's documents, or upload one (pdf/jpg/png/docx/xlsx, size-limited)."""
         application = self.get_object()

@@ -208,3 +208,12 @@ def test_expert_scores_through_the_api(api, users, make_application):
     assert response.json()["score"] == "91.50"
     assert api.as_user(users["expert2"]).post(f"{APPS}{application.pk}/scores/", {"score": "90", "opinion": "x"},
                                               format="json").status_code == 403  # sees it, not on the panel
+
+
+def test_api_list_query_count(api, users, make_application, django_assert_max_num_queries):
+    for state in (State.CITY_REVIEW, State.PLANNED, State.EXPERT_REVIEW) * 5:
+        make_application(state)
+    client = api.as_user(users["city_industry"])
+    with django_assert_max_num_queries(8):
+        response = client.get(APPS)
+    assert response.json()["count"] == 15
