@@ -246,7 +246,8 @@ def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[
             continue
         candidate = Parcel(region=region, **{k: v for k, v in values.items() if k in field_names})
         try:
-            candidate.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+            candidate.full_clean(exclude=["version", "region"], validate_unique=False,  # region: resolved above
+                               validate_constraints=False)
         except Exception as exc:  # ValidationError: report each field's messages against its column
             for field, messages in getattr(exc, "message_dict", {"": [str(exc)]}).items():
                 for message in messages:

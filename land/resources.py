@@ -92,6 +92,7 @@ class AuditedScopedResource(resources.ModelResource):
             table = sheets.locate_table(rows, spec, required)
             return table, parse(actor=self.user, table=table)
         except sheets.SheetInvalid as exc:
+            dataset.wipe()  # import-export carries on with the rows after a failed before_import: leave none
             raise ValidationError([_("第 %(r)s 行 %(c)s:%(m)s") % {"r": e.row or "—", "c": e.column or "—",
                                                                     "m": e.message} for e in exc.errors]) from exc
 

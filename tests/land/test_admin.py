@@ -1,0 +1,88 @@
+"""The admin's django-import-export resources: the bureau's layout, all-or-nothing, scoping, bulk audit."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import tablib
+from django.urls import reverse
+from import_export.formats.base_formats import CSV, XLSX
+
+from land.models import Parcel, TaskQuota
+from land.resources import ParcelResource, TaskQuotaResource
+from linfen_admin.models import AuditEvent
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+D = Decimal
+
+
+def dataset_from(name):
+    fmt = XLSX() if name.endswith(".xlsx") else CSV(encoding="utf-8-sig")
+    data = (FIXTURES / name).read_bytes()
+    return fmt.create_dataset(data if fmt.is_binary() else data.decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize("name", ["land_quota_2022_sample.xlsx", "land_quota_2022_sample.csv"])
+def test_quota_resource_imports_the_bureau_layout(users, land, name):
+    TaskQuota.objects.all().delete()
+    resource = TaskQuotaResource(user=users["city_land"])
+    result = resource.import_data(dataset_from(name), dry_run=False, user=users["city_land"])
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert TaskQuota.objects.count() == 19
+    assert sum(q.idle_mu for q in TaskQuota.objects.all()) == D("383.528")
+    assert AuditEvent.objects.filter(action="import").count() == 19
+    again = TaskQuotaResource(user=users["city_land"]).import_data(dataset_from(name), dry_run=False)
+    assert again.totals["skip"] == 19 and again.totals["update"] == 0
+    assert AuditEvent.objects.filter(action="import").count() == 19
+
+
+def test_quota_resource_reports_all_errors_and_writes_nothing(users, land):
+    TaskQuota.objects.all().delete()
+    data = tablib.Dataset()
+    for row in (["标题", "", ""], ["县(市、区)", "批而未供土地消化任务", "闲置土地处置任务"], ["尧都区", "1", ""],
+                ["不存在县", "1", ""], ["洪洞县", "-1", ""], ["总计", "5", ""]):
+        data.append(row)
+    result = TaskQuotaResource(user=users["city_land"]).import_data(data, dry_run=False)
+    assert result.has_errors()
+    text = " ".join(str(e.error) for e in result.base_errors)
+    assert "未知的县(市、区)" in text and "不能为负数" in text
+    assert not TaskQuota.objects.exists()
+
+
+def test_parcel_resource_is_scoped_to_the_clerks_region(users, land):
+    data = tablib.Dataset(headers=["县(市、区)", "类型", "宗地编号", "项目名称", "面积(亩)"])
+    data.append(["尧都区", "批而未供", "R-1", "甲", "5"])
+    ok = ParcelResource(user=users["yaodu_land"]).import_data(data, dry_run=False)
+    assert not ok.has_errors(), [e.error for e in ok.base_errors]
+    assert Parcel.objects.get().code == "R-1"
+    foreign = tablib.Dataset(headers=["县(市、区)", "类型", "宗地编号", "项目名称", "面积(亩)"])
+    foreign.append(["洪洞县", "批而未供", "R-2", "乙", "5"])
+    refused = ParcelResource(user=users["yaodu_land"]).import_data(foreign, dry_run=False)
+    assert refused.has_errors()
+    assert Parcel.objects.count() == 1
+    data[0] = ["尧都区", "批而未供", "R-1", "甲改", "5"]
+    ParcelResource(user=users["yaodu_land"]).import_data(data, dry_run=False)
+    parcel = Parcel.objects.get()
+    assert (parcel.name, parcel.version) == ("甲改", 2)
+
+
+def test_parcel_export_is_scoped(users, make_parcel):
+    make_parcel("尧都区", code="Y-1")
+    make_parcel("洪洞县", code="H-1")
+    exported = ParcelResource(user=users["yaodu_land"]).export()
+    assert [row[2] for row in exported] == ["Y-1"]
+
+
+def test_admin_changelist_is_scoped(client, users, make_parcel):
+    make_parcel("洪洞县", code="H-1")
+    other = make_parcel("尧都区", code="Y-1")
+    users["yaodu_land"].is_staff = True
+    users["yaodu_land"].save()
+    client.force_login(users["yaodu_land"])
+    page = client.get(reverse("admin:land_parcel_changelist")).content.decode()
+    assert "Y-1" in page and "H-1" not in page
+    hongdong = Parcel.objects.get(code="H-1")
+    assert client.get(reverse("admin:land_parcel_change", args=[hongdong.pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:land_parcel_change", args=[other.pk])).status_code == 200
+    assert client.get(reverse("admin:land_parcel_import")).status_code == 200
+    assert client.get(reverse("admin:land_taskquota_import")).status_code == 403

@@ -1,0 +1,82 @@
+"""The land reminder rules on chosen days, and through the engine: once per (rule, object, period, recipient)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from land import reminders
+from land.models import Parcel
+
+d = datetime.date
+D = Decimal
+
+
+def collect(rule, as_of):
+    return list(rule(as_of))
+
+
+def test_milestone_due_within_14_days_for_regions_behind(users, land, make_parcel, dispose):
+    dispose(make_parcel("尧都区", area="1300"), "2022-06-10", "644.675")
+    dispose(make_parcel("尧都区", "idle", area="210.03"), "2022-06-10", "105.015")
+    assert collect(reminders.milestone_due, d(2022, 6, 15)) == []           # 15 days ahead: not yet
+    due = collect(reminders.milestone_due, d(2022, 6, 16))
+    regions = {r.obj.region.name for r in due}
+    assert "尧都区" not in regions                                            # already at 50 %
+    assert "洪洞县" in regions and len(regions) == 18
+    hongdong = next(r for r in due if r.obj.region.name == "洪洞县")
+    assert {u.username for u in hongdong.recipients} == {"hongdong_land", "city_land"}
+    assert hongdong.period == "2022-06-30"
+
+
+def test_milestone_missed(users, land):
+    assert collect(reminders.milestone_missed, d(2022, 6, 29)) == []
+    missed = collect(reminders.milestone_missed, d(2022, 6, 30))
+    assert len(missed) == 19 and {r.period for r in missed} == {"missed-2022-06-30"}
+    later = collect(reminders.milestone_missed, d(2022, 10, 1))
+    gu = [r for r in later if r.obj.region.name == "古县"]
+    assert len(gu) == 2 and "暂停受理" in gu[1].title
+
+
+def test_parcel_not_updated_for_30_days(users, make_parcel):
+    stale = make_parcel("尧都区")
+    done = make_parcel("尧都区", status="done")
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    Parcel.objects.filter(pk__in=[stale.pk, done.pk]).update(updated_at=long_ago)
+    make_parcel("尧都区")  # fresh
+    found = collect(reminders.parcel_stale, timezone.localdate())
+    assert [r.obj.pk for r in found] == [stale.pk]
+    assert [u.username for u in found[0].recipients] == ["yaodu_land"]
+
+
+def test_idle_land_crossing_one_and_two_years(users, make_parcel):
+    parcel = make_parcel("洪洞县", "idle", cause="enterprise", agreed_start_on=d(2020, 3, 10))
+    make_parcel("洪洞县", "idle", cause="government", agreed_start_on=d(2018, 1, 1))
+    assert collect(reminders.idle_lines, d(2021, 3, 10)) == []
+    one = collect(reminders.idle_lines, d(2021, 3, 11))
+    assert [(r.obj.pk, r.period) for r in one] == [(parcel.pk, "1y")]
+    both = collect(reminders.idle_lines, d(2022, 3, 11))
+    assert sorted(r.period for r in both) == ["1y", "2y"]
+
+
+def test_report_deadline_ahead(users, land):
+    assert collect(reminders.report_deadline, d(2022, 4, 30)) == []
+    county = collect(reminders.report_deadline, d(2022, 5, 1))
+    assert len(county) == 1 and county[0].period == "2022-05-15"
+    assert {u.username for u in county[0].recipients} == {"yaodu_land", "hongdong_land"}
+    city = collect(reminders.report_deadline, d(2022, 12, 31))
+    assert {u.username for u in city[0].recipients} == {"city_land"}
+
+
+@pytest.mark.django_db
+def test_engine_sends_once(users, land, make_parcel):
+    from linfen_admin.models import Notification
+    from linfen_admin.reminders import run_reminders
+
+    make_parcel("洪洞县", "idle", cause="enterprise", agreed_start_on=d(2020, 3, 10))
+    run_reminders(d(2022, 3, 11))
+    sent = Notification.objects.filter(rule__startswith="land.").count()
+    assert sent > 0
+    run_reminders(d(2022, 3, 11))
+    assert Notification.objects.filter(rule__startswith="land.").count() == sent
