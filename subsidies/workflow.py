@@ -51,8 +51,10 @@ def _t(source, action, target, actors, guards=(), required=(), branch=None) -> T
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t(State.DRAFT, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("eligible",)),
-    _t(State.RETURNED, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("eligible",)),
+    # Submitting hands the file to the county's own review, eligible or not (its flags are shown there);
+    # 第八条(二) bars *recommending* an ineligible project, so the eligibility guard sits on ``recommend``.
+    _t(State.DRAFT, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed",)),
+    _t(State.RETURNED, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed",)),
     _t(State.COUNTY_REVIEW, Action.RECOMMEND, State.CITY_REVIEW, {COUNTY}, guards=("eligible",),
        required=("document_no", "inspection_opinion")),
     _t(State.CITY_REVIEW, Action.SEND_TO_EXPERTS, State.EXPERT_REVIEW, {CITY}, required=("experts",)),

@@ -117,6 +117,11 @@ def _guard_eligible(ctx: StepContext) -> None:
         raise TransitionConflict(_("不符合申报条件:%(reasons)s") % {"reasons": reasons})
 
 
+def _guard_recomputed(ctx: StepContext) -> None:
+    """Not a refusal: refresh the award and eligibility flags (a twin application may have appeared)."""
+    application_evaluate(ctx.application)
+
+
 def _guard_experts_scored(ctx: StepContext) -> None:
     assignments = list(ExpertAssignment.objects.filter(application=ctx.application,
                                                        round=ctx.application.review_round))
@@ -183,7 +188,7 @@ def _guard_recovered_in_full(ctx: StepContext) -> None:
 
 
 GUARDS = {
-    "eligible": _guard_eligible, "experts_scored": _guard_experts_scored, "award_positive": _guard_award_positive,
+    "eligible": _guard_eligible, "recomputed": _guard_recomputed, "experts_scored": _guard_experts_scored, "award_positive": _guard_award_positive,
     "within_budget": _guard_within_budget, "evaluation_data": _guard_evaluation_data,
     "reevaluation_due": _guard_reevaluation_due, "reevaluation_data": _guard_reevaluation_data,
     "recovered_in_full": _guard_recovered_in_full,

@@ -62,21 +62,24 @@ def test_returned_application_is_resubmitted(users, make_application):
     assert application.state == State.COUNTY_REVIEW
 
 
-def test_submit_refuses_an_ineligible_application_with_reasons(users, make_application):
+def test_recommend_refuses_an_ineligible_application_with_reasons(users, make_application):
     application = make_application(State.DRAFT, investment_progress=D("60"), above_scale=False,
                                   revenue_wan=D("1000"))
+    step(application, users["yaodu_industry"], "submit")  # the county reviews it, flags and all
+    application.refresh_from_db()
+    assert application.state == State.COUNTY_REVIEW and not application.eligible
     with pytest.raises(TransitionConflict) as excinfo:
-        step(application, users["yaodu_industry"], "submit")
+        step(application, users["yaodu_industry"], "recommend", document_no="1", inspection_opinion="核查")
     assert "80" in str(excinfo.value) and "1800" in str(excinfo.value)
     application.refresh_from_db()
-    assert application.state == State.DRAFT
+    assert application.state == State.COUNTY_REVIEW
 
 
 def test_second_application_for_the_same_project_is_refused(users, make_application):
     first = make_application(State.CITY_REVIEW)
-    twin = make_application(State.DRAFT, credit_code=first.credit_code, project_name=first.project_name)
+    twin = make_application(State.COUNTY_REVIEW, credit_code=first.credit_code, project_name=first.project_name)
     with pytest.raises(TransitionConflict, match="第七条"):
-        step(twin, users["yaodu_industry"], "submit")
+        step(twin, users["yaodu_industry"], "recommend", document_no="1", inspection_opinion="核查")
 
 
 def test_conclude_review_needs_every_expert_score(users, make_application, score):

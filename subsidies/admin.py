@@ -1,0 +1,66 @@
+"""Admin: calls and step limits are edited here; rules come from the fixture and applications move only
+through the workflow service, so both are read-only here."""
+
+from django.contrib import admin
+
+from linfen_admin.admin_base import ScopedAuditedAdmin
+
+from .models import Application, ApplicationTransition, AwardRule, AwardTier, Call, Document, StepLimit
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AwardTierInline(ReadOnlyMixin, admin.TabularInline):
+    model = AwardTier
+    extra = 0
+    fields = ["rank", "grade", "label", "lower_wan", "upper_wan", "award_wan"]
+
+
+@admin.register(AwardRule)
+class AwardRuleAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+    """Loaded from fixtures/subsidies_award_rules.json by ``load_seed``; change the fixture, not the rows."""
+
+    list_display = ["code", "clause", "name", "method", "percent", "cap_wan", "upgrade_pays_difference"]
+    inlines = [AwardTierInline]
+
+
+@admin.register(Call)
+class CallAdmin(ScopedAuditedAdmin):
+    list_display = ["year", "domain", "title", "opens_on", "closes_on", "budget_wan"]
+    list_filter = ["year", "domain"]
+
+
+@admin.register(StepLimit)
+class StepLimitAdmin(ScopedAuditedAdmin):
+    list_display = ["state", "days"]
+
+
+class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+    model = ApplicationTransition
+    extra = 0
+    fields = ["at", "actor_name", "action", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+    list_display = ["id", "enterprise_name", "project_name", "region", "category", "award_wan", "state"]
+    list_filter = ["state", "category", "call"]
+    search_fields = ["enterprise_name", "project_name", "credit_code"]
+    list_select_related = ["region", "call"]
+    inlines = [TransitionInline]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+    list_display = ["original_name", "application", "kind", "size", "uploaded_at"]
+    list_select_related = ["application"]
