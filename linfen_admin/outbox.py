@@ -239,7 +239,10 @@ def reclaim_stale(*, now: datetime.datetime | None = None) -> int:
     """Put digests stuck in *sending* (their flush died) back to pending."""
     now = now or timezone.now()
     stale_before = now - datetime.timedelta(minutes=int(getattr(settings, "REMINDER_EMAIL_STALE_MINUTES", 30)))
-    return EmailOutbox.objects.filter(status=Status.SENDING, claimed_at__lt=stale_before).update(
+    stale = EmailOutbox.objects.filter(status=Status.SENDING, claimed_at__lt=stale_before)
+    given_up = stale.filter(attempts__gte=max_attempts() - 1).update(
+        status=Status.FAILED, claimed_at=None, attempts=F("attempts") + 1, last_error="多次发送中断,已停止重试")
+    return given_up + stale.update(
         status=Status.PENDING, claimed_at=None, attempts=F("attempts") + 1, last_error="发送中断,已重新排队")
 
 

@@ -252,3 +252,16 @@ def test_claim_skips_rows_another_flush_has_locked(swept):
         release.set()
         thread.join(20)
     assert locked.pk not in {digest.pk for digest in claimed} and len(claimed) == 2
+
+
+def test_a_digest_that_keeps_killing_the_flush_stops_as_failed(swept, settings):
+    settings.REMINDER_EMAIL_MAX_ATTEMPTS = 2
+    moment = NOON
+    for _ in range(2):
+        with time_machine.travel(moment, tick=False):
+            outbox.reclaim_stale()
+            outbox.claim_due()  # and the flush dies each time
+        moment += datetime.timedelta(hours=1)
+    with time_machine.travel(moment, tick=False):
+        outbox.reclaim_stale()
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {Status.FAILED}
