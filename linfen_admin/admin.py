@@ -68,3 +68,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from . import reminders_admin  # noqa: E402,F401 - registers the e-mail outbox admin

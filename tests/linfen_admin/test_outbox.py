@@ -170,6 +170,14 @@ def test_admin_registration_module_registers_the_outbox():
     assert "retry_failed" in model_admin.actions
 
 
+def test_failed_digests_are_listed_for_administrators_on_the_live_admin(client, swept, users):
+    EmailOutbox.objects.update(status=Status.FAILED, last_error="SMTP 554 refused")
+    client.force_login(users["admin"])
+    page = client.get("/admin/linfen_admin/emailoutbox/?status__exact=failed")
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == EmailOutbox.objects.count() > 0
+
+
 def test_a_rolled_back_retry_queues_nothing(swept, django_capture_on_commit_callbacks):
     EmailOutbox.objects.update(status=Status.FAILED)
     with mock.patch("linfen_admin.tasks.flush_outbox_task.delay") as delay, \
