@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .money import ZERO, fmt, wan
 
 CATEGORIES = ("matching", "investment", "recognition", "certification", "revenue")
@@ -144,7 +146,7 @@ def _scheme_of(params: dict) -> str:
 
 
 def quote_award(book: RuleBook, params: dict) -> Quote:
-    """The award of 第七条 for one request (see DESIGN.md ``award-quote``). Pure: no database access.
+    """The award of 第七条 for one request (see DESIGN.md ``award-quote``). Pure: no database access (messages go through gettext).
 
     ``params`` is already shaped (the API and forms validate types); amounts are Decimals.
     """
@@ -152,9 +154,9 @@ def quote_award(book: RuleBook, params: dict) -> Quote:
     scheme = _scheme_of(params)
     rule = book.find(category, scheme)
     if rule is None:
-        return _refuse(Quote(eligible=False), f"没有适用的奖励规则:{category} {scheme}".strip())
+        return _refuse(Quote(eligible=False), (_("没有适用的奖励规则:%(rule)s") % {"rule": f"{category} {scheme}".strip()}))
     quote = Quote(eligible=True, rule=rule.code, rule_label=rule.label)
-    quote.explanation.append(f"适用{rule.label}")
+    quote.explanation.append(_("适用%(rule)s") % {"rule": rule.label})
     if rule.method == "percent":
         return _percent(rule, params, quote)
     if rule.method == "bracket":
@@ -165,15 +167,17 @@ def quote_award(book: RuleBook, params: dict) -> Quote:
 def _percent(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
     support = params.get("support_wan")
     if support is None or support <= 0:
-        return _refuse(quote, "上年度未获得国、省专项资金支持,不适用配套奖励")
+        return _refuse(quote, _("上年度未获得国、省专项资金支持,不适用配套奖励"))
     raw = wan(support * rule.percent / Decimal(100))
     quote.base_award_wan = raw
-    quote.explanation.append(f"国、省支持 {fmt(support)} 万元 × {rule.percent.normalize():f}% = {fmt(raw)} 万元")
+    quote.explanation.append(_("国、省支持 %(support)s 万元 × %(percent)s%% = %(raw)s 万元") % {
+        "support": fmt(support), "percent": f"{rule.percent.normalize():f}", "raw": fmt(raw)})
     award = raw
     if rule.cap_wan is not None and raw > rule.cap_wan:
         award = wan(rule.cap_wan)
         quote.capped = True
-        quote.explanation.append(f"单个项目配套奖励不超过 {fmt(rule.cap_wan)} 万元,按上限 {fmt(award)} 万元计")
+        quote.explanation.append(_("单个项目配套奖励不超过 %(cap)s 万元,按上限 %(award)s 万元计")
+                                 % {"cap": fmt(rule.cap_wan), "award": fmt(award)})
     quote.award_wan = award
     return quote
 
@@ -181,24 +185,27 @@ def _percent(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
 def _bracket(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
     if rule.category == "investment":
         amount = params.get("investment_wan")
-        noun = "固定资产实际投资"
+        noun = _("固定资产实际投资")
         minimum = rule.min_base_wan_little_giant if params.get("little_giant") else rule.min_base_wan
         if amount is None:
-            return _refuse(quote, "缺少固定资产实际投资额")
+            return _refuse(quote, _("缺少固定资产实际投资额"))
         if minimum is not None and amount < minimum:
-            who = "专精特新“小巨人”企业" if params.get("little_giant") else "技术改造项目"
-            return _refuse(quote, f"{who}固定资产投资须达到 {fmt(minimum)} 万元以上,实际为 {fmt(amount)} 万元")
+            who = _("专精特新“小巨人”企业") if params.get("little_giant") else _("技术改造项目")
+            return _refuse(quote, _("%(who)s固定资产投资须达到 %(minimum)s 万元以上,实际为 %(amount)s 万元")
+                           % {"who": who, "minimum": fmt(minimum), "amount": fmt(amount)})
     else:
         amount = params.get("revenue_wan")
-        noun = "上年度主营业务收入"
+        noun = _("上年度主营业务收入")
         if amount is None:
-            return _refuse(quote, "缺少上年度主营业务收入")
+            return _refuse(quote, _("缺少上年度主营业务收入"))
     tier = rule.tier_for_amount(amount)
     if tier is None:
-        return _refuse(quote, f"{noun} {fmt(amount)} 万元未达到{rule.name}的最低档次")
+        return _refuse(quote, _("%(noun)s %(amount)s 万元未达到%(rule)s的最低档次")
+                       % {"noun": noun, "amount": fmt(amount), "rule": rule.name})
     quote.tier = tier.label
     quote.base_award_wan = wan(tier.award_wan)
-    quote.explanation.append(f"{noun} {fmt(amount)} 万元,属于“{tier.label}”档,奖励 {fmt(tier.award_wan)} 万元")
+    quote.explanation.append(_("%(noun)s %(amount)s 万元,属于“%(tier)s”档,奖励 %(award)s 万元") % {
+        "noun": noun, "amount": fmt(amount), "tier": tier.label, "award": fmt(tier.award_wan)})
     previous_amount = params.get("previous_revenue_wan") if rule.category == "revenue" else None
     previous = rule.tier_for_amount(previous_amount) if previous_amount is not None else None
     return _apply_previous(rule, tier, previous, quote)
@@ -209,16 +216,19 @@ def _grade(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
     tier = rule.tier_for_grade(level)
     if tier is None:
         grades = "、".join(t.label for t in rule.tiers)
-        return _refuse(quote, f"{rule.name}只奖励:{grades};“{level}”不在奖励范围")
+        return _refuse(quote, _("%(rule)s只奖励:%(grades)s;“%(level)s”不在奖励范围")
+                       % {"rule": rule.name, "grades": grades, "level": level})
     quote.tier = tier.label
     quote.base_award_wan = wan(tier.award_wan)
-    quote.explanation.append(f"{rule.name}{tier.label},奖励 {fmt(tier.award_wan)} 万元")
+    quote.explanation.append(_("%(rule)s%(tier)s,奖励 %(award)s 万元")
+                             % {"rule": rule.name, "tier": tier.label, "award": fmt(tier.award_wan)})
     previous_level = params.get("previous_level") or ""
     previous = None
     if previous_level:
         previous = rule.tier_for_grade(previous_level)
         if previous is None:
-            return _refuse(quote, f"此前等次“{previous_level}”不是{rule.name}的奖励等次")
+            return _refuse(quote, _("此前等次“%(level)s”不是%(rule)s的奖励等次")
+                           % {"level": previous_level, "rule": rule.name})
     return _apply_previous(rule, tier, previous, quote)
 
 
@@ -229,16 +239,21 @@ def _apply_previous(rule: RuleSpec, tier: Tier, previous: Tier | None, quote: Qu
         return quote
     quote.previous_award_wan = wan(previous.award_wan)
     if tier.rank <= previous.rank:
-        return _refuse(quote, f"已按“{previous.label}”奖励过,“{tier.label}”不是更高等次,不能重复奖励")
+        return _refuse(quote, _("已按“%(previous)s”奖励过,“%(tier)s”不是更高等次,不能重复奖励")
+                       % {"previous": previous.label, "tier": tier.label})
     if not rule.upgrade_pays_difference:
         quote.award_wan = wan(tier.award_wan)
-        quote.explanation.append(f"由“{previous.label}”升至“{tier.label}”,本条款未规定补差,按新等次全额奖励")
+        quote.explanation.append(_("由“%(previous)s”升至“%(tier)s”,本条款未规定补差,按新等次全额奖励")
+                                 % {"previous": previous.label, "tier": tier.label})
         return quote
     difference = wan(tier.award_wan - previous.award_wan)
     quote.explanation.append(
-        f"由“{previous.label}”({fmt(previous.award_wan)} 万元)升级至“{tier.label}”,只奖励差额 {fmt(difference)} 万元"
+        _("由“%(previous)s”(%(previous_award)s 万元)升级至“%(tier)s”,只奖励差额 %(difference)s 万元") % {
+            "previous": previous.label, "previous_award": fmt(previous.award_wan), "tier": tier.label,
+            "difference": fmt(difference)}
     )
     if difference <= 0:
-        return _refuse(quote, f"“{tier.label}”与已奖励的“{previous.label}”奖励额相同,没有差额可奖励")
+        return _refuse(quote, _("“%(tier)s”与已奖励的“%(previous)s”奖励额相同,没有差额可奖励")
+                       % {"tier": tier.label, "previous": previous.label})
     quote.award_wan = difference
     return quote
