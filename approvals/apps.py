@@ -29,7 +29,8 @@ class ApprovalsConfig(AppConfig):
         registry.add_menu(MenuEntry(_("承接情况"), "approvals:handover", "approvals.view_handoverchecklist",
                                     order=340, description=_("放得开、接得住、管得好")))
 
-        everyone_reads = ["approvals.view_item", "approvals.view_risklevel"]
+        everyone_reads = ["approvals.view_item", "approvals.view_risklevel", "approvals.view_workcalendaryear",
+                          "approvals.view_workcalendarday"]
         for role in Role:
             registry.grant(role, *everyone_reads)
         registry.grant(
@@ -49,7 +50,8 @@ class ApprovalsConfig(AppConfig):
             Role.LEADER,
             *[f"approvals.view_{model}" for model in ("item", "case", "licensedentity", "creditblacklist",
                                                       "risklevel", "inspectiondraw", "drawnentity",
-                                                      "handoverchecklist")],
+                                                      "handoverchecklist", "workcalendaryear",
+                                                      "workcalendarday")],
         )
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)

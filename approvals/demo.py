@@ -14,7 +14,8 @@ from linfen_admin.roles import GROUP_NAMES, Role
 from . import services
 from .models import Case, CreditBlacklist, HandoverChecklist, InspectionDraw, Item, LicensedEntity
 from .rules.credit_code import check_character
-from .rules.workdays import CalendarUnknown, add_working_days, is_working_day
+from .rules.workdays import Calendar, CalendarUnknown, add_working_days, is_working_day
+from .selectors import work_calendar
 
 
 def demo_credit_code(region_code: str, serial: int, category: str = "91") -> str:
@@ -22,25 +23,25 @@ def demo_credit_code(region_code: str, serial: int, category: str = "91") -> str
     return first17 + check_character(first17)
 
 
-def _accepted_for_due(due: datetime.date, days: int = 20) -> datetime.date:
+def _accepted_for_due(due: datetime.date, days: int = 20, *, calendar: Calendar | None = None) -> datetime.date:
     """The acceptance day whose 20th working day is ``due`` (``due`` a working day)."""
     day, counted = due, 0
     while counted < days:
-        if is_working_day(day):
+        if is_working_day(day, calendar=calendar):
             counted += 1
         day -= datetime.timedelta(days=1)
     return day
 
 
-def _next_working_day(day: datetime.date, offset: int) -> datetime.date:
+def _next_working_day(day: datetime.date, offset: int, *, calendar: Calendar | None = None) -> datetime.date:
     """The working day ``offset`` working days from ``day`` (0: ``day`` itself, or the next working day)."""
     if offset > 0:
-        return add_working_days(day, offset)
+        return add_working_days(day, offset, calendar=calendar)
     if offset == 0:
-        return day if is_working_day(day) else add_working_days(day, 1)
+        return day if is_working_day(day, calendar=calendar) else add_working_days(day, 1, calendar=calendar)
     while offset < 0:
         day -= datetime.timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, calendar=calendar):
             offset += 1
     return day
 
@@ -91,13 +92,14 @@ def load_demo() -> dict:
     _demo_inspectors()
     regions = {r.name: r for r in Region.objects.all()}
     items = {item.number: item for item in Item.objects.all()}
+    calendar = work_calendar()
     try:
         for serial, (number, region_name, applicant, offset, state) in enumerate(DEMO_CASES, start=1):
             if Case.objects.filter(applicant_name=applicant).exists():
                 continue
             region = regions[region_name] if region_name else None
-            due = _next_working_day(today, offset)
-            accepted = _accepted_for_due(due)
+            due = _next_working_day(today, offset, calendar=calendar)
+            accepted = _accepted_for_due(due, calendar=calendar)
             case = services.case_create(
                 actor=officers[region_name], item=items[number], region=region, applicant_name=applicant,
                 applicant_credit_code=demo_credit_code(region.code if region else "141000", 700 + serial),
@@ -105,7 +107,7 @@ def load_demo() -> dict:
             )
             if state != "pending":
                 services.case_decide(actor=officers[region_name], case=case, decision=state,
-                                     decided_on=min(today, _next_working_day(case.due_on, -2)))
+                                     decided_on=min(today, _next_working_day(case.due_on, -2, calendar=calendar)))
     except CalendarUnknown:
         pass  # past the official calendar: keep what could be dated honestly
     yaodu = regions["尧都区"]

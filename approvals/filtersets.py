@@ -9,6 +9,7 @@ from linfen_admin.models import Region
 
 from .models import Case, Item
 from .rules.workdays import due_soon_horizon
+from .selectors import work_calendar
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -33,7 +34,7 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.filter(status=Case.Status.PENDING, due_on__lt=today)
         if value == "due_soon":
             return queryset.filter(status=Case.Status.PENDING, due_on__gte=today,
-                                   due_on__lte=due_soon_horizon(today))
+                                   due_on__lte=due_soon_horizon(today, calendar=work_calendar()))
         if value == "late":
             from django.db.models import F
 

@@ -1,6 +1,7 @@
 """承接下放行政审批事项 (临政发〔2022〕5 号): the 19 items, cases, supervision draws and the handover checklist."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -309,3 +310,73 @@ class HandoverChecklist(models.Model):
 
     def __str__(self):
         return f"{self.item.number}号事项 · {self.department}"
+
+
+class WorkCalendarYear(models.Model):
+    """一年的国务院节假日安排, entered by an administrator from the State Council notice before the
+    ``chinesecalendar`` package knows the year. A year entered here overrides the package for that year:
+    Monday–Friday are working days except its holidays (放假), plus its make-up working days (调休上班)."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    notice_title = models.CharField(
+        _("通知标题"), max_length=200,
+        help_text=_("如:国务院办公厅关于2027年部分节假日安排的通知"),
+    )
+    document_number = models.CharField(_("文号"), max_length=64, blank=True, help_text=_("如:国办发明电〔2026〕X号"))
+    published_on = models.DateField(_("发布日期"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("工作日历(年度节假日安排)")
+        verbose_name_plural = _("工作日历(年度节假日安排)")
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="approvals_calendar_year_range"),
+        ]
+
+    def __str__(self):
+        return _("%(year)s 年节假日安排") % {"year": self.year}
+
+
+class WorkCalendarDay(models.Model):
+    """One listed day of a year's schedule: a holiday (放假) or a make-up working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
+
+    year = models.ForeignKey(WorkCalendarYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=32, blank=True, help_text=_("如:春节"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("放假/调休日期")
+        verbose_name_plural = _("放假/调休日期")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["holiday", "makeup_workday"]),
+                                   name="approvals_calendar_day_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == self.Kind.MAKEUP_WORKDAY
+
+    def clean(self):
+        super().clean()
+        try:
+            year = self.year
+        except WorkCalendarYear.DoesNotExist:
+            year = None
+        if year is not None and year.year and self.date and self.date.year != year.year:
+            raise ValidationError({"date": _("日期 %(date)s 不在 %(year)s 年内。") % {
+                "date": self.date.isoformat(), "year": year.year}})

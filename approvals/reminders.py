@@ -17,6 +17,7 @@ from linfen_admin.selectors import users_with_role
 
 from .models import Case
 from .rules.workdays import CalendarUnknown, due_soon_horizon
+from .selectors import work_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def _open_cases():
 
 def collect_due_soon(as_of: datetime.date):
     try:
-        horizon = due_soon_horizon(as_of)
+        horizon = due_soon_horizon(as_of, calendar=work_calendar())
     except CalendarUnknown:
         logger.error("approvals.case_due_soon: no official calendar for %s, nothing collected", as_of)
         return

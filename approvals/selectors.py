@@ -8,8 +8,51 @@ from django.utils import timezone
 from linfen_admin.models import Region
 from linfen_admin.scoping import visible_to
 
-from .models import Case, DrawnEntity, HandoverChecklist, InspectionDraw, Item, LicensedEntity
-from .rules.workdays import CalendarUnknown, due_soon_horizon
+from .models import (
+    Case,
+    DrawnEntity,
+    HandoverChecklist,
+    InspectionDraw,
+    Item,
+    LicensedEntity,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+from .rules.workdays import (
+    SOURCE_PACKAGE,
+    SOURCE_SUPPLEMENT,
+    Calendar,
+    CalendarUnknown,
+    due_soon_horizon,
+    package_years,
+)
+
+
+def work_calendar() -> Calendar:
+    """The official calendar: the years administrators entered (one query) over the ``chinesecalendar`` package.
+
+    Build it once per request, service call or reminder run and pass it down; never per day.
+    """
+    years, days = set(), {}
+    for year, date, kind in WorkCalendarYear.objects.values_list("year", "days__date", "days__kind"):
+        years.add(year)
+        if date is not None:
+            days[date] = kind == WorkCalendarDay.Kind.MAKEUP_WORKDAY
+    return Calendar(days, supplement_years=years)
+
+
+def calendar_status() -> list[dict]:
+    """Every known year (package and entered), newest first: where its calendar comes from, with the notice."""
+    entered = {row.year: row for row in WorkCalendarYear.objects.annotate(day_count=Count("days"))}
+    rows = []
+    for year in sorted(set(package_years()) | entered.keys(), reverse=True):
+        row = entered.get(year)
+        rows.append({
+            "year": year, "source": SOURCE_SUPPLEMENT if row else SOURCE_PACKAGE, "entry": row,
+            "overrides_package": bool(row) and year in package_years(),
+            "day_count": row.day_count if row else None,
+        })
+    return rows
 
 
 def items() -> QuerySet:
@@ -26,16 +69,17 @@ def overdue(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
     return qs.filter(status=Case.Status.PENDING, due_on__lt=today)
 
 
-def due_soon(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
+def due_soon(qs: QuerySet, today: datetime.date | None = None, *, calendar: Calendar | None = None) -> QuerySet:
     """Open cases due today or within the next 3 working days. Raises ``CalendarUnknown`` past the calendar."""
     today = today or timezone.localdate()
-    return qs.filter(status=Case.Status.PENDING, due_on__gte=today, due_on__lte=due_soon_horizon(today))
+    horizon = due_soon_horizon(today, calendar=calendar or work_calendar())
+    return qs.filter(status=Case.Status.PENDING, due_on__gte=today, due_on__lte=horizon)
 
 
-def due_flags(today: datetime.date | None = None) -> dict:
+def due_flags(today: datetime.date | None = None, *, calendar: Calendar | None = None) -> dict:
     today = today or timezone.localdate()
     try:
-        horizon = due_soon_horizon(today)
+        horizon = due_soon_horizon(today, calendar=calendar or work_calendar())
     except CalendarUnknown:
         horizon = None
     return {"today": today, "horizon": horizon}

@@ -27,6 +27,7 @@ from .models import (
 )
 from .rules.draw import DrawImpossible, draw
 from .rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
+from .selectors import work_calendar
 
 __all__ = [
     "blacklist_add", "case_create", "case_decide", "case_extend", "department_for", "draw_create",
@@ -84,8 +85,9 @@ def case_create(*, actor, item: Item, region: Region | None = None, applicant_na
     _require_handler(actor, department)
     if promised_days is not None and not 1 <= promised_days <= STATUTORY_LIMIT_DAYS:
         raise ValidationError({"promised_days": _("承诺时限应在 1 到 20 个工作日之间。")})
-    statutory_due_on = add_working_days(accepted_on, STATUTORY_LIMIT_DAYS)
-    due_on = add_working_days(accepted_on, promised_days) if promised_days else statutory_due_on
+    calendar = work_calendar()
+    statutory_due_on = add_working_days(accepted_on, STATUTORY_LIMIT_DAYS, calendar=calendar)
+    due_on = add_working_days(accepted_on, promised_days, calendar=calendar) if promised_days else statutory_due_on
     case = Case(
         item=item, region=region, department=department, applicant_name=applicant_name.strip(),
         applicant_credit_code="".join(applicant_credit_code.split()).upper(), accepted_on=accepted_on,
@@ -117,8 +119,9 @@ def case_extend(*, actor, case: Case, reason: str, on: datetime.date | None = No
     before = audit.snapshot(case)
     case.extended_on = on or _today()
     case.extension_reason = reason.strip()
-    case.due_on = add_working_days(case.due_on, EXTENSION_DAYS)
-    case.statutory_due_on = add_working_days(case.statutory_due_on, EXTENSION_DAYS)
+    calendar = work_calendar()
+    case.due_on = add_working_days(case.due_on, EXTENSION_DAYS, calendar=calendar)
+    case.statutory_due_on = add_working_days(case.statutory_due_on, EXTENSION_DAYS, calendar=calendar)
     case.full_clean()
     case.save(update_fields=["extended_on", "extension_reason", "due_on", "statutory_due_on"])
     audit.record(actor=actor, action=audit.Action.TRANSITION, obj=case, before=before, after=audit.snapshot(case),

@@ -60,9 +60,10 @@ def case_list(request):
 @permission_required("approvals.view_case", raise_exception=True)
 def case_due(request):
     cases = selectors.cases_visible_to(request.user).order_by("due_on", "id")
-    flags = selectors.due_flags()
+    calendar = selectors.work_calendar()
+    flags = selectors.due_flags(calendar=calendar)
     try:
-        due_soon = list(selectors.due_soon(cases, flags["today"]))
+        due_soon = list(selectors.due_soon(cases, flags["today"], calendar=calendar))
     except CalendarUnknown as exc:
         messages.error(request, exc.messages[0])
         due_soon = []
