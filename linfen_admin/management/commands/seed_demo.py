@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from linfen_admin.demo import DEMO_USERS, load_demo_users
 from linfen_admin.registry import registry
+from linfen_admin.reminders import run_reminders, summary_lines
 
 
 class Command(BaseCommand):
@@ -19,6 +20,10 @@ class Command(BaseCommand):
             counts = loader.load()
             summary = ", ".join(f"{label} {count}" for label, count in counts.items())
             self.stdout.write(f"[{loader.name}] {summary}")
+        # Today's reminders, so that the demo inboxes show what the daily sweep produces (mail stays queued).
+        summary = run_reminders()
+        for line in summary_lines(summary):
+            self.stdout.write(f"[reminders] {line.strip()}")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号(密码取自 DEMO_PASSWORD):"))
         for username, full_name, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {full_name}")
