@@ -1,14 +1,31 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
 from linfen_admin.admin_base import AuditedAdminMixin, ScopedAdminMixin, ScopedAuditedAdmin
 
 from .models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
 from .resources import ParcelResource, TaskQuotaResource
+from .sheets import check_upload
+
+
+class CheckedImportForm(ImportForm):
+    """The admin upload gets the same checks as the API: extension, content sniff, size limit."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        check_upload(upload)  # raises ValidationError with a Chinese message
+        return upload
 
 
 class UserResourceKwargsMixin:
-    """Hand the signed-in user to the resource: it scopes rows and regions and signs the audit rows."""
+    """Hand the signed-in user to the resource: it scopes rows and regions and signs the audit rows.
+    Only the bureau's formats (xlsx, csv), with the uploads checked."""
+
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+    import_form_class = CheckedImportForm
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}

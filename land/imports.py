@@ -164,9 +164,10 @@ CHOICE_FIELDS = {
     "disposal_path": Parcel.DisposalPath.choices, "supply_method": Parcel.SupplyMethod.choices,
     "cause": Parcel.Cause.choices, "idle_disposal": Parcel.IdleDisposal.choices,
 }
-IMPORTED_FIELDS = ("kind", *TEXT_FIELDS, "area_mu", *DATE_FIELDS, *CHOICE_FIELDS.keys(), "land_price_wan",
-                   "supervised")
-IMPORTED_FIELDS = tuple(dict.fromkeys(f for f in IMPORTED_FIELDS if f != "code"))
+# Fields an import may change on an existing parcel (the code identifies it; kind is always compared).
+IMPORTED_FIELDS = tuple(dict.fromkeys(
+    f for f in ("kind", *TEXT_FIELDS, "area_mu", *DATE_FIELDS, *CHOICE_FIELDS, "land_price_wan", "supervised")
+    if f != "code"))
 
 
 def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, str]]]:

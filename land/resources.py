@@ -42,7 +42,7 @@ class AreaWidget(widgets.Widget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        return sheets.parse_area(sheets._cell_text(value), places=self.places, blank_is_zero=self.blank_is_zero)
+        return sheets.parse_area(sheets.cell_text(value), places=self.places, blank_is_zero=self.blank_is_zero)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -86,8 +86,8 @@ class AuditedScopedResource(resources.ModelResource):
                               changes=self._changes, comment=_("系统管理后台导入"))
 
     def _validate_and_rewrite(self, dataset, spec, required, parse):
-        rows = [list(map(sheets._cell_text, dataset.headers or []))]
-        rows += [list(map(sheets._cell_text, row)) for row in dataset]
+        rows = [list(map(sheets.cell_text, dataset.headers or []))]
+        rows += [list(map(sheets.cell_text, row)) for row in dataset]
         try:
             table = sheets.locate_table(rows, spec, required)
             return table, parse(actor=self.user, table=table)

@@ -87,7 +87,7 @@ def check_upload(upload) -> str:
     return "csv"
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -115,7 +115,7 @@ def read_rows(upload, fmt: str) -> list[list[str]]:
             raise ValidationError(_("无法读取 xlsx 文件:%(e)s") % {"e": exc}) from exc
         try:
             sheet = workbook.worksheets[0]
-            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
     raw = upload.read()

@@ -80,20 +80,23 @@ def parcel_export(request):
     return response
 
 
-@login_required
-@permission_required("land.view_parcel", raise_exception=True)
-def parcel_detail(request, pk):
+def _detail_context(request, pk, *, disposal_form=None) -> dict:
     as_of = _as_of(request)
     parcel = get_visible_or_404(request.user, selectors.parcels_visible_to(request.user, as_of=as_of), pk=pk)
     can_change = editable_by(request.user, Parcel.objects.filter(pk=pk)).exists()
-    return render(request, "land/parcel_detail.html", {
+    if disposal_form is None and can_change and request.user.has_perm("land.add_disposalrecord"):
+        disposal_form = DisposalForm(parcel=parcel)
+    return {
         "parcel": parcel, "flags": selectors.parcel_flags(parcel, as_of), "as_of": as_of,
-        "disposals": parcel.disposals.select_related("created_by"),
-        "events": history_for(parcel)[:50],
-        "can_change": can_change,
-        "disposal_form": DisposalForm(parcel=parcel) if can_change and request.user.has_perm(
-            "land.add_disposalrecord") else None,
-    })
+        "disposals": parcel.disposals.select_related("created_by"), "events": history_for(parcel)[:50],
+        "can_change": can_change, "disposal_form": disposal_form,
+    }
+
+
+@login_required
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_detail(request, pk):
+    return render(request, "land/parcel_detail.html", _detail_context(request, pk))
 
 
 def _editable_parcel(request, pk) -> Parcel:
@@ -158,13 +161,7 @@ def disposal_create(request, pk):
         else:
             messages.success(request, _("处置记录已登记。"))
             return redirect("land:parcel-detail", pk=pk)
-    as_of = _as_of(request)
-    annotated = selectors.with_disposed(Parcel.objects.filter(pk=pk).select_related("region"), as_of).get()
-    return render(request, "land/parcel_detail.html", {
-        "parcel": annotated, "flags": selectors.parcel_flags(annotated, as_of), "as_of": as_of,
-        "disposals": parcel.disposals.select_related("created_by"), "events": history_for(parcel)[:50],
-        "can_change": True, "disposal_form": form,
-    }, status=400)
+    return render(request, "land/parcel_detail.html", _detail_context(request, pk, disposal_form=form), status=400)
 
 
 def _form_errors(form, exc: ValidationError):
@@ -213,23 +210,22 @@ def notice_export(request):
 def import_sheet(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = errors = None
-    status = 200
+    status, dry_run = 200, True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        dry_run = data["dry_run"]
         try:
             if data["kind"] == "quota":
                 if not request.user.has_perms(["land.add_taskquota", "land.change_taskquota"]):
                     raise PermissionDenied(_("无权导入任务分解表。"))
                 result = imports.quota_import(actor=request.user, campaign=data["campaign"], upload=data["file"],
-                                              dry_run=data["dry_run"])
+                                              dry_run=dry_run)
             else:
-                result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=data["dry_run"])
+                result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=dry_run)
         except SheetInvalid as exc:
             errors, status = exc.errors, 400
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             status = 400
-    return render(request, "land/import.html", {"form": form, "result": result, "errors": errors,
-                                                "dry_run": form.cleaned_data.get("dry_run") if form.is_bound
-                                                and hasattr(form, "cleaned_data") else True},
-                  status=status)
+    return render(request, "land/import.html",
+                  {"form": form, "result": result, "errors": errors, "dry_run": dry_run}, status=status)

@@ -86,3 +86,32 @@ def test_admin_changelist_is_scoped(client, users, make_parcel):
     assert client.get(reverse("admin:land_parcel_change", args=[other.pk])).status_code == 200
     assert client.get(reverse("admin:land_parcel_import")).status_code == 200
     assert client.get(reverse("admin:land_taskquota_import")).status_code == 403
+
+
+def test_admin_import_refuses_a_disguised_file(client, users, land):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(users["city_land"])
+    response = client.post(reverse("admin:land_taskquota_import"), {
+        "resource": "0", "format": "0",
+        "import_file": SimpleUploadedFile("quota.xlsx", "县(市、区),批而未供土地消化任务\n".encode())})
+    assert response.status_code == 200
+    assert "扩展名与内容不符" in response.content.decode()
+
+
+def test_admin_import_and_confirm_writes_and_audits(client, users, land):
+    import re
+
+    TaskQuota.objects.all().delete()
+    client.force_login(users["city_land"])
+    with open(FIXTURES / "land_quota_2022_sample.xlsx", "rb") as handle:
+        preview = client.post(reverse("admin:land_taskquota_import"), {"resource": "0", "format": "0",
+                                                                       "import_file": handle})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and not TaskQuota.objects.exists()
+    fields = dict(re.findall(r'name="(import_file_name|original_file_name|format|resource)"[^>]*value="([^"]*)"',
+                             page))
+    confirmed = client.post(reverse("admin:land_taskquota_process_import"), fields)
+    assert confirmed.status_code == 302
+    assert TaskQuota.objects.count() == 19
+    assert AuditEvent.objects.filter(action="import", actor=users["city_land"]).count() == 19
