@@ -77,9 +77,13 @@ def test_stale_version_raises(make_parcel, users):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_racing_disposals_cannot_together_exceed_the_area(seeded, django_user_model):
-    """Two connections dispose 60 of a 100-mu parcel at the same moment: exactly one succeeds."""
+def test_two_racing_disposals_cannot_together_exceed_the_area(seeded, django_user_model, monkeypatch):
+    """Two connections dispose 60 of a 100-mu parcel at the same moment: exactly one succeeds.
+
+    The re-sum is slowed down so that, were the parcel row not locked, both requests would read 0 mu
+    disposed before either inserts (this makes the test fail deterministically without the lock)."""
     import datetime
+    import time
 
     from land.seed import load_land_reference
     from linfen_admin.models import Region
@@ -91,6 +95,14 @@ def test_two_racing_disposals_cannot_together_exceed_the_area(seeded, django_use
                                                        "area_mu": D("100")})
     barrier = threading.Barrier(2)
     outcomes = []
+    real_total = services._disposed_total
+
+    def slow_total(parcel_id):
+        total = real_total(parcel_id)
+        time.sleep(0.5)
+        return total
+
+    monkeypatch.setattr(services, "_disposed_total", slow_total)
 
     def worker():
         from django.db import connection as thread_connection
