@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from .rules import percent_label
 from .selectors import Progress
 
 
@@ -23,7 +24,7 @@ def notice_workbook(progress: Progress) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("季通报")
-    milestone_headers = [_("%(d)s 节点(%(p)s%%)") % {"d": m.due_on.strftime("%m-%d"), "p": m.percent.normalize()}
+    milestone_headers = [_("%(d)s 节点(%(p)s%%)") % {"d": m.due_on.strftime("%m-%d"), "p": percent_label(m.percent)}
                          for m in (progress.regions[0].milestones if progress.regions else [])]
     headers = [_("排名"), _("县(市、区)"), _("批而未供任务(亩)"), _("已消化(亩)"), _("完成率(%)"),
                _("闲置土地任务(亩)"), _("已处置(亩)"), _("完成率(%)"), _("综合完成率(%)"), *milestone_headers,

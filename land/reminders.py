@@ -51,7 +51,7 @@ def milestone_due(as_of: datetime.date) -> Iterator[Reminder]:
         yield Reminder(
             obj=quota, period=upcoming.due_on.isoformat(), recipients=_land_users(row.region),
             title=_("%(r)s 距 %(d)s 时间节点(%(p)s%%)不足 %(n)s 天,尚未达到") % {
-                "r": row.region.name, "d": upcoming.due_on, "p": upcoming.percent.normalize(), "n": LOOKAHEAD_DAYS},
+                "r": row.region.name, "d": upcoming.due_on, "p": rules.percent_label(upcoming.percent), "n": LOOKAHEAD_DAYS},
             body=_("批而未供完成 %(u)s%%,闲置土地完成 %(i)s%%。") % {
                 "u": row.unsupplied.percent or "—", "i": row.idle.percent or "—"},
             url=reverse("land:dashboard") + f"?as_of={as_of.isoformat()}",
@@ -72,7 +72,7 @@ def milestone_missed(as_of: datetime.date) -> Iterator[Reminder]:
                 yield Reminder(
                     obj=quota, period=f"missed-{milestone.due_on.isoformat()}", recipients=_land_users(row.region),
                     title=_("%(r)s 未完成 %(d)s 时间节点(%(p)s%%)%(s)s") % {
-                        "r": row.region.name, "d": milestone.due_on, "p": milestone.percent.normalize(),
+                        "r": row.region.name, "d": milestone.due_on, "p": rules.percent_label(milestone.percent),
                         "s": suspended},
                     url=reverse("land:dashboard") + f"?as_of={as_of.isoformat()}",
                 )

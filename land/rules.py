@@ -158,6 +158,11 @@ def over_completion_bonus(*, total_quota: Decimal, total_done: Decimal, bonus_pe
     return quantize_area(surplus * Decimal(bonus_percent) / 100)
 
 
+def percent_label(percent: Decimal) -> str:
+    """50.00 → "50", 12.50 → "12.5" (``normalize()`` alone would give "5E+1")."""
+    return f"{Decimal(percent).normalize():f}"
+
+
 def rank(values: Sequence[Decimal | None]) -> list[int | None]:
     """Competition ranking (1, 2, 2, 4), highest first; ``None`` values are not ranked."""
     ordered = sorted((v for v in values if v is not None), reverse=True)

@@ -84,6 +84,7 @@ def test_quarterly_notice_xlsx(login, users, land, make_parcel, dispose):
     hongdong = next(r for r in rows[3:] if r[1] == "洪洞县")
     assert hongdong[0] == 1 and hongdong[2] == 295.65 and hongdong[3] == 300 and hongdong[4] == 101.47
     assert hongdong[9:12] == ("未完成", "已完成", "未到期")
+    assert rows[2][9:12] == ("06-30 节点(50%)", "09-30 节点(80%)", "11-30 节点(100%)")
     assert rows[-1][1] == "合计" and rows[-1][2] == 5147.33
     assert len(rows) == 3 + 19 + 1
     county = login(users["yaodu_land"]).get(reverse("land:notice-export") + "?as_of=2022-10-01")

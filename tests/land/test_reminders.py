@@ -28,6 +28,7 @@ def test_milestone_due_within_14_days_for_regions_behind(users, land, make_parce
     hongdong = next(r for r in due if r.obj.region.name == "洪洞县")
     assert {u.username for u in hongdong.recipients} == {"hongdong_land", "city_land"}
     assert hongdong.period == "2022-06-30"
+    assert "2022-06-30 时间节点(50%)" in hongdong.title
 
 
 def test_milestone_missed(users, land):
