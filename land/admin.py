@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
@@ -7,6 +9,7 @@ from linfen_admin.admin_base import AuditedAdminMixin, ScopedAdminMixin, ScopedA
 
 from .models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
 from .resources import ParcelResource, TaskQuotaResource
+from .services import PARCEL_FIELDS, StaleVersion
 from .sheets import check_upload
 
 
@@ -73,8 +76,32 @@ class DisposalInline(admin.TabularInline):
         return False  # disposals go through the service (locks the parcel, checks the area)
 
 
+class ParcelAdminForm(forms.ModelForm):
+    """The admin form carries the version it was read at; a stale save is refused like on the clerk pages."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Parcel
+        fields = list(PARCEL_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            current = Parcel.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if data.get("expected_version") != current:
+                raise forms.ValidationError(StaleVersion(current).args[0], code="conflict")
+        return data
+
+
 @admin.register(Parcel)
 class ParcelAdmin(UserResourceKwargsMixin, ScopedAdminMixin, AuditedAdminMixin, ImportExportModelAdmin):
+    form = ParcelAdminForm
     resource_classes = [ParcelResource]
     list_display = ("code", "name", "region", "kind", "area_mu", "status", "supervised", "updated_at")
     list_filter = ("kind", "status", "supervised", "region")
@@ -83,9 +110,14 @@ class ParcelAdmin(UserResourceKwargsMixin, ScopedAdminMixin, AuditedAdminMixin, 
     readonly_fields = ("version", "created_at", "updated_at")
     inlines = [DisposalInline]
 
+    @transaction.atomic
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version += 1
+            # lock and re-check: the form's check and this write must see the same version
+            current = Parcel.objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
+            if current != form.cleaned_data.get("expected_version"):
+                raise StaleVersion(current)
+            obj.version = current + 1
         super().save_model(request, obj, form, change)
 
 

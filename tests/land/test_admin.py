@@ -115,3 +115,26 @@ def test_admin_import_and_confirm_writes_and_audits(client, users, land):
     assert confirmed.status_code == 302
     assert TaskQuota.objects.count() == 19
     assert AuditEvent.objects.filter(action="import", actor=users["city_land"]).count() == 19
+
+
+def test_admin_edit_with_a_stale_version_is_refused(client, users, make_parcel):
+    from land import services
+
+    parcel = make_parcel("尧都区", name="原名")
+    client.force_login(users["city_land"])
+    url = reverse("admin:land_parcel_change", args=[parcel.pk])
+    form_page = client.get(url).content.decode()
+    assert 'name="expected_version" value="1"' in form_page
+    services.parcel_update(actor=users["yaodu_land"], parcel=parcel, version=1, data={"name": "县里改的"})
+    data = {"region": parcel.region_id, "kind": "unsupplied", "code": parcel.code, "name": "后台改的",
+            "area_mu": "100", "status": "pending", "expected_version": "1",
+            "disposals-TOTAL_FORMS": "0", "disposals-INITIAL_FORMS": "0", "disposals-MIN_NUM_FORMS": "0",
+            "disposals-MAX_NUM_FORMS": "1000"}
+    stale = client.post(url, data)
+    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
+    parcel.refresh_from_db()
+    assert parcel.name == "县里改的"
+    data["expected_version"] = "2"
+    assert client.post(url, data).status_code == 302
+    parcel.refresh_from_db()
+    assert (parcel.name, parcel.version) == ("后台改的", 3)
