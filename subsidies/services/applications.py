@@ -83,7 +83,7 @@ def application_create(*, actor, call: Call, region, enterprise_name: str, credi
 def application_update(*, actor, application_id: int, **changes) -> Application:
     """Edit an application while it is a draft or returned for correction; the award is recomputed."""
     _require_county_staff(actor)
-    application = Application.objects.select_for_update().select_related("call").get(pk=application_id)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application_id)
     require_region(actor, application.region)
     if application.state not in EDITABLE_STATES:
         raise StateConflict(_("只有草稿或退回补正的申报可以修改"))

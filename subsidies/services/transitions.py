@@ -135,7 +135,10 @@ def _effects(row: workflow.Transition, ctx: StepContext) -> None:
 # --- The service -------------------------------------------------------------------------------------------
 
 def _lock(application_id: int) -> Application:
-    return Application.objects.select_for_update().select_related("call", "region").get(pk=application_id)
+    # of=("self",): lock the application row only, not the joined call and region rows (the budget guard
+    # locks the call itself when it needs to).
+    return Application.objects.select_for_update(of=("self",)).select_related("call", "region").get(
+        pk=application_id)
 
 
 TRACKED_FIELDS = (

@@ -250,6 +250,46 @@ def test_two_concurrent_transitions_cannot_both_succeed(make_user, subsidies_see
     assert application.version == 2
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_plans_cannot_overrun_the_budget(make_user, subsidies_seed):
+    """Each award fits the budget alone, not both together: the call-row lock lets only one through."""
+    from django.db import connection
+
+    from linfen_admin.roles import Role
+
+    from .conftest import ApplicationFactory
+
+    city = make_user("city_clerk", Role.CITY_INDUSTRY, department="city-industry")
+    expert = make_user("panel_expert", Role.EXPERT)
+    call = CallFactory(budget_wan=D("500.00"))
+    applications = [ApplicationFactory(state=State.EXPERT_REVIEW, review_round=1, call=call, award_wan=D("300.00"))
+                    for _ in range(2)]
+    for application in applications:
+        application.expert_assignments.create(expert=expert, round=1, score=D("80"), opinion="同意")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run(application):
+        try:
+            barrier.wait(timeout=10)
+            application_transition(application_id=application.pk, actor=city, action="conclude_review",
+                                   comment="同意")
+            outcomes.append("ok")
+        except TransitionConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(application,)) for application in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert Application.objects.filter(call=call, state=State.PLANNED).count() == 1
+
+
 # --- Create, edit, notifications --------------------------------------------------------------------------
 
 @time_machine.travel(datetime.datetime(2026, 5, 20, 9, 0), tick=False)
