@@ -117,11 +117,21 @@ def document_get(user, pk) -> Document:
 
 
 def duplicate_reference(application: Application) -> str | None:
-    """第七条(七): another live application of the same enterprise and project (rejected ones do not count)."""
-    others = Application.objects.filter(
-        credit_code=application.credit_code, project_name=application.project_name.strip(),
-        category=application.category, scheme=application.scheme,
-    ).exclude(state=State.REJECTED)
+    """第七条(七): another live application for the same thing (rejected ones do not count).
+
+    A project (第七条(一)(二)) is the same project whatever the category it is filed under; an enterprise
+    award (称号、认证、收入) is the same award when category, scheme and grade match — a higher grade is an
+    upgrade, which the calculator pays as a difference where the seed says so.
+    """
+    from .rules.eligibility import PROJECT_CATEGORIES
+
+    others = Application.objects.filter(credit_code=application.credit_code).exclude(state=State.REJECTED)
+    if application.category in PROJECT_CATEGORIES:
+        others = others.filter(category__in=PROJECT_CATEGORIES, project_name=application.project_name.strip())
+    else:
+        others = others.filter(category=application.category, scheme=application.scheme, level=application.level)
+        if application.category == "revenue":
+            others = others.filter(revenue_wan=application.revenue_wan)
     if application.pk:
         others = others.exclude(pk=application.pk)
     other = others.order_by("pk").first()

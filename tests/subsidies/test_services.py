@@ -82,6 +82,29 @@ def test_second_application_for_the_same_project_is_refused(users, make_applicat
         step(twin, users["yaodu_industry"], "recommend", document_no="1", inspection_opinion="核查")
 
 
+def test_same_project_under_another_category_is_a_duplicate(users, make_application):
+    first = make_application(State.CITY_REVIEW, category=Category.MATCHING, support_wan=D("500"))
+    twin = make_application(State.COUNTY_REVIEW, credit_code=first.credit_code, project_name=first.project_name)
+    with pytest.raises(TransitionConflict, match="第七条"):
+        step(twin, users["yaodu_industry"], "recommend", document_no="1", inspection_opinion="核查")
+    other_project = make_application(State.COUNTY_REVIEW, credit_code=first.credit_code, project_name="另一项目")
+    step(other_project, users["yaodu_industry"], "recommend", document_no="2", inspection_opinion="核查")
+
+
+def test_same_title_twice_is_a_duplicate_but_an_upgrade_is_not(users, make_application):
+    kwargs = dict(category=Category.RECOGNITION, scheme="tech_center", investment_wan=None, investment_progress=None)
+    first = make_application(State.CLOSED, level="provincial", **kwargs)
+    again = make_application(State.COUNTY_REVIEW, credit_code=first.credit_code, level="provincial",
+                             project_name="省级企业技术中心", **kwargs)
+    with pytest.raises(TransitionConflict, match="第七条"):
+        step(again, users["yaodu_industry"], "recommend", document_no="1", inspection_opinion="核查")
+    upgrade = make_application(State.COUNTY_REVIEW, credit_code=first.credit_code, level="national",
+                               previous_level="provincial", project_name="国家级企业技术中心", **kwargs)
+    step(upgrade, users["yaodu_industry"], "recommend", document_no="2", inspection_opinion="核查")
+    upgrade.refresh_from_db()
+    assert upgrade.award_wan == D("50.00")
+
+
 def test_conclude_review_needs_every_expert_score(users, make_application, score):
     application = make_application(State.CITY_REVIEW)
     step(application, users["city_industry"], "send_to_experts", experts=[users["expert1"].pk, users["expert2"].pk])
