@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -70,6 +71,7 @@ def application_detail(request, pk):
         "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
         "can_edit": application.is_editable and workflow.COUNTY in actors,
         "explanation": application.award_explanation or {},
+        "content_type_id": ContentType.objects.get_for_model(application).pk,
     })
 
 

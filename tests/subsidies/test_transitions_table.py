@@ -138,3 +138,40 @@ def test_unknown_action_is_malformed(api, users, make_application):
     response = api.as_user(users["yaodu_industry"]).post(URL.format(application.pk), {"action": "fly"},
                                                           format="json")
     assert response.status_code == 400
+
+
+def _outcome(state, action, actors):
+    from subsidies import workflow
+
+    try:
+        row = workflow.find(state, action, frozenset(actors))
+    except workflow.NotAllowed:
+        return 403
+    except workflow.NotNow:
+        return 409
+    return row.target
+
+
+FULL = [(state, action, actor) for state in State.values for action in ACTION_ACTORS
+        for actor in ("county", "city", "finance", None)]
+
+
+def test_the_whole_table_state_by_state():
+    """Every state × action × actor against DESIGN.md (cheap: no HTTP), including the targets."""
+    targets = {"submit": State.COUNTY_REVIEW, "recommend": State.CITY_REVIEW, "send_to_experts": State.EXPERT_REVIEW,
+               "conclude_review": State.PLANNED, "approve": State.APPROVED, "disburse": State.DISBURSED,
+               "evaluate": State.EVALUATED, "reevaluate": State.CLOSED, "recover": State.CLOSED,
+               "return": State.RETURNED, "reject": State.REJECTED}
+    mismatches = []
+    for state, action, actor in FULL:
+        actors = {actor} if actor else set()
+        if actor is None or actor not in ACTION_ACTORS[action]:
+            expected = 403
+        elif any(s == state and a == action and who == actor for s, a, who, _ in STEPS):
+            expected = targets[action]
+        else:
+            expected = 409
+        got = _outcome(state, action, actors)
+        if got != expected:
+            mismatches.append((state, action, actor, got, expected))
+    assert mismatches == []
