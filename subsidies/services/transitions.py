@@ -145,7 +145,7 @@ TRACKED_FIELDS = (
     "state", "version", "state_changed_at", "award_wan", "award_rule", "award_explanation", "eligible",
     "eligibility_failures", "county_document_no", "inspection_opinion", "review_round", "committee_opinion",
     "planned_wan", "disbursed_wan", "indicator_type", "project_completed_on", "targets_met", "cumulative_new_tax_wan",
-    "recovery_wan", "recovered_wan",
+    "recovery_wan", "recovered_wan", "updated_at",
 )
 
 
@@ -182,7 +182,7 @@ def application_transition(*, application_id: int, actor, action: str, comment: 
     _effects(row, ctx)
     app.state = target
     app.version = old_version + 1
-    app.state_changed_at = timezone.now()
+    app.state_changed_at = app.updated_at = timezone.now()
     # Version and state check: even where row locks are not available, a step taken on a stale read fails.
     updated = Application.objects.filter(pk=app.pk, version=old_version, state=from_state).update(
         **{name: getattr(app, name) for name in TRACKED_FIELDS}
