@@ -8,12 +8,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from linfen_admin.credit_code import check_character
 from linfen_admin.models import Department, Region, User
 from linfen_admin.roles import GROUP_NAMES, Role
 
 from . import services
 from .models import Case, CreditBlacklist, HandoverChecklist, InspectionDraw, Item, LicensedEntity
-from .rules.credit_code import check_character
 from .rules.workdays import Calendar, CalendarUnknown, add_working_days, is_working_day
 from .selectors import work_calendar
 

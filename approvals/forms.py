@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
+from linfen_admin.validators import validate_credit_code
 
 from .models import Case, DrawnEntity, HandoverChecklist, Item, RiskLevel
-from .rules.credit_code import validate_credit_code
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

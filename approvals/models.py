@@ -7,8 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Department, Region
-
-from .rules.credit_code import validate_credit_code
+from linfen_admin.validators import validate_credit_code
 
 
 class Item(models.Model):

@@ -43,9 +43,10 @@ def main():
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
+    from linfen_admin import credit_code
     from linfen_admin.models import Department, Region, User
     from linfen_admin.roles import GROUP_NAMES, Role
-    from subsidies import credit_code, selectors, services
+    from subsidies import selectors, services
     from subsidies.models import Call
     from subsidies.rules import quote_award
 

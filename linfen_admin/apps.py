@@ -8,13 +8,12 @@ class LinfenAdminConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
         from . import checks  # noqa: F401 - registers the deploy checks
         from .registry import MenuEntry, registry
         from .roles import Role
         from .seed import load_core
-
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
-
         from .signals import record_login, record_login_failure
 
         user_logged_in.connect(record_login, dispatch_uid="linfen_audit_login")

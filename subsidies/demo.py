@@ -12,9 +12,10 @@ from decimal import Decimal as D
 from django.db import transaction
 from django.utils import timezone
 
+from linfen_admin import credit_code
 from linfen_admin.models import Region, User
 
-from . import credit_code, services
+from . import services
 from .models import Application, ApplicationTransition, Call, Category, Domain, State
 
 BUDGETS = {Domain.INDUSTRY: D("8000.00"), Domain.ENERGY: D("5000.00")}

@@ -10,8 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
-
-from .validators import validate_credit_code
+from linfen_admin.validators import validate_enterprise_credit_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -176,7 +175,7 @@ class Application(models.Model):
     call = models.ForeignKey(Call, verbose_name=_("申报通知"), on_delete=models.PROTECT, related_name="applications")
     region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+")
     enterprise_name = models.CharField(_("企业名称"), max_length=120)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_credit_code])
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_enterprise_credit_code])
     project_name = models.CharField(_("项目名称"), max_length=200)
     category = models.CharField(_("奖励类别"), max_length=16, choices=Category.choices)
     # Parameters of the award category (see DESIGN.md award-quote).

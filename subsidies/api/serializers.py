@@ -146,7 +146,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         merged.setdefault("kind", merged.get("scheme"))
         validate_award_params(merged)
         attrs.pop("kind", None)
-        from .. import credit_code
+        from linfen_admin import credit_code
 
         if "credit_code" in attrs:
             check = credit_code.inspect(attrs["credit_code"])

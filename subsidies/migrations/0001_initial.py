@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import subsidies.models
-import subsidies.validators
+import linfen_admin.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('enterprise_name', models.CharField(max_length=120, verbose_name='企业名称')),
-                ('credit_code', models.CharField(max_length=18, validators=[subsidies.validators.validate_credit_code], verbose_name='统一社会信用代码')),
+                ('credit_code', models.CharField(max_length=18, validators=[linfen_admin.validators.validate_enterprise_credit_code], verbose_name='统一社会信用代码')),
                 ('project_name', models.CharField(max_length=200, verbose_name='项目名称')),
                 ('category', models.CharField(choices=[('matching', '国、省资金配套奖励(第七条(一))'), ('investment', '固定资产投资奖励(第七条(二))'), ('recognition', '认定称号奖励(第七条(三))'), ('certification', '体系与能力认证奖励(第七条(四))'), ('revenue', '营业收入首次达标奖励(第七条(四)(五)(六))')], max_length=16, verbose_name='奖励类别')),
                 ('support_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='上年度国、省资金支持额(万元)')),

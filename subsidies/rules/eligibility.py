@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .. import credit_code
+from linfen_admin import credit_code
+
 from .money import fmt
 
 # 登记管理机关行政区划码 of Linfen and its counties all begin with 1410 (GB/T 2260).

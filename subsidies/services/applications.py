@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linfen_admin import audit
+from linfen_admin import audit, credit_code
 from linfen_admin.roles import Role
 from linfen_admin.scoping import require_region
 
-from .. import credit_code, selectors
+from .. import selectors
 from ..models import EDITABLE_STATES, Application, Call
 from ..rules import EligibilityFacts, Failure, check_eligibility, quote_award
 

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from approvals.rules.credit_code import check_character
+from linfen_admin.credit_code import check_character
 
 
 def make_code(region_code: str = "141002", serial: int = 1, category: str = "91") -> str:

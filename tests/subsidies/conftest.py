@@ -8,7 +8,7 @@ import factory
 import pytest
 from django.utils import timezone
 
-from subsidies import credit_code
+from linfen_admin import credit_code
 from subsidies.models import Application, Call, Category, Domain, ExpertAssignment, IndicatorType, State
 
 TODAY = datetime.date(2026, 5, 20)

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from subsidies import credit_code
+from linfen_admin import credit_code
 from subsidies.rules import (
     EligibilityFacts,
     check_eligibility,

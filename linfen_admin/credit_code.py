@@ -1,7 +1,7 @@
 """统一社会信用代码 (GB 32100-2015) — a pure, self-contained validator.
 
-Deliberately free of Django and of anything else in this project, so that it can move to the platform
-when a second module (approvals: the applicant's credit code) needs it.
+Deliberately free of Django and of anything else in this project; the Django validators live in
+``linfen_admin.validators``. Used by subsidies (enterprises) and approvals (applicants).
 
 Layout: pos 1 登记管理部门码 | pos 2 机构类别码 | pos 3–8 登记管理机关行政区划码 (digits) |
 pos 9–17 主体标识码 (GB 11714 组织机构代码, its own check character at pos 17) | pos 18 校验码.

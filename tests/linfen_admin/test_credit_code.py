@@ -1,6 +1,6 @@
 import pytest
 
-from subsidies import credit_code
+from linfen_admin import credit_code
 
 SAMPLES = ["91430111MA4L41YT1U", "91350200776049653A", "913502000728319549"]
 
