@@ -35,6 +35,8 @@ class Item(models.Model):
     remarks = models.TextField(_("备注"), blank=True)
     supervising_departments = models.JSONField(_("监管部门"), default=list, blank=True)
 
+    scope_public = True  # published reference data: every holder of the view permission sees all rows
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("审批事项")

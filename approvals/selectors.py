@@ -55,9 +55,9 @@ def calendar_status() -> list[dict]:
     return rows
 
 
-def items() -> QuerySet:
-    """The 19 items: public reference data (the gazette is published), readable by every signed-in user."""
-    return Item.objects.all()
+def items(user) -> QuerySet:
+    """The 19 items: published reference data (``Item.scope_public``), readable by every role."""
+    return visible_to(user, Item.objects.all())
 
 
 def cases_visible_to(user) -> QuerySet:

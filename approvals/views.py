@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from linfen_admin.scoping import can_change, get_visible_or_404, regions_for, vi
 from . import selectors, services
 from .filtersets import CaseFilter
 from .forms import CaseForm, DecisionForm, DrawForm, ExtensionForm, HandoverForm, ResultForm
-from .models import DrawnEntity, HandoverChecklist, InspectionDraw, Item
+from .models import DrawnEntity, HandoverChecklist, InspectionDraw
 from .rules.workdays import CalendarUnknown
 
 
@@ -30,12 +30,12 @@ def _errors_into(form, exc: ValidationError) -> None:
 
 @login_required
 def item_list(request):
-    return render(request, "approvals/item_list.html", {"items": selectors.items()})
+    return render(request, "approvals/item_list.html", {"items": selectors.items(request.user)})
 
 
 @login_required
 def item_detail(request, number):
-    item = get_object_or_404(Item, number=number)
+    item = get_visible_or_404(request.user, selectors.items(request.user), number=number)
     return render(request, "approvals/item_detail.html", {"item": item})
 
 

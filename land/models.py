@@ -34,6 +34,8 @@ class Campaign(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
 
+    scope_public = True  # published reference data: every holder of the view permission sees all rows
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("专项行动")

@@ -8,6 +8,8 @@ Every page, API endpoint, export and admin page of every module filters through 
   and optionally ``scope_department_field`` (a lookup path to a ``Department``);
 - a user with a region sees only rows of that region; a user without one (city level) sees all;
 - a user with a department sees only rows of that department, where the model declares one;
+- a model that is published reference data (calls for applications, the approval catalogue, campaigns)
+  declares ``scope_public = True``: everyone holding its ``view`` permission sees every row;
 - superusers see everything.
 
 Because lists are filtered, another region's object is simply not found: views answer 404, not 403.
@@ -29,6 +31,8 @@ def _within_scope(user, queryset: QuerySet) -> QuerySet:
     if user.is_superuser:
         return queryset
     model = queryset.model
+    if getattr(model, "scope_public", False):
+        return queryset
     region_field = getattr(model, "scope_region_field", None)
     if user.region_id is not None:
         if region_field is None:

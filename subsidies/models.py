@@ -155,6 +155,8 @@ class Call(models.Model):
     )
     budget_wan = models.DecimalField(_("预算(万元)"), max_digits=12, decimal_places=2)
 
+    scope_public = True  # published reference data: every holder of the view permission sees all rows
+
     class Meta:
         ordering = ["-year", "domain"]
         verbose_name = _("年度申报通知")

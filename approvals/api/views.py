@@ -22,13 +22,11 @@ from .serializers import (
 )
 
 
-class ItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """The 19 items of 临政发〔2022〕5 号. Published reference data: every signed-in user reads it (like regions),
-    so it is deliberately not region-scoped."""
+class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The 19 items of 临政发〔2022〕5 号. Published reference data (``Item.scope_public``): every role reads all."""
 
     queryset = Item.objects.all()
     serializer_class = ItemSerializer
-    permission_classes = [permissions.IsAuthenticated]
     lookup_field = "number"
     filter_backends = []
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -49,8 +49,8 @@ def _upload(request):
     return upload
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
-    """专项行动 with milestones, phases and report deadlines (reference data, not region-scoped)."""
+class CampaignViewSet(ScopedReadOnlyViewSet):
+    """专项行动 with milestones, phases and report deadlines (published reference data: ``Campaign.scope_public``)."""
 
     queryset = Campaign.objects.prefetch_related("milestones", "phases", "report_deadlines")
     serializer_class = s.CampaignSerializer

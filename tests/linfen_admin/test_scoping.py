@@ -95,3 +95,20 @@ def test_admin_audit_list_is_scoped(client, users, events, django_user_model):
     other = client.get(f"/admin/linfen_admin/auditevent/{events['hongdong'].pk}/change/")
     assert other.status_code == 302  # the admin redirects a missing object to the list: not shown
     assert client.get(f"/admin/linfen_admin/auditevent/{events['yaodu'].pk}/change/").status_code == 200
+
+
+def test_published_reference_data_is_visible_to_every_holder_of_the_view_permission(users):
+    """``scope_public`` models (calls, the approval catalogue, campaigns) carry no region but are published."""
+    from django.contrib.auth.models import Permission
+
+    from linfen_admin.models import Department
+
+    clerk = users["yaodu_land"]
+    clerk.user_permissions.add(Permission.objects.get(codename="view_department"))
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    assert not scoping.visible_to(clerk, Department.objects.all()).exists()
+    Department.scope_public = True
+    try:
+        assert scoping.visible_to(clerk, Department.objects.all()).count() == Department.objects.count()
+    finally:
+        del Department.scope_public
