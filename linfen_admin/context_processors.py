@@ -11,5 +11,6 @@ def shell(request):
     return {
         "site_title": settings.SITE_TITLE,
         "menu": registry.menu_for(user),
+        "menu_groups": registry.menu_groups_for(user),
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -83,5 +83,16 @@ class Registry:
     def menu_for(self, user) -> list[MenuEntry]:
         return [entry for entry in self.menu if entry.permission is None or user.has_perm(entry.permission)]
 
+    def menu_groups_for(self, user) -> list[tuple[str, list[MenuEntry]]]:
+        """The user's entries grouped by module (the URL namespace's app); shell entries stand alone."""
+        from django.apps import apps
+
+        groups: dict[str, list[MenuEntry]] = {}
+        for entry in self.menu_for(user):
+            namespace = entry.url_name.split(":")[0] if ":" in entry.url_name else ""
+            label = str(apps.get_app_config(namespace).verbose_name) if namespace else ""
+            groups.setdefault(label, []).append(entry)
+        return list(groups.items())
+
 
 registry = Registry()

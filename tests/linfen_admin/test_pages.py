@@ -70,3 +70,10 @@ def test_django_filter_strings_are_chinese_under_zh_hans():
 def test_chinese_even_when_the_browser_asks_for_english(client, seeded):
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in page and "用户名" in page
+
+
+def test_menu_is_grouped_by_module_and_shows_only_permitted_entries(client, users):
+    client.force_login(users["yaodu_land"])
+    page = client.get("/").content.decode()
+    assert "“批而未用”土地清理 ▾" in page
+    assert "技改资金看板" not in page  # a land clerk holds no subsidies permission
