@@ -8,7 +8,7 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from linfen_admin.registry import MenuEntry, SeedLoader, registry
+        from linfen_admin.registry import MenuEntry, Panel, SeedLoader, registry
         from linfen_admin.roles import Role
 
         from . import reminders
@@ -55,3 +55,7 @@ class ApprovalsConfig(AppConfig):
         )
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)
+
+        from .panels import approvals_figures
+
+        registry.add_panel(Panel(_("承接下放行政审批事项"), "approvals.view_case", approvals_figures, order=300))

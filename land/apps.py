@@ -8,7 +8,7 @@ class LandConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from linfen_admin.registry import MenuEntry, SeedLoader, registry
+        from linfen_admin.registry import MenuEntry, Panel, SeedLoader, registry
         from linfen_admin.roles import Role
 
         from . import reminders
@@ -38,3 +38,7 @@ class LandConfig(AppConfig):
                                     description=_("导入任务分解表(附件 2)和宗地清单")))
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)
+
+        from .panels import land_figures
+
+        registry.add_panel(Panel(_("“批而未用”土地清理"), "land.view_parcel", land_figures, order=100))

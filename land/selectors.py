@@ -173,8 +173,9 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         ))
     for row, position in zip(rows, rules.rank([r.overall_percent for r in rows]), strict=True):
         row.rank = position
-    if user is not None and not user.is_superuser and user.region_id is not None:
-        rows = [r for r in rows if r.region.pk == user.region_id]  # same rule as scoping: own region only
+    if user is not None:
+        visible = set(visible_to(user, Region.objects.all()).values_list("pk", flat=True))
+        rows = [r for r in rows if r.region.pk in visible]
     return Progress(campaign=campaign, as_of=as_of, regions=rows, totals=_totals(rows, as_of, milestones))
 
 

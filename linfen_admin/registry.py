@@ -49,6 +49,26 @@ class ReminderRule:
     collect: Callable[[datetime.date], Iterable[Reminder]]
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One figure on a workbench panel: "逾期办件 3"."""
+
+    label: str
+    value: str
+    url: str = ""
+    tone: str = ""  # "", "ok", "warn" or "bad"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A workbench panel a module contributes: ``build(user)`` returns its figures, already scoped to the user."""
+
+    label: str
+    permission: str
+    build: Callable[[Any], list[Figure]]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -57,6 +77,7 @@ class Registry:
     # Role permissions each module grants: {role: ["app_label.codename", ...]}
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     reminder_rules: list[ReminderRule] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
 
     def add_menu(self, entry: MenuEntry) -> None:
         if entry not in self.menu:
@@ -72,6 +93,14 @@ class Registry:
         if loader.name not in {item.name for item in self.demo_loaders}:
             self.demo_loaders.append(loader)
             self.demo_loaders.sort(key=lambda item: item.order)
+
+    def add_panel(self, panel: Panel) -> None:
+        if panel.label not in {item.label for item in self.panels}:
+            self.panels.append(panel)
+            self.panels.sort(key=lambda item: item.order)
+
+    def panels_for(self, user) -> list[tuple[Panel, list[Figure]]]:
+        return [(panel, panel.build(user)) for panel in self.panels if user.has_perm(panel.permission)]
 
     def add_reminder_rule(self, rule: ReminderRule) -> None:
         if rule.code not in {item.code for item in self.reminder_rules}:

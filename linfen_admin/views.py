@@ -19,6 +19,7 @@ def workbench(request):
     user = request.user
     return render(request, "linfen_admin/workbench.html", {
         "entries": registry.menu_for(user),
+        "panels": registry.panels_for(user),
         "latest": user.notifications.select_related("content_type")[:8],
     })
 

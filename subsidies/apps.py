@@ -8,7 +8,7 @@ class SubsidiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from linfen_admin.registry import MenuEntry, ReminderRule, SeedLoader, registry
+        from linfen_admin.registry import MenuEntry, Panel, ReminderRule, SeedLoader, registry
         from linfen_admin.roles import Role
 
         from . import demo, reminders, seed
@@ -36,3 +36,7 @@ class SubsidiesConfig(AppConfig):
             registry.grant(role, "subsidies.add_call", "subsidies.change_call", "subsidies.add_document")
         registry.grant(Role.EXPERT, "subsidies.change_expertassignment")
         registry.grant(Role.FINANCE, "subsidies.add_document")
+
+        from .panels import subsidies_figures
+
+        registry.add_panel(Panel(_("技术改造专项资金"), "subsidies.view_application", subsidies_figures, order=200))

@@ -77,3 +77,16 @@ def test_menu_is_grouped_by_module_and_shows_only_permitted_entries(client, user
     page = client.get("/").content.decode()
     assert "“批而未用”土地清理 ▾" in page
     assert "技改资金看板" not in page  # a land clerk holds no subsidies permission
+
+
+def test_workbench_panels_show_each_module_figures_scoped_to_the_user(client, users):
+    from linfen_admin.registry import registry
+
+    client.force_login(users["leader"])
+    page = client.get("/").content.decode()
+    for panel in registry.panels:
+        assert str(panel.label) in page
+    client.force_login(users["yaodu_land"])
+    page = client.get("/").content.decode()
+    assert "“批而未用”土地清理</h2>" in page
+    assert "技术改造专项资金</h2>" not in page  # no subsidies permission, no subsidies panel
