@@ -6,7 +6,7 @@ from decimal import Decimal
 from linfen_admin.models import Region, User
 
 from . import services
-from .models import Parcel
+from .models import Parcel, TaskQuota
 
 D = Decimal
 U, ID = Parcel.Kind.UNSUPPLIED, Parcel.Kind.IDLE
@@ -66,11 +66,43 @@ DEMO_PARCELS = [
 ]
 
 
+# How far along each region is, so the dashboard shows a realistic mix: share of its quota disposed by each date.
+PROFILES = {
+    "ahead": [((6, 20), "0.55"), ((9, 20), "0.30"), ((11, 25), "0.20")],      # meets all three, over-completes
+    "on_track": [((6, 28), "0.50"), ((9, 28), "0.30"), ((11, 20), "0.10")],   # misses only 100 %
+    "lagging": [((6, 29), "0.52"), ((9, 15), "0.10"), ((11, 28), "0.20")],    # misses 80 % and 100 %: suspended
+    "behind": [((6, 30), "0.30"), ((9, 30), "0.20")],                         # misses 50 % and 80 %: suspended
+}
+PROFILE_ORDER = ["ahead", "on_track", "lagging", "on_track", "behind", "ahead"]
+KIND_SUFFIX = {U: ("B", "历年批次汇总地块", "accelerate"), ID: ("A", "闲置地块汇总", "idle_fee")}
+
+
+def _generated_parcels():
+    """One summary parcel per region and task kind, sized from the 2022 quota, disposed per the region's profile."""
+    quotas = TaskQuota.objects.filter(campaign__year=2022).select_related("region").order_by("region__order")
+    for index, quota in enumerate(quotas):
+        profile = PROFILES[PROFILE_ORDER[index % len(PROFILE_ORDER)]]
+        for kind, task in ((U, quota.unsupplied_mu), (ID, quota.idle_mu)):
+            if not task:
+                continue
+            letter, label, method = KIND_SUFFIX[kind]
+            area = (task * D("1.1")).quantize(D("0.001"))
+            records = [(datetime.date(2022, month, day), (task * D(share)).quantize(D("0.001")), method)
+                       for (month, day), share in profile]
+            extra = ({"approved_on": datetime.date(2016, 5, 1), "approval_no": "晋政地字〔2016〕演示号",
+                      "disposal_path": "accelerate", "expropriation_status": "done"} if kind == U else
+                     {"supply_method": "listing", "supplied_on": datetime.date(2017, 5, 1),
+                      "land_price_wan": D("1200.00"), "agreed_start_on": datetime.date(2017, 11, 1),
+                      "cause": "enterprise", "idle_disposal": "idle_fee", "land_use": "工业用地"})
+            yield (quota.region.name, f"{quota.region.code}2016{letter}9{index:04d}", kind,
+                   f"{quota.region.name} {label}", area, extra, records)
+
+
 def load_land_demo() -> dict:
     actor = User.objects.filter(username="city_land").first() or User.objects.filter(is_superuser=True).first()
     regions = {r.name: r for r in Region.objects.all()}
     created = disposals = 0
-    for region_name, code, kind, name, area, extra, records in DEMO_PARCELS:
+    for region_name, code, kind, name, area, extra, records in [*DEMO_PARCELS, *_generated_parcels()]:
         region = regions[region_name]
         if Parcel.objects.filter(region=region, code=code).exists():
             continue
