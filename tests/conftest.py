@@ -7,14 +7,21 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+def _browser_available() -> bool:
+    from tests.e2e.conftest import browser_available
+
+    return browser_available()
+
+
 SERVICE_MARKERS = {
     "postgres": lambda: settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
     "redis": lambda: bool(settings.REDIS_URL),
+    "browser": _browser_available,
 }
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres``/``redis`` need the real service. CI provides both (REQUIRE_SERVICES=1),
+    """Tests marked ``postgres``/``redis``/``browser`` need the real service (Chromium for ``browser``). CI provides both (REQUIRE_SERVICES=1),
     where a missing service is an error; a developer's plain SQLite run deselects them and says so."""
     missing = [name for name, available in SERVICE_MARKERS.items() if not available()]
     if not missing:

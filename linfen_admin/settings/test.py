@@ -13,3 +13,6 @@ STORAGES = {
 LANGUAGE_CODE = "zh-hans"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The live server (browser tests) wraps a media handler around MEDIA_URL; private media has none, so give it a
+# prefix that no request uses. Nothing is ever served from it.
+MEDIA_URL = "/__private-media-never-served__/"
