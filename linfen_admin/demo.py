@@ -39,7 +39,8 @@ def load_demo_users() -> dict:
         user.email = f"{username}@example.gov.cn"
         user.region = regions[region_name] if region_name else None
         user.department = departments[department_code] if department_code else None
-        user.is_staff = role in (Role.ADMIN, Role.CITY_LAND)
+        # City bureaus maintain their reference data (campaigns and quotas, calls) in the admin.
+        user.is_staff = role in (Role.ADMIN, Role.CITY_LAND, Role.CITY_INDUSTRY, Role.CITY_ENERGY)
         user.is_superuser = role == Role.ADMIN
         if created:
             user.set_password(password)
