@@ -10,6 +10,9 @@ Every page, API endpoint, export and admin page of every module filters through 
 - a user with a department sees only rows of that department, where the model declares one;
 - a model that is published reference data (calls for applications, the approval catalogue, campaigns)
   declares ``scope_public = True``: everyone holding its ``view`` permission sees every row;
+- a model whose rows are further limited by role (e.g. a city bureau sees only its own domain's
+  applications) declares ``scope_narrow(user, queryset)`` (a classmethod returning the narrowed queryset);
+  it is applied after the region and department filters, so pages, API, admin and the audit trail agree;
 - superusers see everything.
 
 Because lists are filtered, another region's object is simply not found: views answer 404, not 403.
@@ -42,6 +45,9 @@ def _within_scope(user, queryset: QuerySet) -> QuerySet:
     department_field = getattr(model, "scope_department_field", None)
     if department_field and user.department_id is not None:
         queryset = queryset.filter(**{department_field: user.department_id})
+    narrow = getattr(model, "scope_narrow", None)
+    if narrow is not None:
+        queryset = narrow(user, queryset)
     return queryset
 
 

@@ -15,6 +15,24 @@ from linfen_admin.validators import validate_enterprise_credit_code
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+def _narrow_applications(user, queryset):
+    """Beyond the region scope: what each role sees of the applications (``selectors.role_narrowing``)."""
+    from .selectors import role_narrowing
+
+    narrowing = role_narrowing(user)
+    return queryset if narrowing is None else queryset.filter(narrowing)
+
+
+def _narrow_through_application(user, queryset):
+    """Rows hanging off an application are seen by whoever may see the application."""
+    from .selectors import role_narrowing
+
+    narrowing = role_narrowing(user)
+    if narrowing is None:
+        return queryset
+    return queryset.filter(application__in=Application.objects.filter(narrowing).values("pk"))
+
+
 class Domain(models.TextChoices):
     INDUSTRY = "industry", _("工业和信息化")
     ENERGY = "energy", _("能源")
@@ -229,6 +247,9 @@ class Application(models.Model):
 
     scope_region_field = "region"
 
+    # Role narrowing on top of the region scope, applied by ``linfen_admin.scoping`` on every path.
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_applications(user, queryset))
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("专项资金申报")
@@ -299,6 +320,8 @@ class ExpertAssignment(models.Model):
 
     scope_region_field = "application__region"
 
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_through_application(user, queryset))
+
     class Meta:
         ordering = ["application", "round", "id"]
         verbose_name = _("专家评审")
@@ -332,6 +355,8 @@ class ApplicationTransition(models.Model):
     data = models.JSONField(_("附加信息"), default=dict, blank=True)
 
     scope_region_field = "application__region"
+
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_through_application(user, queryset))
 
     class Meta:
         ordering = ["at", "id"]
@@ -371,6 +396,8 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     scope_region_field = "application__region"
+
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_through_application(user, queryset))
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -47,7 +47,7 @@ def rule_book() -> RuleBook:
 
 # --- Scoping -----------------------------------------------------------------------------------------------
 
-def _narrowing(user) -> Q | None:
+def role_narrowing(user) -> Q | None:
     """Beyond the region scoping of ``visible_to``: what each role's users are meant to see.
 
     County staff: their region (already done by ``visible_to``). City bureaus: their domain, once submitted.
@@ -70,15 +70,10 @@ def _narrowing(user) -> Q | None:
     return allowed
 
 
-def narrow_for_role(user, queryset: QuerySet) -> QuerySet:
-    """Apply the role narrowing to a queryset that has already been through ``scoping.visible_to``."""
-    narrowing = _narrowing(user)
-    return queryset if narrowing is None else queryset.filter(narrowing)
-
-
 def applications_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Applications ``user`` may read: ``scoping.visible_to`` first, then the role's narrowing."""
-    return narrow_for_role(user, visible_to(user, queryset if queryset is not None else Application.objects.all()))
+    """Applications ``user`` may read: ``scoping.visible_to``, which applies the region scope and then
+    ``Application.scope_narrow`` (the role narrowing above)."""
+    return visible_to(user, queryset if queryset is not None else Application.objects.all())
 
 
 def application_list(user) -> QuerySet:
@@ -108,8 +103,7 @@ def documents_for(application: Application) -> QuerySet:
 
 def document_get(user, pk) -> Document:
     """A document whose application the user may see; 404 otherwise."""
-    documents = visible_to(user, Document.objects.select_related("application"))
-    return get_visible_or_404(user, documents.filter(application__in=applications_visible_to(user)), pk=pk)
+    return get_visible_or_404(user, Document.objects.select_related("application"), pk=pk)
 
 
 def duplicate_reference(application: Application) -> str | None:

@@ -65,9 +65,6 @@ class ApplicationViewSet(ScopedModelViewSet):
     ordering_fields = ["created_at", "award_wan", "state_changed_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
-        return selectors.narrow_for_role(self.request.user, super().get_queryset())
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = _service_errors(lambda: services.application_create(actor=self.request.user, **data))

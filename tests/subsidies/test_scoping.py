@@ -1,0 +1,60 @@
+"""The role narrowing (a city bureau sees its own domain once submitted, experts what they review) holds on
+every generic path, not only on the subsidies pages: the audit trail, the admin and ``scoping`` itself."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from linfen_admin.scoping import get_visible_or_404, visible_to
+from subsidies.models import Application, ApplicationTransition, Domain, State
+from subsidies.services import application_transition
+
+from .conftest import CallFactory
+
+
+@pytest.fixture
+def industry_draft(make_application):
+    return make_application(State.DRAFT)
+
+
+@pytest.mark.parametrize(("username", "status"), [
+    ("yaodu_industry", 200), ("leader", 200), ("admin", 200),
+    ("city_energy", 404), ("city_industry", 404), ("expert1", 404), ("finance", 404), ("hongdong_industry", 404),
+])
+def test_audit_trail_of_an_application_follows_the_role_narrowing(client, users, industry_draft, username, status):
+    content_type = ContentType.objects.get_for_model(Application)
+    client.force_login(users[username])
+    response = client.get(reverse("audit-trail", args=[content_type.pk, industry_draft.pk]))
+    assert response.status_code == status
+
+
+def test_visible_to_narrows_applications_and_the_rows_hanging_off_them(users, make_application):
+    industry = make_application(State.CITY_REVIEW)
+    energy = make_application(State.CITY_REVIEW, call=CallFactory(domain=Domain.ENERGY))
+    application_transition(application_id=energy.pk, actor=users["city_energy"], action="return", comment="补正")
+    application_transition(application_id=industry.pk, actor=users["city_industry"], action="return",
+                           comment="补正")
+
+    assert set(visible_to(users["city_energy"], Application.objects.all())) == {energy}
+    assert set(visible_to(users["city_industry"], Application.objects.all())) == {industry}
+    steps = visible_to(users["city_energy"], ApplicationTransition.objects.all())
+    assert {step.application_id for step in steps} == {energy.pk}
+    assert {a.pk for a in visible_to(users["leader"], Application.objects.all())} == {industry.pk, energy.pk}
+    with pytest.raises(Exception) as exc:
+        get_visible_or_404(users["city_energy"], Application.objects.all(), pk=industry.pk)
+    assert exc.typename == "Http404"
+
+
+def test_admin_list_follows_the_role_narrowing(client, users, make_application, django_user_model):
+    industry = make_application(State.CITY_REVIEW)
+    energy = make_application(State.CITY_REVIEW, call=CallFactory(domain=Domain.ENERGY))
+    staff = users["city_energy"]
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+    response = client.get(reverse("admin:subsidies_application_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert energy.enterprise_name in html
+    assert industry.enterprise_name not in html
+    assert client.get(reverse("admin:subsidies_application_change", args=[industry.pk])).status_code in (302, 404)
