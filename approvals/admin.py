@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from linfen_admin import audit
 from linfen_admin.admin_base import AuditedAdminMixin, ScopedAuditedAdmin
 from linfen_admin.roles import Role
 
@@ -139,21 +138,3 @@ class WorkCalendarYearAdmin(AdministratorsWriteMixin, AuditedAdminMixin, admin.M
         if not change:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        """Each added, changed or deleted day writes its own audit row (a day changes deadlines)."""
-        before = {day.pk: audit.snapshot(day) for day in formset.get_queryset()} if change else {}
-        days = formset.save(commit=False)
-        for day in formset.deleted_objects:
-            audit.record_deleted(actor=request.user, obj=day, before=before.get(day.pk) or audit.snapshot(day),
-                                 comment="系统管理后台")
-            day.delete()
-        changed = {day.pk for day, _fields in formset.changed_objects}
-        for day in days:
-            day.save()
-            if day.pk in changed:
-                audit.record(actor=request.user, action=audit.Action.UPDATE, obj=day, before=before.get(day.pk),
-                             after=audit.snapshot(day), comment="系统管理后台")
-            else:
-                audit.record_created(actor=request.user, obj=day, comment="系统管理后台")
-        formset.save_m2m()

@@ -138,3 +138,48 @@ def test_admin_edit_with_a_stale_version_is_refused(client, users, make_parcel):
     assert client.post(url, data).status_code == 302
     parcel.refresh_from_db()
     assert (parcel.name, parcel.version) == ("后台改的", 3)
+
+
+def _admin_post_data(response) -> dict:
+    """The change form as the browser would send it back unchanged (main form and every inline)."""
+    def put(data, bound_field):
+        value = bound_field.value()
+        if value is None or value is False:
+            return
+        data[bound_field.html_name] = "on" if value is True else (
+            value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+    data = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        put(data, form[name])
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            put(data, formset.management_form[name])
+        for inline_form in formset.forms:
+            for name in inline_form.fields:
+                put(data, inline_form[name])
+    return data
+
+
+def test_campaign_inline_edits_write_audit_rows(client, users, land):
+    from land.models import Campaign, Milestone
+
+    campaign = Campaign.objects.get(year=2022)
+    milestone = Milestone.objects.get(campaign=campaign, percent=50)
+    url = reverse("admin:land_campaign_change", args=[campaign.pk])
+    client.force_login(users["admin"])
+    data = _admin_post_data(client.get(url))
+    prefix = next(k[: -len("-id")] for k, v in data.items()
+                  if k.startswith("milestones-") and k.endswith("-id") and v == str(milestone.pk))
+    data[f"{prefix}-percent"] = "55"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    milestone.refresh_from_db()
+    assert milestone.percent == 55
+    event = AuditEvent.objects.for_object(milestone).get()
+    assert event.action == "update" and event.actor == users["admin"]
+    assert list(event.changes) == ["percent"]
+    assert [D(v) for v in event.changes["percent"]] == [D("50"), D("55")]  # before read from the database
