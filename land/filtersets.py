@@ -48,9 +48,14 @@ class ParcelFilterSet(django_filters.FilterSet):
         label=_("排序"),
         fields=(("region__order", "region"), ("code", "code"), ("name", "name"), ("area_mu", "area_mu"),
                 ("disposed_mu", "disposed_mu"), ("updated_at", "updated_at"), ("status", "status")),
+        # Descending labels are given explicitly: django-filter would format them once, at import time, in
+        # whatever language was active then.
         field_labels={"region__order": _("县(市、区)"), "code": _("编号"), "name": _("名称"),
                       "area_mu": _("面积"), "disposed_mu": _("已处置面积"), "updated_at": _("更新时间"),
-                      "status": _("状态")},
+                      "status": _("状态"),
+                      "-region": _("县(市、区)(降序)"), "-code": _("编号(降序)"), "-name": _("名称(降序)"),
+                      "-area_mu": _("面积(降序)"), "-disposed_mu": _("已处置面积(降序)"),
+                      "-updated_at": _("更新时间(降序)"), "-status": _("状态(降序)")},
     )
 
     class Meta:

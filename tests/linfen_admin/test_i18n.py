@@ -13,7 +13,7 @@ from django.conf import settings
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|%%|\{\w+\}")
 # msgids that mean different things in two apps; the app listed first in INSTALLED_APPS wins at runtime.
 # 修改: the audit action "Updated" (linfen_admin) and the edit link on a subsidy application (subsidies).
-KNOWN_CLASHES = {"修改"}
+KNOWN_CLASHES: set[str] = set()
 
 
 def project_apps():
