@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
@@ -9,7 +10,7 @@ from linfen_admin.admin_base import AuditedAdminMixin, ScopedAdminMixin, ScopedA
 
 from .models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
 from .resources import ParcelResource, TaskQuotaResource
-from .services import PARCEL_FIELDS, StaleVersion
+from .services import PARCEL_FIELDS, StaleVersion, disposed_total
 from .sheets import check_upload
 
 
@@ -96,6 +97,10 @@ class ParcelAdminForm(forms.ModelForm):
             current = Parcel.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if data.get("expected_version") != current:
                 raise forms.ValidationError(StaleVersion(current).args[0], code="conflict")
+            area = data.get("area_mu")
+            disposed = disposed_total(self.instance.pk)
+            if area is not None and area < disposed:
+                self.add_error("area_mu", _("面积不能小于已处置面积 %(d)s 亩。") % {"d": disposed})
         return data
 
 
@@ -123,9 +128,12 @@ class ParcelAdmin(UserResourceKwargsMixin, ScopedAdminMixin, AuditedAdminMixin, 
 
 @admin.register(DisposalRecord)
 class DisposalRecordAdmin(ScopedAuditedAdmin):
+    """Only the document and the note can be corrected here: parcel, date, area and method feed the
+    progress figures and the "never more than the parcel's area" rule, which only the service enforces."""
+
     list_display = ("parcel", "disposed_on", "area_mu", "method", "created_by")
     list_select_related = ("parcel", "created_by")
-    readonly_fields = ("created_by", "created_at")
+    readonly_fields = ("parcel", "disposed_on", "area_mu", "method", "created_by", "created_at")
 
     def has_add_permission(self, request):
         return False  # recorded from the parcel page or the API, through the locking service

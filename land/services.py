@@ -34,7 +34,8 @@ class StaleVersion(Exception):
                          % {"v": current_version})
 
 
-def _disposed_total(parcel_id: int) -> Decimal:
+def disposed_total(parcel_id: int) -> Decimal:
+    """Area disposed of so far (all records, whatever their date)."""
     total = DisposalRecord.objects.filter(parcel_id=parcel_id).aggregate(total=Sum("area_mu"))["total"]
     return total or ZERO
 
@@ -70,7 +71,7 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
         setattr(locked, field, value)
     require_region(actor, locked.region)
     if "area_mu" in data and locked.area_mu is not None:
-        disposed = _disposed_total(locked.pk)
+        disposed = disposed_total(locked.pk)
         if locked.area_mu < disposed:
             raise ValidationError({"area_mu": _("面积不能小于已处置面积 %(d)s 亩。") % {"d": disposed}})
     locked.full_clean()
@@ -99,7 +100,7 @@ def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_m
         errors["method"] = _("该处置方式不适用于%(kind)s。") % {"kind": locked.get_kind_display()}
     area = quantize_area(area_mu) if area_mu is not None else None
     if area is not None and area > 0:
-        remaining = locked.area_mu - _disposed_total(locked.pk)
+        remaining = locked.area_mu - disposed_total(locked.pk)
         if area > remaining:
             errors["area_mu"] = _("处置面积 %(a)s 亩超过该宗地剩余未处置面积 %(r)s 亩。") % {"a": area, "r": remaining}
     if errors:
@@ -111,7 +112,7 @@ def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_m
     audit.record_created(actor=actor, obj=record)
 
     before = audit.snapshot(locked)
-    locked.status = (Parcel.Status.DONE if _disposed_total(locked.pk) >= locked.area_mu
+    locked.status = (Parcel.Status.DONE if disposed_total(locked.pk) >= locked.area_mu
                      else Parcel.Status.IN_PROGRESS)
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])

@@ -183,3 +183,35 @@ def test_campaign_inline_edits_write_audit_rows(client, users, land):
     assert event.action == "update" and event.actor == users["admin"]
     assert list(event.changes) == ["percent"]
     assert [D(v) for v in event.changes["percent"]] == [D("50"), D("55")]  # before read from the database
+
+
+def test_admin_cannot_shrink_a_parcel_below_its_disposed_area(client, users, make_parcel, dispose):
+
+    parcel = make_parcel(area="100")
+    dispose(parcel, "2022-05-20", "60")
+    parcel.refresh_from_db()
+    url = reverse("admin:land_parcel_change", args=[parcel.pk])
+    client.force_login(users["admin"])
+    data = _admin_post_data(client.get(url))
+    data["area_mu"] = "50"
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "已处置面积" in response.content.decode()
+    parcel.refresh_from_db()
+    assert parcel.area_mu == D("100")
+
+
+def test_admin_disposal_change_keeps_area_and_parcel(client, users, make_parcel, dispose):
+
+    from land.models import DisposalRecord
+
+    parcel = make_parcel(area="100")
+    dispose(parcel, "2022-05-20", "60")
+    record = DisposalRecord.objects.get(parcel=parcel)
+    url = reverse("admin:land_disposalrecord_change", args=[record.pk])
+    client.force_login(users["admin"])
+    data = _admin_post_data(client.get(url))
+    data.update({"area_mu": "500", "note": "更正说明"})
+    assert client.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert record.area_mu == D("60") and record.note == "更正说明"
