@@ -11,8 +11,8 @@ from .selectors import Progress
 
 
 def _num(value):
-    """Decimals go into the sheet as numbers written from their text (never through arithmetic on floats)."""
-    return None if value is None else float(str(value))
+    """Decimals go into the sheet as they are: openpyxl writes a ``Decimal`` as a number cell from its text."""
+    return value
 
 
 def _met_label(met) -> str:

@@ -96,6 +96,7 @@ class ParcelViewSet(ScopedModelViewSet):
     serializer_class = s.ParcelSerializer
     filterset_class = ParcelFilterSet
     filter_backends = [DjangoFilterBackend]  # ParcelFilterSet carries search (q) and ordering itself
+    http_method_names = ["get", "post", "patch", "head", "options"]  # no PUT: every edit is a versioned PATCH
 
     def get_queryset(self):
         as_of = self._as_of()
