@@ -58,3 +58,29 @@ def test_admin_list_follows_the_role_narrowing(client, users, make_application, 
     assert energy.enterprise_name in html
     assert industry.enterprise_name not in html
     assert client.get(reverse("admin:subsidies_application_change", args=[industry.pk])).status_code in (302, 404)
+
+
+def test_admin_audit_log_shows_only_rows_about_visible_objects(client, users, make_application):
+    from linfen_admin import audit
+    from linfen_admin.models import AuditEvent
+
+    industry_draft = make_application(State.DRAFT)
+    energy = make_application(State.CITY_REVIEW, call=CallFactory(domain=Domain.ENERGY))
+    for application in (industry_draft, energy):
+        audit.record_created(actor=users["yaodu_industry"], obj=application)
+    land_row = audit.record(actor=users["city_land"], action=audit.Action.UPDATE, obj=users["city_land"].region
+                            or industry_draft.region, before={"name": "x"}, after={"name": "y"})
+
+    def listed(username):
+        user = users[username]
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        client.force_login(user)
+        response = client.get(reverse("admin:linfen_admin_auditevent_changelist"))
+        assert response.status_code == 200
+        return {event.pk for event in response.context["cl"].queryset}
+
+    by_object = {e.object_id: e.pk for e in AuditEvent.objects.filter(content_type__model="application")}
+    assert listed("city_energy") == {by_object[str(energy.pk)], land_row.pk}  # regions are visible to all
+    assert listed("yaodu_industry") == {by_object[str(industry_draft.pk)], by_object[str(energy.pk)],
+                                        land_row.pk}
