@@ -90,3 +90,12 @@ def test_workbench_panels_show_each_module_figures_scoped_to_the_user(client, us
     page = client.get("/").content.decode()
     assert "“批而未用”土地清理</h2>" in page
     assert "技术改造专项资金</h2>" not in page  # no subsidies permission, no subsidies panel
+
+
+def test_a_request_in_english_does_not_leave_english_active_afterwards(client, users):
+    from django.utils import translation
+
+    client.force_login(users["leader"])
+    client.cookies["django_language"] = "en"
+    assert "Workbench" in client.get("/").content.decode()
+    assert translation.get_language() == "zh-hans"
