@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from linfen_admin.admin_base import AuditedAdminMixin, ScopedAuditedAdmin
+from linfen_admin.admin_base import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAuditedAdmin
 from linfen_admin.roles import Role
 
 from .models import (
@@ -24,17 +24,6 @@ from .models import (
 from .rules.workdays import package_years
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Item)
 class ItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "level", "receiving_department"]
@@ -48,7 +37,7 @@ class RiskLevelAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
     list_display = ["item", "region", "department", "applicant_name", "accepted_on", "due_on", "status"]
     list_filter = ["status", "item"]
     list_select_related = ["item", "region", "department"]
@@ -72,7 +61,7 @@ class CreditBlacklistAdmin(ScopedAuditedAdmin):
 
 
 @admin.register(InspectionDraw)
-class InspectionDrawAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+class InspectionDrawAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
     list_display = ["item", "region", "drawn_on", "ratio", "seed"]
     list_select_related = ["item", "region"]
 

@@ -5,7 +5,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import AuditedAdminMixin, ScopedAdminMixin
+from .admin_base import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from .models import AuditEvent, Department, Notification, Region, User
 from .scoping import visible_to
 
@@ -42,7 +42,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail is append-only."""
 
     list_display = ["at", "actor_name", "action", "content_type", "object_repr", "region"]
@@ -67,15 +67,6 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
             visible_ids = visible.order_by().annotate(audit_id=Cast("pk", CharField())).values("audit_id")
             allowed |= Q(content_type=content_type, object_id__in=visible_ids)
         return events.filter(allowed)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

@@ -78,5 +78,19 @@ class AuditedAdminMixin:
             self.delete_model(request, obj)
 
 
+class ReadOnlyAdminMixin:
+    """For records that change only through their services (workflows, cases) or never (audit, rules):
+    the admin shows them and offers no add, change or delete, to superusers neither."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAuditedAdmin(ScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     pass

@@ -3,30 +3,19 @@ through the workflow service, so both are read-only here."""
 
 from django.contrib import admin
 
-from linfen_admin.admin_base import ScopedAuditedAdmin
+from linfen_admin.admin_base import ReadOnlyAdminMixin, ScopedAuditedAdmin
 
 from .models import Application, ApplicationTransition, AwardRule, AwardTier, Call, Document, StepLimit
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AwardTierInline(ReadOnlyMixin, admin.TabularInline):
+class AwardTierInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AwardTier
     extra = 0
     fields = ["rank", "grade", "label", "lower_wan", "upper_wan", "award_wan"]
 
 
 @admin.register(AwardRule)
-class AwardRuleAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+class AwardRuleAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
     """Loaded from fixtures/subsidies_award_rules.json by ``load_seed``; change the fixture, not the rows."""
 
     list_display = ["code", "clause", "name", "method", "percent", "cap_wan", "upgrade_pays_difference"]
@@ -44,7 +33,7 @@ class StepLimitAdmin(ScopedAuditedAdmin):
     list_display = ["state", "days"]
 
 
-class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationTransition
     extra = 0
     fields = ["at", "actor_name", "action", "from_state", "to_state", "comment"]
@@ -52,7 +41,7 @@ class TransitionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
     list_display = ["id", "enterprise_name", "project_name", "region", "category", "award_wan", "state"]
     list_filter = ["state", "category", "call"]
     search_fields = ["enterprise_name", "project_name", "credit_code"]
@@ -61,6 +50,6 @@ class ApplicationAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyMixin, ScopedAuditedAdmin):
+class DocumentAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
     list_display = ["original_name", "application", "kind", "size", "uploaded_at"]
     list_select_related = ["application"]
