@@ -16,7 +16,8 @@ class LandConfig(AppConfig):
         from .seed import load_land_reference
 
         ledger = ("land.view_parcel", "land.add_parcel", "land.change_parcel",
-                  "land.view_disposalrecord", "land.add_disposalrecord", "land.change_disposalrecord")
+                  "land.view_disposalrecord", "land.add_disposalrecord", "land.change_disposalrecord",
+                  "land.delete_disposalrecord")
         reference_view = ("land.view_campaign", "land.view_phase", "land.view_milestone",
                           "land.view_reportdeadline", "land.view_taskquota")
         registry.grant(Role.COUNTY_LAND, *ledger, *reference_view)

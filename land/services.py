@@ -119,3 +119,32 @@ def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_m
     audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked),
                  comment=_("登记处置记录 %(a)s 亩") % {"a": area})
     return record
+
+
+@transaction.atomic
+def disposal_revoke(*, actor, disposal: DisposalRecord, reason: str) -> Parcel:
+    """Withdraw a disposal entered by mistake (wrong area, wrong parcel). The record leaves the ledger and every
+    sum; its audit row keeps all of its fields, who withdrew it and why, so nothing is lost. The parcel row is
+    locked as for recording, and its status follows what is left."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销原因。")})
+    locked = Parcel.objects.select_for_update().get(pk=disposal.parcel_id)
+    require_region(actor, locked.region)
+    audit.record_deleted(actor=actor, obj=disposal, before=audit.snapshot(disposal), comment=reason)
+    area = disposal.area_mu
+    disposal.delete()
+
+    before = audit.snapshot(locked)
+    remaining_total = disposed_total(locked.pk)
+    if remaining_total >= locked.area_mu:
+        locked.status = Parcel.Status.DONE
+    elif remaining_total > 0:
+        locked.status = Parcel.Status.IN_PROGRESS
+    else:
+        locked.status = Parcel.Status.PENDING
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked),
+                 comment=_("撤销处置记录 %(a)s 亩:%(reason)s") % {"a": area, "reason": reason})
+    return locked

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,6 +90,7 @@ def _detail_context(request, pk, *, disposal_form=None) -> dict:
         "parcel": parcel, "flags": selectors.parcel_flags(parcel, as_of), "as_of": as_of,
         "disposals": parcel.disposals.select_related("created_by"), "events": history_for(parcel)[:50],
         "can_change": can_change, "disposal_form": disposal_form,
+        "can_revoke": can_change and request.user.has_perm("land.delete_disposalrecord"),
     }
 
 
@@ -162,6 +163,22 @@ def disposal_create(request, pk):
             messages.success(request, _("处置记录已登记。"))
             return redirect("land:parcel-detail", pk=pk)
     return render(request, "land/parcel_detail.html", _detail_context(request, pk, disposal_form=form), status=400)
+
+
+@login_required
+@require_POST
+@permission_required("land.delete_disposalrecord", raise_exception=True)
+def disposal_revoke(request, pk, disposal_pk):
+    """Withdraw a disposal entered by mistake, with a reason (kept in the audit trail)."""
+    parcel = _editable_parcel(request, pk)
+    disposal = get_object_or_404(parcel.disposals, pk=disposal_pk)
+    try:
+        services.disposal_revoke(actor=request.user, disposal=disposal, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, ";".join(exc.messages))
+    else:
+        messages.success(request, _("处置记录已撤销,原记录保留在修改记录中。"))
+    return redirect("land:parcel-detail", pk=pk)
 
 
 def _form_errors(form, exc: ValidationError):

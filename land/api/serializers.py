@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from linfen_admin.api.serializers import RegionNameField
@@ -110,6 +111,10 @@ class ParcelSerializer(serializers.ModelSerializer):
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError({"version": "修改宗地时必须提交读取时的版本号 version。"})
         return attrs
+
+
+class DisposalRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("撤销原因"), max_length=500)
 
 
 class DisposalSerializer(serializers.ModelSerializer):

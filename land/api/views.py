@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -148,6 +149,20 @@ class ParcelViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         record = services.disposal_record(actor=request.user, parcel=parcel, **serializer.validated_data)
         return Response(s.DisposalSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DisposalRevokeSerializer, responses=s.ParcelSerializer)
+    @action(detail=True, methods=["post"], url_path=r"disposals/(?P<disposal_id>\d+)/revoke",
+            pagination_class=None, filter_backends=[])
+    def revoke_disposal(self, request, pk=None, disposal_id=None):
+        """Withdraw a disposal entered by mistake: ``{reason}``. The audit trail keeps the record and the reason."""
+        if not request.user.has_perm("land.delete_disposalrecord"):
+            raise PermissionDenied(_("无权撤销处置记录。"))
+        parcel = self.get_object()
+        disposal = get_object_or_404(parcel.disposals, pk=disposal_id)
+        serializer = s.DisposalRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.disposal_revoke(actor=request.user, disposal=disposal, reason=serializer.validated_data["reason"])
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
         parameters=[DRY_RUN], request={"multipart/form-data": s.QuotaImportRequestSerializer},
