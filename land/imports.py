@@ -8,6 +8,7 @@ in bulk, with one bulk audit insert (``audit.record_many``).
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -211,7 +212,10 @@ def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, s
 
 def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
     """Import a parcel list; a parcel is identified by (县(市、区), 宗地编号): new ones are created, changed
-    ones updated (their ``version`` moves on), unchanged ones left alone."""
+    ones updated (their ``version`` moves on), unchanged ones left alone. Since a sheet both adds and changes
+    parcels, the actor needs both permissions."""
+    if not actor.has_perms(["land.add_parcel", "land.change_parcel"]):
+        raise PermissionDenied(_("无权导入宗地清单(需要新增和修改宗地的权限)。"))
     table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED)
     parsed = parse_parcels(actor=actor, table=table)
     return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run)

@@ -177,3 +177,16 @@ def test_parcel_import_errors_and_scoping(api, users, land):
     errors = {(e["row"], e["column"]) for e in response.json()["errors"]}
     assert errors == {(2, "县(市、区)"), (3, "类型"), (4, "面积(亩)"), (5, "批准时间"), (6, "未开工原因")}
     assert not Parcel.objects.exists()
+
+
+def test_parcel_import_needs_the_change_permission_too(api, users, land):
+    """A sheet both adds and changes parcels: a user allowed only to add is refused before anything is read."""
+    from django.contrib.auth.models import Permission
+
+    clerk = users["yaodu_land"]
+    clerk.groups.clear()
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_parcel", "add_parcel"]))
+    rows = [PARCEL_HEADER, ["尧都区", "批而未供", "P-9", "地块九", "1", "", "", "", "", ""]]
+    response = post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows))
+    assert response.status_code == 403
+    assert not Parcel.objects.filter(code="P-9").exists()
