@@ -2,7 +2,7 @@
 
 import pytest
 
-from land import services, selectors
+from land import selectors, services
 from land.models import DisposalRecord, Parcel
 from linfen_admin.models import AuditEvent
 
