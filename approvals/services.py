@@ -169,9 +169,11 @@ def _entity_from_case(*, actor, case: Case) -> LicensedEntity:
 
 
 def _mark_first_case(*, actor, case: Case) -> None:
-    checklist, _created = HandoverChecklist.objects.select_for_update().get_or_create(
+    checklist, created = HandoverChecklist.objects.select_for_update().get_or_create(
         item=case.item, department=case.department
     )
+    if created:
+        audit.record_created(actor=actor, obj=checklist, comment=_("首件办结时自动建立承接台账"))
     if checklist.first_case_on is None or checklist.first_case_on > case.decided_on:
         before = audit.snapshot(checklist)
         checklist.first_case_on = case.decided_on

@@ -93,6 +93,7 @@ class TestDecision:
         assert entity.department == case.department and entity.region == case.region
         checklist = HandoverChecklist.objects.get(item=case.item, department=case.department)
         assert checklist.first_case_on == D(2022, 10, 20)
+        assert [e.action for e in history_for(checklist)] == ["update", "create"]  # created, then first case set
         assert [e.action for e in history_for(case)] == ["transition", "create"]
         with pytest.raises(services.CaseConflict):
             services.case_decide(actor=officer, case=case, decision="denied", decided_on=D(2022, 10, 21))
