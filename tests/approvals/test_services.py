@@ -93,10 +93,17 @@ class TestDecision:
         assert entity.department == case.department and entity.region == case.region
         checklist = HandoverChecklist.objects.get(item=case.item, department=case.department)
         assert checklist.first_case_on == D(2022, 10, 20)
-        assert [e.action for e in history_for(checklist)] == ["update", "create"]  # created, then first case set
+        assert [e.action for e in history_for(checklist)] == ["update"]  # seeded by load_seed; first case set
         assert [e.action for e in history_for(case)] == ["transition", "create"]
         with pytest.raises(services.CaseConflict):
             services.case_decide(actor=officer, case=case, decision="denied", decided_on=D(2022, 10, 21))
+
+    def test_a_missing_handover_record_is_created_with_an_audit_row(self, new_case, users):
+        case = new_case(accepted_on=D(2022, 9, 26))
+        HandoverChecklist.objects.filter(item=case.item, department=case.department).delete()
+        services.case_decide(actor=users["yaodu_approval"], case=case, decision="approved", decided_on=D(2022, 10, 20))
+        checklist = HandoverChecklist.objects.get(item=case.item, department=case.department)
+        assert [e.action for e in history_for(checklist)] == ["update", "create"]
 
     def test_late_decision_is_flagged_and_denial_licenses_nobody(self, new_case, users):
         case = new_case(accepted_on=D(2022, 9, 26))
