@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linfen_admin.registry import Reminder
 
-from .models import Application, StepLimit
+from .models import Application, State, StepLimit
 from .notifications import users_who_must_act
 
 
@@ -25,13 +25,22 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
     if not limits:
         return
     waiting = Application.objects.filter(state__in=limits.keys()).select_related("call", "region")
+    # Who must act depends on the step, region and domain alone, except in expert review (the unscored experts of
+    # that application): one recipient query per group, not per application.
+    recipients_by_group: dict[tuple, list] = {}
     for application in waiting.iterator():
         entered = _entered_on(application)
         days = limits[application.state]
         due = entered + datetime.timedelta(days=days)
         if as_of <= due:
             continue
-        recipients = users_who_must_act(application)
+        if application.state == State.EXPERT_REVIEW:
+            recipients = users_who_must_act(application)
+        else:
+            group = (application.state, application.region_id, application.call.domain)
+            if group not in recipients_by_group:
+                recipients_by_group[group] = users_who_must_act(application)
+            recipients = recipients_by_group[group]
         if not recipients:
             continue
         overdue = (as_of - due).days

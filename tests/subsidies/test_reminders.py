@@ -38,3 +38,14 @@ def test_limits_are_data(users, make_application):
     assert not list(collect_overdue_steps(as_of))
     StepLimit.objects.filter(state=State.COUNTY_REVIEW).update(days=5)
     assert [r.obj.pk for r in collect_overdue_steps(as_of)] == [application.pk]
+
+
+def test_recipients_are_looked_up_once_per_step_region_and_domain(users, make_application,
+                                                                  django_assert_max_num_queries):
+    as_of = datetime.date(2026, 6, 30)
+    for _ in range(12):
+        make_application(State.COUNTY_REVIEW, state_changed_at=_entered(30, as_of))
+    with django_assert_max_num_queries(4):  # limits, applications, one recipient lookup
+        reminders = list(collect_overdue_steps(as_of))
+    assert len(reminders) == 12
+    assert all({u.username for u in r.recipients} == {"yaodu_industry"} for r in reminders)
