@@ -13,6 +13,8 @@ Every page, API endpoint, export and admin page of every module filters through 
 - a model whose rows are further limited by role (e.g. a city bureau sees only its own domain's
   applications) declares ``scope_narrow(user, queryset)`` (a classmethod returning the narrowed queryset);
   it is applied after the region and department filters, so pages, API, admin and the audit trail agree;
+- a model whose rows may be read more widely than changed (a published call is changed only by the bureau
+  of its domain) declares ``scope_edit_narrow(user, queryset)``, applied by ``editable_by`` alone;
 - superusers see everything.
 
 Because lists are filtered, another region's object is simply not found: views answer 404, not 403.
@@ -66,7 +68,11 @@ def editable_by(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if not user.has_perm(_perm(queryset.model, "change")):
         return queryset.none()
-    return _within_scope(user, queryset)
+    queryset = _within_scope(user, queryset)
+    narrow = getattr(queryset.model, "scope_edit_narrow", None)
+    if narrow is not None and not user.is_superuser:
+        queryset = narrow(user, queryset)
+    return queryset
 
 
 def get_visible_or_404(user, queryset: QuerySet, **lookup) -> Model:

@@ -5,7 +5,17 @@ from django.contrib import admin
 
 from linfen_admin.admin_base import ReadOnlyAdminMixin, ScopedAuditedAdmin
 
-from .models import Application, ApplicationTransition, AwardRule, AwardTier, Call, Document, StepLimit
+from .models import (
+    Application,
+    ApplicationTransition,
+    AwardRule,
+    AwardTier,
+    Call,
+    Document,
+    Domain,
+    StepLimit,
+    domains_managed_by,
+)
 
 
 class AwardTierInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -24,8 +34,16 @@ class AwardRuleAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
 
 @admin.register(Call)
 class CallAdmin(ScopedAuditedAdmin):
+    """Every bureau reads every call; 市工信局 changes and adds only industry calls, 市能源局 only energy ones."""
+
     list_display = ["year", "domain", "title", "opens_on", "closes_on", "budget_wan"]
     list_filter = ["year", "domain"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "domain":
+            allowed = domains_managed_by(request.user)
+            kwargs["choices"] = [choice for choice in Domain.choices if choice[0] in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(StepLimit)

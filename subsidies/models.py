@@ -160,6 +160,16 @@ class StepLimit(models.Model):
         return f"{self.get_state_display()} {self.days} 天"
 
 
+def domains_managed_by(user) -> list[str]:
+    """The call domains a user's bureau manages: 市工信局 the industry calls, 市能源局 the energy calls."""
+    from linfen_admin.roles import Role
+
+    managed = {Role.CITY_INDUSTRY: Domain.INDUSTRY, Role.CITY_ENERGY: Domain.ENERGY}
+    if user.is_superuser or user.has_role(Role.ADMIN):
+        return list(Domain.values)
+    return [domain for role, domain in managed.items() if user.has_role(role)]
+
+
 class Call(models.Model):
     """年度申报通知: one per year and domain, with its budget."""
 
@@ -174,6 +184,7 @@ class Call(models.Model):
     budget_wan = models.DecimalField(_("预算(万元)"), max_digits=12, decimal_places=2)
 
     scope_public = True  # published reference data: every holder of the view permission sees all rows
+    scope_edit_narrow = staticmethod(lambda user, queryset: queryset.filter(domain__in=domains_managed_by(user)))
 
     class Meta:
         ordering = ["-year", "domain"]

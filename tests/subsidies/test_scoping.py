@@ -84,3 +84,30 @@ def test_admin_audit_log_shows_only_rows_about_visible_objects(client, users, ma
     assert listed("city_energy") == {by_object[str(energy.pk)], land_row.pk}  # regions are visible to all
     assert listed("yaodu_industry") == {by_object[str(industry_draft.pk)], by_object[str(energy.pk)],
                                         land_row.pk}
+
+
+def test_a_call_is_read_by_all_and_changed_only_by_the_bureau_of_its_domain(client, users):
+    import datetime
+    from decimal import Decimal
+
+    from linfen_admin import scoping
+    from subsidies.models import Call
+
+    energy = Call.objects.create(year=2031, domain="energy", title="2031 年能源领域技术改造专项资金",
+                                 opens_on=datetime.date(2031, 3, 1), closes_on=datetime.date(2031, 4, 30),
+                                 budget_wan=Decimal("5000.00"))
+    calls = Call.objects.filter(pk=energy.pk)
+    assert scoping.visible_to(users["city_industry"], calls).exists()
+    assert scoping.visible_to(users["yaodu_industry"], calls).exists()
+    assert not scoping.editable_by(users["city_industry"], calls).exists()
+    assert scoping.editable_by(users["city_energy"], calls).exists()
+    for name in ("city_industry", "city_energy"):
+        users[name].is_staff = True
+        users[name].save()
+    client.force_login(users["city_industry"])
+    page = client.get(f"/admin/subsidies/call/{energy.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content  # view only
+    form = client.get("/admin/subsidies/call/add/").context["adminform"].form
+    assert [value for value, _label in form.fields["domain"].choices if value] == ["industry"]
+    client.force_login(users["city_energy"])
+    assert b'name="_save"' in client.get(f"/admin/subsidies/call/{energy.pk}/change/").content
