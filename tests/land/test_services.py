@@ -95,14 +95,14 @@ def test_two_racing_disposals_cannot_together_exceed_the_area(seeded, django_use
                                                        "area_mu": D("100")})
     barrier = threading.Barrier(2)
     outcomes = []
-    real_total = services._disposed_total
+    real_total = services.disposed_total
 
     def slow_total(parcel_id):
         total = real_total(parcel_id)
         time.sleep(0.5)
         return total
 
-    monkeypatch.setattr(services, "_disposed_total", slow_total)
+    monkeypatch.setattr(services, "disposed_total", slow_total)
 
     def worker():
         from django.db import connection as thread_connection
