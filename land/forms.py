@@ -73,5 +73,5 @@ class ImportForm(forms.Form):
 
 class ProgressForm(forms.Form):
     year = forms.ModelChoiceField(label=_("年度"), queryset=Campaign.objects.all(), to_field_name="year",
-                                  required=False)
+                                  required=False, empty_label=None)
     as_of = forms.DateField(label=_("截至日期"), required=False, widget=DATE)

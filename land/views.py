@@ -190,7 +190,6 @@ def _form_errors(form, exc: ValidationError):
 
 
 def _progress(request):
-    form = ProgressForm(request.GET or None)
     try:
         year = parse_year(request.GET.get("year"))
     except ValidationError as exc:
@@ -198,7 +197,10 @@ def _progress(request):
     campaign = selectors.campaign_for_year(year)
     if campaign is None:
         raise Http404(_("没有该年度的专项行动。"))
-    return form, selectors.progress_for_campaign(campaign, _as_of(request), user=request.user)
+    as_of = _as_of(request)
+    # The form shows what the figures are for, whether or not the user chose it.
+    form = ProgressForm(initial={"year": campaign, "as_of": as_of})
+    return form, selectors.progress_for_campaign(campaign, as_of, user=request.user)
 
 
 @login_required
