@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,12 @@ class ParcelFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, as_of: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and getattr(user, "region_id", None):
+            del self.filters["region"]  # a county user's ledger holds one region: nothing to choose
+        else:
+            regions = [(name, name) for name in Region.objects.values_list("name", flat=True)]
+            self.filters["region"].extra["widget"] = forms.Select(choices=[("", _("全部")), *regions])
         if as_of is None and self.request is not None:
             as_of = parse_as_of(self.request.GET.get("as_of"))
         self.as_of = as_of or timezone.localdate()

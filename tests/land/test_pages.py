@@ -200,3 +200,11 @@ def test_import_page(login, users, land):
 def test_menu_entries_registered(login, users, land):
     page = login(users["yaodu_land"]).get("/").content.decode()
     assert "宗地台账" in page and "清理进度" in page and "表格导入" in page
+
+
+def test_ledger_region_filter_is_a_choice_for_city_users_and_absent_for_county_clerks(client, users, land):
+    client.force_login(users["city_land"])
+    page = client.get("/land/parcels/").content.decode()
+    assert '<select name="region"' in page and '<option value="洪洞县">洪洞县</option>' in page
+    client.force_login(users["yaodu_land"])
+    assert 'name="region"' not in client.get("/land/parcels/").content.decode()
