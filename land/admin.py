@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -124,6 +125,15 @@ class ParcelAdmin(UserResourceKwargsMixin, ScopedAdminMixin, AuditedAdminMixin, 
                 raise StaleVersion(current)
             obj.version = current + 1
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that lost the race after the form's own check is refused like the form refuses it: a
+        message and the fresh form again, never a server error and never an overwrite."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(request.path)
 
 
 @admin.register(DisposalRecord)

@@ -215,3 +215,29 @@ def test_admin_disposal_change_keeps_area_and_parcel(client, users, make_parcel,
     assert client.post(url, data).status_code == 302
     record.refresh_from_db()
     assert record.area_mu == D("60") and record.note == "更正说明"
+
+
+def test_admin_save_that_loses_the_race_after_the_form_check_is_refused_without_an_error_page(
+        client, users, make_parcel, monkeypatch):
+    """Two admins pass the form's version check at the same moment; the locked re-check in ``save_model``
+    refuses the second with a message (was a 500)."""
+    from django import forms as django_forms
+
+    from land import admin as land_admin
+    from land import services
+
+    parcel = make_parcel("尧都区", name="原名")
+    services.parcel_update(actor=users["yaodu_land"], parcel=parcel, version=1, data={"name": "县里改的"})
+    # The form's own check passed before the other save landed: let it pass here too.
+    monkeypatch.setattr(land_admin.ParcelAdminForm, "clean", django_forms.ModelForm.clean)
+    client.force_login(users["city_land"])
+    url = reverse("admin:land_parcel_change", args=[parcel.pk])
+    data = {"region": parcel.region_id, "kind": "unsupplied", "code": parcel.code, "name": "后台改的",
+            "area_mu": "100", "status": "pending", "expected_version": "1",
+            "disposals-TOTAL_FORMS": "0", "disposals-INITIAL_FORMS": "0", "disposals-MIN_NUM_FORMS": "0",
+            "disposals-MAX_NUM_FORMS": "1000"}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert any("已被他人修改" in str(message) for message in response.context["messages"])
+    parcel.refresh_from_db()
+    assert (parcel.name, parcel.version) == ("县里改的", 2)
