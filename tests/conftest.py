@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+
 def _browser_available() -> bool:
     from tests.e2e.conftest import browser_available
 
