@@ -16,6 +16,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.inbox_open, name="inbox-open"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
+    path("inbox/email/", views.inbox_email_preference, name="inbox-email"),
     path("audit/<int:content_type_id>/<str:object_id>/", views.audit_trail, name="audit-trail"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

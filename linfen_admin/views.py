@@ -54,6 +54,16 @@ def inbox_read_all(request):
 
 
 @login_required
+@require_POST
+def inbox_email_preference(request):
+    """Turn the daily e-mail digest on or off. The in-app inbox cannot be turned off."""
+    user = request.user
+    user.email_notifications = request.POST.get("email_notifications") == "on"
+    user.save(update_fields=["email_notifications"])
+    return redirect("inbox")
+
+
+@login_required
 def audit_trail(request, content_type_id, object_id):
     """The audit trail of one object, for anyone who may see that object (404 otherwise)."""
     content_type = get_object_or_404(ContentType, pk=content_type_id)

@@ -99,3 +99,16 @@ def test_a_request_in_english_does_not_leave_english_active_afterwards(client, u
     client.cookies["django_language"] = "en"
     assert "Workbench" in client.get("/").content.decode()
     assert translation.get_language() == "zh-hans"
+
+
+def test_a_person_turns_the_email_digest_off_but_keeps_the_inbox(client, users):
+    user = users["yaodu_land"]
+    client.force_login(user)
+    assert "每天把新提醒汇总发到我的邮箱" in client.get("/inbox/").content.decode()
+    assert client.post("/inbox/email/", {}).status_code == 302
+    user.refresh_from_db()
+    assert user.email_notifications is False
+    assert client.get("/inbox/").status_code == 200  # the inbox stays
+    client.post("/inbox/email/", {"email_notifications": "on"})
+    user.refresh_from_db()
+    assert user.email_notifications is True
