@@ -11,14 +11,14 @@ class LinfenAdminConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from . import checks  # noqa: F401 - registers the deploy checks
-        from .registry import MenuEntry, registry
+        from .registry import MenuEntry, SeedLoader, registry
         from .roles import Role
         from .seed import load_core
         from .signals import record_login, record_login_failure
 
         user_logged_in.connect(record_login, dispatch_uid="linfen_audit_login")
         user_login_failed.connect(record_login_failure, dispatch_uid="linfen_audit_login_failed")
-        registry.add_seed_loader(registry_loader("core", load_core, order=0))
+        registry.add_seed_loader(SeedLoader("core", load_core, order=0))
         registry.add_menu(MenuEntry(_("站内提醒"), "inbox", None, order=900, description=_("到期和逾期提醒")))
         registry.add_menu(MenuEntry(_("API 文档"), "api-docs", None, order=950, description=_("接口说明(OpenAPI 3)")))
         registry.grant(Role.ADMIN, "*")
@@ -26,8 +26,3 @@ class LinfenAdminConfig(AppConfig):
             registry.grant(role, "linfen_admin.view_region", "linfen_admin.view_department",
                            "linfen_admin.view_auditevent")
 
-
-def registry_loader(name, func, order):
-    from .registry import SeedLoader
-
-    return SeedLoader(name=name, load=func, order=order)

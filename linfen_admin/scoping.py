@@ -112,10 +112,3 @@ def require_region(user, region: Region | None) -> None:
         return
     if not regions_for(user).filter(pk=region.pk).exists():
         raise PermissionDenied("只能处理本区域的数据")
-
-
-class ScopedQuerysetMixin:
-    """For class-based views: ``get_queryset`` goes through ``visible_to``; ``get_object`` misses → 404."""
-
-    def get_queryset(self):
-        return visible_to(self.request.user, super().get_queryset())

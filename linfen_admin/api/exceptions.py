@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -48,7 +47,3 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "当前状态不允许此操作。"
     default_code = "conflict"
-
-
-def conflict_response(message: str) -> Response:
-    return Response({"detail": message, "code": "conflict", "errors": []}, status=status.HTTP_409_CONFLICT)
