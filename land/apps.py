@@ -26,7 +26,7 @@ class LandConfig(AppConfig):
                        "land.add_phase", "land.change_phase", "land.delete_phase",
                        "land.add_milestone", "land.change_milestone", "land.delete_milestone",
                        "land.add_reportdeadline", "land.change_reportdeadline", "land.delete_reportdeadline",
-                       "land.add_taskquota", "land.change_taskquota")
+                       "land.add_taskquota", "land.change_taskquota", "land.supervise_parcel")
         registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
 
         registry.add_seed_loader(SeedLoader("land", load_land_reference, order=20))

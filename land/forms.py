@@ -4,13 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from linfen_admin.scoping import regions_for
 
 from .models import Campaign, DisposalRecord, Parcel
-from .services import PARCEL_FIELDS
+from .services import PARCEL_FIELDS, may_supervise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ParcelForm(forms.ModelForm):
-    """Add or edit a parcel. ``version`` travels with the form: a stale save is refused, never merged."""
+    """Add or edit a parcel. ``version`` travels with the form: a stale save is refused, never merged.
+
+    The status is not offered (it follows the disposals), nor 挂牌督办 to anyone but the city land bureau; the
+    service refuses both whatever the form shows."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -25,6 +28,8 @@ class ParcelForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
+        if not may_supervise(user):
+            del self.fields["supervised"]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

@@ -8,7 +8,6 @@ in bulk, with one bulk audit insert (``audit.record_many``).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -18,7 +17,7 @@ from linfen_admin import audit
 from linfen_admin.models import Region
 from linfen_admin.scoping import regions_for
 
-from . import sheets
+from . import services, sheets
 from .models import Campaign, DisposalRecord, Parcel, TaskQuota
 from .sheets import SheetError, SheetInvalid
 
@@ -51,6 +50,7 @@ def _read_table(upload, spec, required) -> sheets.Table:
 
 def quota_import(*, actor, campaign: Campaign, upload, dry_run: bool) -> ImportResult:
     """Import 附件 2 (批而未供土地消化任务 / 闲置土地处置任务 per region) into ``campaign``."""
+    services.require_import_permission(actor, TaskQuota)
     parsed = parse_quotas(actor=actor, table=_read_table(upload, QUOTA_COLUMNS, QUOTA_REQUIRED))
     return _write_quotas(actor=actor, campaign=campaign, parsed=parsed, dry_run=dry_run)
 
@@ -214,8 +214,7 @@ def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
     """Import a parcel list; a parcel is identified by (县(市、区), 宗地编号): new ones are created, changed
     ones updated (their ``version`` moves on), unchanged ones left alone. Since a sheet both adds and changes
     parcels, the actor needs both permissions."""
-    if not actor.has_perms(["land.add_parcel", "land.change_parcel"]):
-        raise PermissionDenied(_("无权导入宗地清单(需要新增和修改宗地的权限)。"))
+    services.require_import_permission(actor, Parcel)
     table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED)
     parsed = parse_parcels(actor=actor, table=table)
     return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run)
@@ -281,8 +280,14 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
     present = [f for f in IMPORTED_FIELDS if f in columns or f == "kind"]
     to_create, to_update, errors = [], [], []
     now = timezone.now()
+    # 挂牌督办 is the city's: a county's sheet may carry the column (an export read back) but not change it.
+    guard_supervised = "supervised" in columns and not services.may_supervise(actor)
     for key, (number, candidate) in parsed.items():
         current = existing.get(key)
+        if guard_supervised and candidate.supervised != (current.supervised if current else False):
+            errors.append(SheetError(number, columns.get("supervised"),
+                                     _("只有市规划和自然资源局可以设置或取消挂牌督办")))
+            continue
         if current is None:
             to_create.append(candidate)
             continue

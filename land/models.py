@@ -228,6 +228,7 @@ class Parcel(models.Model):
         ordering = ["region__order", "kind", "code"]
         verbose_name = _("宗地")
         verbose_name_plural = _("宗地")
+        permissions = [("supervise_parcel", _("设置或取消挂牌督办"))]
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="land_parcel_unique_code"),
             models.CheckConstraint(condition=Q(area_mu__gt=0), name="land_parcel_area_positive"),

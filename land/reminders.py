@@ -21,9 +21,25 @@ LOOKAHEAD_DAYS = 14
 STALE_DAYS = 30
 
 
-def _land_users(region) -> list:
-    """The region's county land clerks and the city land bureau."""
-    return [*users_with_role(Role.COUNTY_LAND, region=region), *users_with_role(Role.CITY_LAND)]
+class _Recipients:
+    """Who hears about a region's land: its county clerks and the city land bureau — read once per sweep (two
+    queries), whatever the number of regions, parcels or reminders."""
+
+    def __init__(self):
+        self._clerks: dict[int, list] | None = None
+        self._city: list | None = None
+
+    def clerks(self, region_id: int) -> list:
+        if self._clerks is None:
+            self._clerks = {}
+            for user in users_with_role(Role.COUNTY_LAND).exclude(region=None):
+                self._clerks.setdefault(user.region_id, []).append(user)
+        return self._clerks.get(region_id, [])
+
+    def land(self, region_id: int) -> list:
+        if self._city is None:
+            self._city = list(users_with_role(Role.CITY_LAND))
+        return [*self.clerks(region_id), *self._city]
 
 
 def _campaign_progress(as_of: datetime.date):
@@ -39,6 +55,7 @@ def milestone_due(as_of: datetime.date) -> Iterator[Reminder]:
     progress, quotas = _campaign_progress(as_of)
     if progress is None:
         return
+    recipients = _Recipients()
     for row in progress.regions:
         upcoming = row.next_milestone
         quota = quotas.get(row.region.pk)
@@ -49,7 +66,7 @@ def milestone_due(as_of: datetime.date) -> Iterator[Reminder]:
         if not behind:
             continue
         yield Reminder(
-            obj=quota, period=upcoming.due_on.isoformat(), recipients=_land_users(row.region),
+            obj=quota, period=upcoming.due_on.isoformat(), recipients=recipients.land(row.region.pk),
             title=_("%(r)s 距 %(d)s 时间节点(%(p)s%%)不足 %(n)s 天,尚未达到") % {
                 "r": row.region.name, "d": upcoming.due_on, "p": rules.percent_label(upcoming.percent), "n": LOOKAHEAD_DAYS},
             body=_("批而未供完成 %(u)s%%,闲置土地完成 %(i)s%%。") % {
@@ -63,6 +80,7 @@ def milestone_missed(as_of: datetime.date) -> Iterator[Reminder]:
     progress, quotas = _campaign_progress(as_of)
     if progress is None:
         return
+    recipients = _Recipients()
     for row in progress.regions:
         quota = quotas.get(row.region.pk)
         for milestone in row.milestones:
@@ -70,7 +88,8 @@ def milestone_missed(as_of: datetime.date) -> Iterator[Reminder]:
                 suspended = _(",已连续 %(n)s 次未完成,暂停受理建设用地报件") % {"n": row.consecutive_misses} \
                     if row.suspended else ""
                 yield Reminder(
-                    obj=quota, period=f"missed-{milestone.due_on.isoformat()}", recipients=_land_users(row.region),
+                    obj=quota, period=f"missed-{milestone.due_on.isoformat()}",
+                    recipients=recipients.land(row.region.pk),
                     title=_("%(r)s 未完成 %(d)s 时间节点(%(p)s%%)%(s)s") % {
                         "r": row.region.name, "d": milestone.due_on, "p": rules.percent_label(milestone.percent),
                         "s": suspended},
@@ -84,13 +103,11 @@ def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
     cutoff = timezone.make_aware(cutoff)
     parcels = (Parcel.objects.exclude(status=Parcel.Status.DONE).filter(updated_at__lt=cutoff)
                .select_related("region").order_by("region__order", "code"))
-    clerks: dict[int, list] = {}
+    recipients = _Recipients()
     year, week, _day = as_of.isocalendar()
-    for parcel in parcels:
-        if parcel.region_id not in clerks:
-            clerks[parcel.region_id] = list(users_with_role(Role.COUNTY_LAND, region=parcel.region))
+    for parcel in parcels.iterator(chunk_size=2000):
         yield Reminder(
-            obj=parcel, period=f"{year}-W{week:02d}", recipients=clerks[parcel.region_id],
+            obj=parcel, period=f"{year}-W{week:02d}", recipients=recipients.clerks(parcel.region_id),
             title=_("宗地 %(c)s %(n)s 已超过 %(d)s 天未更新") % {"c": parcel.code, "n": parcel.name, "d": STALE_DAYS},
             url=reverse("land:parcel-detail", args=[parcel.pk]),
         )
@@ -98,13 +115,14 @@ def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
 
 def idle_lines(as_of: datetime.date) -> Iterator[Reminder]:
     """Enterprise-caused idle land crossing one year (闲置费) and two years (无偿收回) past its agreed start."""
+    recipients = _Recipients()
     for flag, period, label in (("idle_fee_due", "1y", _("超过约定开工时间一年未动工,应征缴土地闲置费")),
                                 ("reclaim_due", "2y", _("超过约定开工时间两年未动工,应依法无偿收回"))):
         parcels = (Parcel.objects.exclude(status=Parcel.Status.DONE).filter(flag_q(flag, as_of))
-                   .select_related("region").order_by("region__order", "code"))
-        for parcel in parcels:
+                   .order_by("region_id", "code"))
+        for parcel in parcels.iterator(chunk_size=2000):
             yield Reminder(
-                obj=parcel, period=period, recipients=_land_users(parcel.region),
+                obj=parcel, period=period, recipients=recipients.land(parcel.region_id),
                 title=_("闲置土地 %(c)s %(n)s %(l)s") % {"c": parcel.code, "n": parcel.name, "l": label},
                 url=reverse("land:parcel-detail", args=[parcel.pk]),
             )
@@ -114,10 +132,13 @@ def report_deadline(as_of: datetime.date) -> Iterator[Reminder]:
     """A report due within 14 days: county reports to every county clerk, the city report to the city bureau."""
     deadlines = ReportDeadline.objects.filter(
         due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=LOOKAHEAD_DAYS))
+    by_role: dict[str, list] = {}
     for deadline in deadlines:
         role = Role.COUNTY_LAND if deadline.level == ReportDeadline.Level.COUNTY else Role.CITY_LAND
+        if role not in by_role:
+            by_role[role] = list(users_with_role(role))
         yield Reminder(
-            obj=deadline, period=deadline.due_on.isoformat(), recipients=list(users_with_role(role)),
+            obj=deadline, period=deadline.due_on.isoformat(), recipients=by_role[role],
             title=_("报送提醒:%(t)s 须于 %(d)s 前报送") % {"t": deadline.title, "d": deadline.due_on},
             url=reverse("land:dashboard"),
         )

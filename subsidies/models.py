@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
+from linfen_admin.roles import Role
 from linfen_admin.validators import validate_enterprise_credit_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -160,14 +161,25 @@ class StepLimit(models.Model):
         return f"{self.get_state_display()} {self.days} 天"
 
 
-def domains_managed_by(user) -> list[str]:
-    """The call domains a user's bureau manages: 市工信局 the industry calls, 市能源局 the energy calls."""
-    from linfen_admin.roles import Role
+# 第九条: each city bureau runs the calls of its domain — 市工信局 industry, 市能源局 energy. The one mapping.
+CITY_BUREAU_DOMAINS = {Role.CITY_INDUSTRY: Domain.INDUSTRY, Role.CITY_ENERGY: Domain.ENERGY}
 
-    managed = {Role.CITY_INDUSTRY: Domain.INDUSTRY, Role.CITY_ENERGY: Domain.ENERGY}
+
+def bureau_domains(user) -> list[str]:
+    """The domains of the city bureaus ``user`` belongs to (by role)."""
+    return [domain for role, domain in CITY_BUREAU_DOMAINS.items() if user.has_role(role)]
+
+
+def bureau_role(domain: str) -> str:
+    """The role of the city bureau that runs ``domain``."""
+    return next(role for role, managed in CITY_BUREAU_DOMAINS.items() if managed == domain)
+
+
+def domains_managed_by(user) -> list[str]:
+    """The call domains a user may change: their bureau's, or all of them for administrators."""
     if user.is_superuser or user.has_role(Role.ADMIN):
         return list(Domain.values)
-    return [domain for role, domain in managed.items() if user.has_role(role)]
+    return bureau_domains(user)
 
 
 class Call(models.Model):

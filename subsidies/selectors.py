@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from linfen_admin.roles import Role
@@ -21,6 +21,7 @@ from .models import (
     Domain,
     ExpertAssignment,
     State,
+    bureau_domains,
 )
 from .rules.award import RuleBook, RuleSpec, Tier
 
@@ -51,8 +52,9 @@ def role_narrowing(user) -> Q | None:
     """Beyond the region scoping of ``visible_to``: what each role's users are meant to see.
 
     County staff: their region (already done by ``visible_to``). City bureaus: their domain, once submitted.
-    Experts: applications assigned to them, or in expert review. Leader, finance, admin: everything
-    (drafts stay with the county, except for the leader and admin). ``None`` means no narrowing.
+    Experts: only the applications assigned to them in the application's current review round (第九条: the
+    committee of that round), with their documents and history. Leader, finance, admin: everything (drafts stay
+    with the county, except for the leader and admin). ``None`` means no narrowing.
     """
     if user.is_superuser or user.has_role(Role.ADMIN, Role.LEADER, Role.COUNTY_INDUSTRY):
         return None
@@ -60,13 +62,12 @@ def role_narrowing(user) -> Q | None:
     allowed = Q(pk__in=[])
     if user.has_role(Role.FINANCE):
         allowed |= submitted
-    domains = [d for role, d in ((Role.CITY_INDUSTRY, Domain.INDUSTRY), (Role.CITY_ENERGY, Domain.ENERGY))
-               if user.has_role(role)]
+    domains = bureau_domains(user)
     if domains:
         allowed |= submitted & Q(call__domain__in=domains)
     if user.has_role(Role.EXPERT):
-        allowed |= Q(state=State.EXPERT_REVIEW) | Q(pk__in=ExpertAssignment.objects.filter(expert=user)
-                                                    .values("application_id"))
+        current_round = ExpertAssignment.objects.filter(expert=user, round=F("application__review_round"))
+        allowed |= Q(pk__in=current_round.values("application_id"))
     return allowed
 
 

@@ -10,11 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linfen_admin.forms import add_service_errors
+
 from . import selectors, services, workflow
 from .filtersets import ApplicationFilter
 from .forms import ApplicationForm, AwardQuoteForm, DocumentForm, ScoreForm, TransitionForm
 from .models import Action, ExpertAssignment, State
 from .rules import quote_award
+from .rules.award import check_params
 
 # Which form fields each action shows (required ones come from the workflow table).
 ACTION_FIELDS = {
@@ -125,7 +128,7 @@ def application_create(request):
         try:
             application = services.application_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("申报已保存为草稿"))
             return redirect("subsidies:application-detail", pk=application.pk)
@@ -143,8 +146,10 @@ def application_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(actor=request.user, application_id=application.pk, **form.service_kwargs())
-        except (ValidationError, services.StateConflict) as exc:
-            form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except services.StateConflict as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("已保存,奖励已重新测算"))
             return redirect("subsidies:application-detail", pk=pk)
@@ -207,14 +212,11 @@ def award_quote(request):
     form = AwardQuoteForm(request.POST or None)
     quote = None
     if request.method == "POST" and form.is_valid():
-        from rest_framework.exceptions import ValidationError as DRFValidationError
-
-        from .api.serializers import validate_award_params
-
+        params = form.params()
         try:
-            params = validate_award_params(form.params())
-        except DRFValidationError as exc:
-            for field, errors in exc.detail.items():
+            check_params(params)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             quote = quote_award(selectors.rule_book(), params)

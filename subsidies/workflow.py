@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from linfen_admin.roles import Role
 
-from .models import Action, Domain, State
+from .models import Action, State, bureau_domains
 
 COUNTY = "county"
 CITY = "city"
@@ -90,11 +90,7 @@ def actors_for(user, application) -> frozenset[str]:
         return frozenset()
     if user.has_role(Role.COUNTY_INDUSTRY) and user.region_id is not None and user.region_id == application.region_id:
         actors.add(COUNTY)
-    domain = application.call.domain
-    if user.region_id is None and (
-        (domain == Domain.INDUSTRY and user.has_role(Role.CITY_INDUSTRY))
-        or (domain == Domain.ENERGY and user.has_role(Role.CITY_ENERGY))
-    ):
+    if user.region_id is None and application.call.domain in bureau_domains(user):
         actors.add(CITY)
     if user.region_id is None and user.has_role(Role.FINANCE):
         actors.add(FINANCE)

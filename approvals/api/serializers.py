@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from linfen_admin.api.serializers import RegionNameField
+from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
 from linfen_admin.models import Region
 
 from .. import services
@@ -26,7 +26,7 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     item = serializers.SlugRelatedField(slug_field="number", queryset=Item.objects.all(),
                                         help_text=_("事项序号 1–19"))
     item_name = serializers.CharField(source="item.name", read_only=True)

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from linfen_admin.api.serializers import RegionNameField
+from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
 
 from ..models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
 from ..selectors import parcel_flags
@@ -66,7 +66,7 @@ class ImportErrorsSerializer(serializers.Serializer):
     errors = ImportErrorSerializer(many=True)
 
 
-class ParcelSerializer(serializers.ModelSerializer):
+class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     region = RegionNameField()
     disposed_mu = serializers.DecimalField(max_digits=12, decimal_places=3, read_only=True)
     idle_fee_due = serializers.SerializerMethodField()
@@ -85,7 +85,7 @@ class ParcelSerializer(serializers.ModelSerializer):
             "agreed_start_on", "actual_start_on", "cause", "idle_disposal", "note",
             "idle_fee_due", "idle_fee_wan", "reclaim_due", "withdrawal_eligible", "version", "updated_at",
         ]
-        read_only_fields = ["id", "updated_at"]
+        read_only_fields = ["id", "status", "updated_at"]
         validators = []  # uniqueness is checked by the service (full_clean), inside its transaction
 
     def _flags(self, parcel):
@@ -117,7 +117,7 @@ class DisposalRevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("撤销原因"), max_length=500)
 
 
-class DisposalSerializer(serializers.ModelSerializer):
+class DisposalSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
 
     class Meta:

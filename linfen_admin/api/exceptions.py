@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..exceptions import FieldNotAllowed
+
 
 def _flatten(detail, prefix=""):
     if isinstance(detail, dict):
@@ -28,6 +30,11 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=getattr(exc, "message_dict", None) or exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("未找到,或无权查看。"))
+    elif isinstance(exc, FieldNotAllowed):
+        response = drf_exception_handler(exceptions.PermissionDenied(exc.message), context)
+        response.data = {"detail": exc.message, "code": "permission_denied",
+                         "errors": [{"field": exc.field, "message": exc.message}]}
+        return response
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)

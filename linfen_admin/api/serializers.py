@@ -1,7 +1,24 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Notification, Region, User
 from ..scoping import regions_for
+
+
+class RefuseReadOnlyFieldsMixin:
+    """A field the client may read but not write — computed (disposed area, flags, the award), derived (a
+    parcel's status follows its disposals) or set by a workflow step — is refused with 400 naming it, instead of
+    DRF's silent drop that lets a client believe it was set."""
+
+    read_only_message = _("此项由系统计算或由办理环节确定,不能直接提交。")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            refused = {name: [self.read_only_message] for name, field in self.fields.items()
+                       if field.read_only and name in data}
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
 
 
 class RegionSerializer(serializers.ModelSerializer):

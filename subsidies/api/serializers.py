@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from linfen_admin.api.serializers import RegionNameField
+from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
 
 from ..models import (
     Application,
@@ -18,43 +18,6 @@ from ..workflow import ACTIONS
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-def validate_award_params(attrs: dict, *, partial: bool = False) -> dict:
-    """The award-quote parameters each category needs (DESIGN.md); raises ValidationError (400) when malformed."""
-    category = attrs.get("category")
-    errors = {}
-
-    def need(name):
-        if attrs.get(name) in (None, ""):
-            errors[name] = _("此类别必须填写此项")
-
-    def among(name, choices, required=True):
-        value = attrs.get(name)
-        if value in (None, ""):
-            if required:
-                errors[name] = _("此类别必须填写此项")
-        elif value not in choices:
-            errors[name] = _("无效的取值:%(value)s") % {"value": value}
-
-    if category == Category.MATCHING:
-        need("support_wan")
-    elif category == Category.INVESTMENT:
-        need("investment_wan")
-    elif category == Category.RECOGNITION:
-        among("kind", award_rules.RECOGNITION_KINDS)
-        among("level", award_rules.RECOGNITION_LEVELS)
-        among("previous_level", award_rules.RECOGNITION_LEVELS, required=False)
-    elif category == Category.CERTIFICATION:
-        among("scheme", award_rules.CERTIFICATION_SCHEMES)
-        among("level", award_rules.CERTIFICATION_LEVELS)
-        among("previous_level", award_rules.CERTIFICATION_LEVELS, required=False)
-    elif category == Category.REVENUE:
-        among("scheme", award_rules.REVENUE_SCHEMES)
-        need("revenue_wan")
-    if errors:
-        raise serializers.ValidationError(errors)
-    return attrs
-
-
 class AwardQuoteRequestSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.values)
     support_wan = serializers.DecimalField(required=False, **MONEY)
@@ -68,7 +31,8 @@ class AwardQuoteRequestSerializer(serializers.Serializer):
     previous_revenue_wan = serializers.DecimalField(required=False, **MONEY)
 
     def validate(self, attrs):
-        return validate_award_params(attrs)
+        award_rules.check_params(attrs)  # Django's ValidationError: the API renders it as 400 with each field
+        return attrs
 
 
 class AwardQuoteSerializer(serializers.Serializer):
@@ -90,7 +54,7 @@ class CallSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "domain", "title", "opens_on", "closes_on", "previous_deadline", "budget_wan"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     region = RegionNameField()
     domain = serializers.CharField(source="call.domain", read_only=True)
@@ -134,24 +98,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return data
 
     def validate(self, attrs):
-        merged = {}
-        if self.instance is not None:
-            merged.update(self.instance.quote_params())
-            merged["kind" if self.instance.category == Category.RECOGNITION else "scheme"] = self.instance.scheme
-            merged["category"] = self.instance.category
-        merged.update(attrs)
-        category = merged.get("category")
-        if category == Category.RECOGNITION and merged.get("kind"):
-            attrs["scheme"] = merged["scheme"] = merged["kind"]
-        merged.setdefault("kind", merged.get("scheme"))
-        validate_award_params(merged)
-        attrs.pop("kind", None)
-        from linfen_admin import credit_code
-
-        if "credit_code" in attrs:
-            check = credit_code.inspect(attrs["credit_code"])
-            if not check.valid:
-                raise serializers.ValidationError({"credit_code": check.errors})
+        """Only shapes the input: the API's ``kind`` is stored in ``scheme`` for a recognition. Every rule —
+        which parameters a category needs, the credit code — is the service's (``application_create``/``update``)."""
+        kind = attrs.pop("kind", None)
+        category = attrs.get("category") or (self.instance.category if self.instance is not None else None)
+        if category == Category.RECOGNITION and kind:
+            attrs["scheme"] = kind
         return attrs
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .money import ZERO, fmt, wan
@@ -29,6 +30,47 @@ RECOGNITION_LEVELS = ("national", "provincial", "municipal", "A", "leading")
 CERTIFICATION_SCHEMES = ("it_integration", "cmmi", "itss", "dcmm")
 CERTIFICATION_LEVELS = ("A", "AA", "AAA", "AAAA", "AAAAA", "1", "2", "3", "4", "5")
 REVENUE_SCHEMES = ("software", "main_business", "chain_leader")
+
+
+def check_params(params: dict) -> None:
+    """The parameters each award category needs (第七条 (一)–(六)); raise ``ValidationError`` naming each missing or
+    unknown one. Called by the quote and by ``application_create``/``application_update``, so the page, the API
+    and the calculator refuse the same requests. ``params`` is shaped like ``Application.quote_params()``
+    (a recognition's kind under ``kind``)."""
+    category = params.get("category")
+    errors = {}
+
+    def need(name):
+        if params.get(name) in (None, ""):
+            errors[name] = _("此类别必须填写此项")
+
+    def among(name, choices, required=True):
+        value = params.get(name)
+        if value in (None, ""):
+            if required:
+                errors[name] = _("此类别必须填写此项")
+        elif value not in choices:
+            errors[name] = _("无效的取值:%(value)s") % {"value": value}
+
+    if category not in CATEGORIES:
+        errors["category"] = _("请选择奖励类别")
+    elif category == "matching":
+        need("support_wan")
+    elif category == "investment":
+        need("investment_wan")
+    elif category == "recognition":
+        among("kind", RECOGNITION_KINDS)
+        among("level", RECOGNITION_LEVELS)
+        among("previous_level", RECOGNITION_LEVELS, required=False)
+    elif category == "certification":
+        among("scheme", CERTIFICATION_SCHEMES)
+        among("level", CERTIFICATION_LEVELS)
+        among("previous_level", CERTIFICATION_LEVELS, required=False)
+    elif category == "revenue":
+        among("scheme", REVENUE_SCHEMES)
+        need("revenue_wan")
+    if errors:
+        raise ValidationError(errors)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from linfen_admin.scoping import require_region
 from .. import selectors
 from ..models import EDITABLE_STATES, Application, Call
 from ..rules import EligibilityFacts, Failure, check_eligibility, quote_award
+from ..rules.award import check_params
 
 EDITABLE_FIELDS = (
     "call", "region", "enterprise_name", "credit_code", "project_name", "category", "support_wan", "investment_wan",
@@ -72,7 +73,7 @@ def application_create(*, actor, call: Call, region, enterprise_name: str, credi
         project_name=project_name.strip(), category=category, created_by=actor, state_changed_at=timezone.now(),
         **params,
     )
-    application.full_clean()
+    _validate(application)
     application_evaluate(application)
     application.save()
     audit.record_created(actor=actor, obj=application)
@@ -99,13 +100,26 @@ def application_update(*, actor, application_id: int, **changes) -> Application:
         elif name in ("enterprise_name", "project_name"):
             value = value.strip()
         setattr(application, name, value)
-    application.full_clean()
+    _validate(application)
     application_evaluate(application)
     application.version += 1
     application.save()
     audit.record(actor=actor, action=audit.Action.UPDATE, obj=application, before=before,
                  after=audit.snapshot(application))
     return application
+
+
+def _validate(application: Application) -> None:
+    """Model validation and the award parameters the category needs, reported together beside their fields."""
+    errors = {}
+    for check in (application.full_clean, lambda: check_params(application.quote_params())):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault("scheme" if field == "kind" else field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _code(raw: str) -> str:

@@ -118,9 +118,9 @@ def test_stale_version_answers_409_and_changes_nothing(api, users, make_parcel):
     assert clerk.patch(f"{PARCELS}{parcel.pk}/", {"name": "无版本"}, format="json").status_code == 400
 
 
-def test_filters(api, users, make_parcel):
+def test_filters(api, users, make_parcel, dispose):
     make_parcel("尧都区", kind="idle")
-    make_parcel("尧都区", kind="unsupplied", status="done")
+    dispose(make_parcel("尧都区", kind="unsupplied", area="5"), "2022-05-20", "5")
     make_parcel("洪洞县", kind="unsupplied")
     client = api.as_user(users["city_land"])
     assert client.get(PARCELS + "?region=洪洞县").json()["count"] == 1

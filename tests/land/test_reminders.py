@@ -40,9 +40,10 @@ def test_milestone_missed(users, land):
     assert len(gu) == 2 and "暂停受理" in gu[1].title
 
 
-def test_parcel_not_updated_for_30_days(users, make_parcel):
+def test_parcel_not_updated_for_30_days(users, make_parcel, dispose):
     stale = make_parcel("尧都区")
-    done = make_parcel("尧都区", status="done")
+    done = make_parcel("尧都区", area="5")
+    dispose(done, "2022-05-20", "5")
     long_ago = timezone.now() - datetime.timedelta(days=31)
     Parcel.objects.filter(pk__in=[stale.pk, done.pk]).update(updated_at=long_ago)
     make_parcel("尧都区")  # fresh
