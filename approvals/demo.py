@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from linfen_admin.accounts import system_user
 from linfen_admin.credit_code import check_character
 from linfen_admin.models import Department, Region, User
 from linfen_admin.roles import GROUP_NAMES, Role
@@ -111,18 +112,19 @@ def load_demo() -> dict:
     except CalendarUnknown:
         pass  # past the official calendar: keep what could be dated honestly
     yaodu = regions["尧都区"]
+    system = system_user()
     if not LicensedEntity.objects.filter(name="王建国(个体)").exists():
-        services.entity_create(actor=None, item=items[5], region=yaodu, name="王建国(个体)",
+        services.entity_create(actor=system, item=items[5], region=yaodu, name="王建国(个体)",
                                credit_code=demo_credit_code("141002", 901, category="92"),
                                holder_kind=LicensedEntity.HolderKind.INDIVIDUAL, licensed_on=datetime.date(2022, 8, 1))
     blacklisted = LicensedEntity.objects.filter(name="尧都区五谷丰农资商店").first()
     if blacklisted and not CreditBlacklist.objects.filter(entity=blacklisted).exists():
-        services.blacklist_add(actor=None, entity=blacklisted, reason="销售假农药,被依法行政处罚",
+        services.blacklist_add(actor=system, entity=blacklisted, reason="销售假农药,被依法行政处罚",
                                listed_on=today - datetime.timedelta(days=5))
     for checklist in HandoverChecklist.objects.filter(department__code__in=["city-approval-service",
                                                                             "141002-approval-service"]):
         if checklist.received_on is None:
-            services.handover_update(actor=None, checklist=checklist, received_on=datetime.date(2022, 5, 10),
+            services.handover_update(actor=system, checklist=checklist, received_on=datetime.date(2022, 5, 10),
                                      staff_trained_on=datetime.date(2022, 5, 20))
     if not InspectionDraw.objects.exists() and LicensedEntity.objects.filter(item=items[5], region=yaodu).exists():
         services.draw_create(actor=User.objects.get(username="inspector1"), item=items[5], region=yaodu,

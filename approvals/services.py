@@ -14,6 +14,7 @@ from linfen_admin.models import Department, Region
 from linfen_admin.roles import Role
 from linfen_admin.scoping import editable_by, require_region
 from linfen_admin.selectors import users_with_role
+from linfen_admin.writes import require_actor
 
 from .models import (
     Case,
@@ -70,7 +71,8 @@ def department_for(*, item: Item, region: Region | None) -> tuple[Region, Depart
 
 def _require_handler(user, department: Department) -> None:
     """Only the receiving department's own officers handle a case (403 otherwise, with the reason)."""
-    if user is None or user.is_superuser:
+    require_actor(user)
+    if user.is_superuser:
         return
     if user.department_id != department.pk:
         raise PermissionDenied(_("该事项在该区域由“%(dept)s”承办,您所在部门无权办理。") % {"dept": department.name})
@@ -101,7 +103,8 @@ def case_create(*, actor, item: Item, region: Region | None = None, applicant_na
 
 def _lock_editable(actor, case: Case) -> Case:
     locked = Case.objects.select_for_update().select_related("item", "department", "region").get(pk=case.pk)
-    if actor is not None and not editable_by(actor, Case.objects.filter(pk=case.pk)).exists():
+    require_actor(actor)
+    if not editable_by(actor, Case.objects.filter(pk=case.pk)).exists():
         raise PermissionDenied(_("您无权办理此办件。"))
     return locked
 
@@ -187,7 +190,8 @@ def handover_update(*, actor, checklist: HandoverChecklist, received_on: datetim
                     staff_trained_on: datetime.date | None, note: str = "") -> HandoverChecklist:
     """Record that the department has received the item and trained its staff."""
     checklist = HandoverChecklist.objects.select_for_update().get(pk=checklist.pk)
-    if actor is not None and not editable_by(actor, HandoverChecklist.objects.filter(pk=checklist.pk)).exists():
+    require_actor(actor)
+    if not editable_by(actor, HandoverChecklist.objects.filter(pk=checklist.pk)).exists():
         raise PermissionDenied(_("只能填写本部门的承接情况。"))
     before = audit.snapshot(checklist)
     checklist.received_on, checklist.staff_trained_on, checklist.note = received_on, staff_trained_on, note
@@ -204,8 +208,7 @@ def entity_create(*, actor, item: Item, region: Region | None, name: str, credit
                   credit_level: str = LicensedEntity.CreditLevel.A, licensed_on: datetime.date) -> LicensedEntity:
     """Enter a licence holder by hand (e.g. licences issued before the handover)."""
     region, department = department_for(item=item, region=region)
-    if actor is not None:
-        require_region(actor, region)
+    require_region(actor, region)
     entity = LicensedEntity(item=item, region=region, department=department, name=name.strip(),
                             credit_code="".join((credit_code or "").split()).upper(), holder_kind=holder_kind,
                             credit_level=credit_level, licensed_on=licensed_on)
@@ -218,8 +221,7 @@ def entity_create(*, actor, item: Item, region: Region | None, name: str, credit
 @transaction.atomic
 def blacklist_add(*, actor, entity: LicensedEntity, reason: str, listed_on: datetime.date) -> CreditBlacklist:
     """列入失信惩戒名单: from now on every draw of the entity's item inspects it."""
-    if actor is not None:
-        require_region(actor, entity.region)
+    require_region(actor, entity.region)
     listing = CreditBlacklist(entity=entity, reason=reason, listed_on=listed_on)
     listing.full_clean()
     listing.save()
@@ -238,8 +240,7 @@ def draw_create(*, actor, item: Item, region: Region | None = None, ratio: Decim
                 drawn_on: datetime.date | None = None) -> InspectionDraw:
     """双随机: snapshot the candidates and the inspector pool, draw with ``seed`` (a fresh one when not given)."""
     region, _department = department_for(item=item, region=region)
-    if actor is not None:
-        require_region(actor, region)
+    require_region(actor, region)
     if ratio is None:
         if risk_level is None:
             raise ValidationError({"ratio": _("请填写抽查比例,或选择风险等级。")})
@@ -300,7 +301,8 @@ def _run(the_draw: InspectionDraw):
 def result_record(*, actor, drawn: DrawnEntity, result: str, checked_on: datetime.date, note: str = "") -> DrawnEntity:
     """检查结果: recorded by one of the inspectors drawn for that entity."""
     drawn = DrawnEntity.objects.select_for_update().get(pk=drawn.pk)
-    if actor is not None and not actor.is_superuser:
+    require_actor(actor)
+    if not actor.is_superuser:
         if not editable_by(actor, DrawnEntity.objects.filter(pk=drawn.pk)).exists() or \
                 not drawn.inspectors.filter(pk=actor.pk).exists():
             raise PermissionDenied(_("只有被抽中的检查人员才能录入该主体的检查结果。"))

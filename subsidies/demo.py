@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linfen_admin import credit_code
+from linfen_admin.accounts import system_user
 from linfen_admin.models import Region, User
 
 from . import services
@@ -152,7 +153,7 @@ def _write_directly(call, region, enterprise, code, project, category, fields, t
     previous = State.DRAFT
     for action, state in (("submit", State.COUNTY_REVIEW), ("recommend", State.CITY_REVIEW)):
         ApplicationTransition.objects.create(application=application, action=action, from_state=previous,
-                                             to_state=state, actor=None, actor_name="演示数据",
+                                             to_state=state, actor=system_user(), actor_name="演示数据",
                                              comment="演示数据直接写入")
         previous = state
         if state == target:

@@ -36,6 +36,8 @@ def new_case(items, regions, users):
         counter["n"] += 1
         if actor == "default":
             actor = users["yaodu_approval"] if region == "尧都区" else users["city_approval"]
+        elif isinstance(actor, str):
+            actor = users[actor]
         return services.case_create(
             actor=actor, item=items[number], region=regions[region] if region else None,
             applicant_name=extra.pop("applicant_name", f"申请人{counter['n']}"),

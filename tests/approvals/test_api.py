@@ -144,7 +144,7 @@ def test_inspection_draw_api(api, users, items, regions):
     from approvals import services
 
     for i in range(6):
-        services.entity_create(actor=None, item=items[5], region=regions["尧都区"], name=f"店{i}",
+        services.entity_create(actor=users["admin"], item=items[5], region=regions["尧都区"], name=f"店{i}",
                                credit_code=make_code(serial=50 + i), licensed_on=D(2022, 6, 1))
     from django.contrib.auth.models import Group
 

@@ -14,12 +14,12 @@ D = datetime.date
 @pytest.fixture
 def published(items, regions, users, make_user):
     """A draw over organisations and one natural person, with a result recorded."""
-    org = services.entity_create(actor=None, item=items[5], region=regions["尧都区"], name="山西绿禾农药有限公司",
+    org = services.entity_create(actor=users["admin"], item=items[5], region=regions["尧都区"], name="山西绿禾农药有限公司",
                                  credit_code=make_code(serial=11), licensed_on=D(2022, 6, 1))
-    person = services.entity_create(actor=None, item=items[5], region=regions["尧都区"], name="王建国",
+    person = services.entity_create(actor=users["admin"], item=items[5], region=regions["尧都区"], name="王建国",
                                     credit_code=make_code(serial=12, category="92"),
                                     holder_kind="individual", licensed_on=D(2022, 6, 1))
-    services.blacklist_add(actor=None, entity=person, reason="虚假宣传", listed_on=D(2022, 7, 1))
+    services.blacklist_add(actor=users["admin"], entity=person, reason="虚假宣传", listed_on=D(2022, 7, 1))
     inspector_a = make_user("insp_a", Role.INSPECTOR, department="city-health", full_name="钱芳芳")
     users["inspector1"].full_name = "韩磊"
     users["inspector1"].save()

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 import time_machine
 
-from subsidies.models import Application, State
+from subsidies.models import Application, ExpertAssignment, State
 
 from .conftest import CallFactory, linfen_code
 
@@ -146,21 +146,24 @@ def test_scoping_of_lists_and_details(api, users, make_application):
     energy = make_application(State.CITY_REVIEW, call=Calls(domain="energy"))
     draft = make_application(State.DRAFT)
     review = make_application(State.EXPERT_REVIEW)
+    ExpertAssignment.objects.create(application=review, expert=users["expert1"], round=review.review_round)
+    unassigned = make_application(State.EXPERT_REVIEW)
 
     def ids(user):
         response = api.as_user(users[user]).get(APPS)
         assert response.status_code == 200
         return {row["id"] for row in response.json()["results"]}
 
-    assert ids("yaodu_industry") == {yaodu.pk, energy.pk, draft.pk, review.pk}
+    assert ids("yaodu_industry") == {yaodu.pk, energy.pk, draft.pk, review.pk, unassigned.pk}
     assert ids("hongdong_industry") == {hongdong.pk}
-    assert ids("city_industry") == {yaodu.pk, hongdong.pk, review.pk}
+    assert ids("city_industry") == {yaodu.pk, hongdong.pk, review.pk, unassigned.pk}
     assert ids("city_energy") == {energy.pk}
-    assert ids("expert1") == {review.pk}
-    assert ids("leader") == {yaodu.pk, hongdong.pk, energy.pk, draft.pk, review.pk}
+    assert ids("expert1") == {review.pk}  # assigned in the current round; not every file in expert review
+    assert ids("expert2") == set()
+    assert ids("leader") == {yaodu.pk, hongdong.pk, energy.pk, draft.pk, review.pk, unassigned.pk}
     assert api.as_user(users["yaodu_land"]).get(APPS).status_code == 403  # no subsidies role at all
     for user, hidden in (("yaodu_industry", hongdong), ("hongdong_industry", yaodu), ("city_energy", yaodu),
-                         ("expert1", yaodu), ("city_industry", draft)):
+                         ("expert1", yaodu), ("expert1", unassigned), ("city_industry", draft)):
         client = api.as_user(users[user])
         assert client.get(f"{APPS}{hidden.pk}/").status_code == 404
         assert client.get(f"{APPS}{hidden.pk}/history/").status_code == 404
@@ -207,7 +210,7 @@ def test_expert_scores_through_the_api(api, users, make_application):
     assert response.status_code == 200, response.json()
     assert response.json()["score"] == "91.50"
     assert api.as_user(users["expert2"]).post(f"{APPS}{application.pk}/scores/", {"score": "90", "opinion": "x"},
-                                              format="json").status_code == 403  # sees it, not on the panel
+                                              format="json").status_code == 404  # not on the panel: not even seen
 
 
 def test_api_list_query_count(api, users, make_application, django_assert_max_num_queries):
