@@ -1,15 +1,18 @@
-"""Admin pages: every queryset through ``scoping`` (ScopedAdminMixin), every save audited (AuditedAdminMixin).
+"""Admin pages: every queryset through ``scoping`` (ScopedAdminMixin), every write through ``approvals.services``
+(ServiceAdminMixin).
 
-Cases and draws are created through their services (deadline, department, snapshot), so the admin shows them
-read-only; reference data and the blacklist may be corrected here."""
+Cases and draws are created through their services (deadline, department, snapshot) on the approval pages, so the
+admin shows them read-only, as it shows the 19 items (the seed's catalogue, loaded by ``load_seed``). Licence
+holders, the blacklist, handover, sampling ratios and the holiday calendar may be corrected here."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from linfen_admin.admin_base import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedAuditedAdmin
+from linfen_admin.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 from linfen_admin.roles import Role
 
+from . import services
 from .models import (
     Case,
     CreditBlacklist,
@@ -25,19 +28,27 @@ from .rules.workdays import package_years
 
 
 @admin.register(Item)
-class ItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The 19 items exactly as the seed lists them: corrected in the fixture, not here."""
+
     list_display = ["number", "name", "level", "receiving_department"]
     list_filter = ["level", "receiving_department_kind"]
     search_fields = ["name"]
 
 
 @admin.register(RiskLevel)
-class RiskLevelAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RiskLevelAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["order", "code", "name", "ratio"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # draws refer to their level
+
+    def service_save(self, request, obj, form, change):
+        return services.risk_level_save(actor=request.user, level=obj)
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["item", "region", "department", "applicant_name", "accepted_on", "due_on", "status"]
     list_filter = ["status", "item"]
     list_select_related = ["item", "region", "department"]
@@ -45,32 +56,81 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
 
 
 @admin.register(LicensedEntity)
-class LicensedEntityAdmin(ScopedAuditedAdmin):
+class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """A licence holder's item, region and department are set when it is entered (the department follows the item
+    and region); afterwards only its name, code, credit level and validity are corrected. Deactivate, not delete."""
+
     list_display = ["name", "item", "region", "department", "holder_kind", "credit_level", "active"]
     list_filter = ["item", "holder_kind", "credit_level", "active"]
     list_select_related = ["item", "region", "department"]
     search_fields = ["name", "credit_code"]
-    raw_id_fields = ["case"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["item", "region", "name", "credit_code", "holder_kind", "credit_level", "licensed_on"]
+        return fields + ["active", "department", "case"] if obj else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["item", "region", "department", "case"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            return services.entity_update(actor=request.user, entity=obj, **{
+                name: data[name] for name in services.ENTITY_EDITABLE if name in data})
+        return services.entity_create(actor=request.user, item=data["item"], region=data.get("region"),
+                                      name=data["name"], credit_code=data.get("credit_code", ""),
+                                      holder_kind=data["holder_kind"], credit_level=data["credit_level"],
+                                      licensed_on=data["licensed_on"])
 
 
 @admin.register(CreditBlacklist)
-class CreditBlacklistAdmin(ScopedAuditedAdmin):
+class CreditBlacklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["entity", "listed_on", "lifted_on"]
     list_select_related = ["entity"]
     raw_id_fields = ["entity"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["entity", "listed_on"] if obj else ["lifted_on"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # lifted with a date, never erased
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            return services.blacklist_update(actor=request.user, listing=obj, reason=data["reason"],
+                                             lifted_on=data.get("lifted_on"))
+        return services.blacklist_add(actor=request.user, entity=data["entity"], reason=data["reason"],
+                                      listed_on=data["listed_on"])
+
 
 @admin.register(InspectionDraw)
-class InspectionDrawAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
+class InspectionDrawAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["item", "region", "drawn_on", "ratio", "seed"]
     list_select_related = ["item", "region"]
 
 
 @admin.register(HandoverChecklist)
-class HandoverChecklistAdmin(ScopedAuditedAdmin):
+class HandoverChecklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["item", "department", "received_on", "staff_trained_on", "first_case_on"]
     list_select_related = ["item", "department"]
     list_filter = ["item"]
+    fields = ["item", "department", "received_on", "staff_trained_on", "first_case_on", "note"]
+    readonly_fields = ["item", "department", "first_case_on"]  # first case: set by the first decided case
+
+    def has_add_permission(self, request):
+        return False  # one per item and department, created by load_seed
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        return services.handover_update(actor=request.user, checklist=obj, received_on=data.get("received_on"),
+                                        staff_trained_on=data.get("staff_trained_on"), note=data.get("note", ""))
 
 
 class AdministratorsWriteMixin:
@@ -99,7 +159,7 @@ class WorkCalendarDayInline(AdministratorsWriteMixin, admin.TabularInline):
 
 
 @admin.register(WorkCalendarYear)
-class WorkCalendarYearAdmin(AdministratorsWriteMixin, AuditedAdminMixin, admin.ModelAdmin):
+class WorkCalendarYearAdmin(AdministratorsWriteMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Enter next year's State Council holiday schedule before the ``chinesecalendar`` package knows it.
 
     A year entered here replaces the package for that year: Monday–Friday are working days except the listed
@@ -123,7 +183,14 @@ class WorkCalendarYearAdmin(AdministratorsWriteMixin, AuditedAdminMixin, admin.M
     def overrides_package(self, obj):
         return obj.year in package_years()
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        return services.calendar_year_save(actor=request.user, year=obj)
+
+    def service_delete(self, request, obj):
+        services.calendar_year_delete(actor=request.user, year=obj)
+
+    def service_save_inline(self, request, obj, formset, change):
+        services.calendar_day_save(actor=request.user, day=obj)
+
+    def service_delete_inline(self, request, obj):
+        services.calendar_day_delete(actor=request.user, day=obj)

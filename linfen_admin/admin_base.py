@@ -8,6 +8,8 @@
 Every domain model's admin uses either ``ServiceAdminMixin`` or ``ReadOnlyAdminMixin`` (a test holds it).
 """
 
+from contextlib import contextmanager
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -62,23 +64,26 @@ class ServiceAdminMixin:
         raise NotImplementedError(f"{type(self).__name__} must delete {type(obj).__name__} through a service")
 
     def save_model(self, request, obj, form, change):
-        saved = self.service_save(request, obj, form, change)
+        with _refusals():
+            saved = self.service_save(request, obj, form, change)
         if saved is not None and saved is not obj:
             obj.pk = saved.pk  # the admin's own log entry and redirect use ``obj``
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            self.service_delete_inline(request, obj)
-        for obj in instances:
-            self.service_save_inline(request, obj, formset, change)
+        with _refusals():
+            for obj in formset.deleted_objects:
+                self.service_delete_inline(request, obj)
+            for obj in instances:
+                self.service_save_inline(request, obj, formset, change)
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        self.service_delete(request, obj)
+        with _refusals():
+            self.service_delete(request, obj)
 
     def delete_queryset(self, request, queryset):
-        with transaction.atomic():  # all of the selection or none of it
+        with transaction.atomic(), _refusals():  # all of the selection or none of it
             for obj in queryset:
                 self.service_delete(request, obj)
 
@@ -87,10 +92,10 @@ class ServiceAdminMixin:
         back; the form is then shown again with the service's errors beside their fields and the input kept."""
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as exc:
-            if request.method != "POST" or hasattr(request, "_service_refusal"):
-                raise
-            request._service_refusal = exc
+        except ServiceRefused as refused:
+            if hasattr(request, "_service_refusal"):
+                raise refused.error from refused
+            request._service_refusal = refused.error
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -110,22 +115,38 @@ class ServiceAdminMixin:
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(_messages(exc)))
+        except ServiceRefused as refused:
+            messages.error(request, refused.text)
             return HttpResponseRedirect(request.path)
 
     def response_action(self, request, queryset):
         try:
             return super().response_action(request, queryset)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(_messages(exc)))
+        except ServiceRefused as refused:
+            messages.error(request, refused.text)
             return HttpResponseRedirect(request.get_full_path())
 
 
-def _messages(exc) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return exc.messages
-    return [str(exc) or "您无权执行此操作。"]
+class ServiceRefused(Exception):
+    """A service said no (``ValidationError`` or ``PermissionDenied``); kept apart from the admin's own 403s."""
+
+    def __init__(self, error: ValidationError | PermissionDenied):
+        self.error = error
+        super().__init__(str(error))
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.error, ValidationError):
+            return ";".join(self.error.messages)
+        return str(self.error) or "您无权执行此操作。"
+
+
+@contextmanager
+def _refusals():
+    try:
+        yield
+    except (ValidationError, PermissionDenied) as exc:
+        raise ServiceRefused(exc) from exc
 
 
 class AuditedAdminMixin:

@@ -20,11 +20,13 @@ Every page, API endpoint, export and admin page of every module filters through 
 Because lists are filtered, another region's object is simply not found: views answer 404, not 403.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
-from .models import Department, Region
+from .models import AuditEvent, Department, Region
 
 
 def _perm(model: type[Model], action: str) -> str:
@@ -81,6 +83,42 @@ def get_visible_or_404(user, queryset: QuerySet, **lookup) -> Model:
         return visible_to(user, queryset).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def audit_events_visible_to(user, events: QuerySet | None = None) -> QuerySet:
+    """Audit rows ``user`` may read: those about objects ``user`` may see — an audit row carries the object's
+    fields before and after, so it is exactly as confidential as the object. Used by the audit trail page, the
+    admin and any API. Rows about audit rows do not exist and are never served."""
+    events = AuditEvent.objects.all() if events is None else events
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return events.none()
+    audit_type = ContentType.objects.get_for_model(AuditEvent)
+    events = events.exclude(content_type=audit_type)
+    if user.is_superuser:
+        return events
+    allowed = Q(pk__in=[])
+    type_ids = events.order_by().values_list("content_type", flat=True).distinct()
+    for content_type in ContentType.objects.filter(pk__in=type_ids):
+        model = content_type.model_class()
+        if model is None:
+            continue
+        visible = visible_to(user, model._default_manager.all())
+        visible_ids = visible.order_by().annotate(audit_id=Cast("pk", CharField())).values("audit_id")
+        allowed |= Q(content_type=content_type, object_id__in=visible_ids)
+    return events.filter(allowed)
+
+
+def auditable_object_or_404(user, content_type_id, object_id) -> Model:
+    """The object whose audit trail is asked for, if ``user`` may see it; 404 for an unknown type, the audit
+    table itself, or an object outside the user's scope."""
+    try:
+        content_type = ContentType.objects.get_for_id(int(content_type_id))
+    except (ContentType.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    model = content_type.model_class()
+    if model is None or model is AuditEvent:
+        raise Http404
+    return get_visible_or_404(user, model._default_manager.all(), pk=object_id)
 
 
 def can_change(user, obj: Model) -> bool:

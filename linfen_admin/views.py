@@ -1,8 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .audit import history_for
 from .registry import registry
-from .scoping import get_visible_or_404
+from .scoping import audit_events_visible_to, auditable_object_or_404
 
 
 @login_required
@@ -66,12 +65,9 @@ def inbox_email_preference(request):
 @login_required
 def audit_trail(request, content_type_id, object_id):
     """The audit trail of one object, for anyone who may see that object (404 otherwise)."""
-    content_type = get_object_or_404(ContentType, pk=content_type_id)
-    model = content_type.model_class()
-    if model is None:
-        raise Http404
-    obj = get_visible_or_404(request.user, model._default_manager.all(), pk=object_id)
-    page = Paginator(history_for(obj), 50).get_page(request.GET.get("page"))
+    obj = auditable_object_or_404(request.user, content_type_id, object_id)
+    events = audit_events_visible_to(request.user, history_for(obj))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "linfen_admin/audit_trail.html", {"object": obj, "page": page})
 
 

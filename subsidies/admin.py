@@ -2,9 +2,13 @@
 through the workflow service, so both are read-only here."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from linfen_admin.admin_base import ReadOnlyAdminMixin, ScopedAuditedAdmin
+from linfen_admin.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
+from . import services
 from .models import (
     Application,
     ApplicationTransition,
@@ -25,7 +29,7 @@ class AwardTierInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(AwardRule)
-class AwardRuleAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
+class AwardRuleAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Loaded from fixtures/subsidies_award_rules.json by ``load_seed``; change the fixture, not the rows."""
 
     list_display = ["code", "clause", "name", "method", "percent", "cap_wan", "upgrade_pays_difference"]
@@ -33,11 +37,17 @@ class AwardRuleAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(ScopedAuditedAdmin):
+class CallAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Every bureau reads every call; 市工信局 changes and adds only industry calls, 市能源局 only energy ones."""
 
     list_display = ["year", "domain", "title", "opens_on", "closes_on", "budget_wan"]
     list_filter = ["year", "domain"]
+
+    def service_save(self, request, obj, form, change):
+        return services.call_save(actor=request.user, call=obj)
+
+    def service_delete(self, request, obj):
+        services.call_delete(actor=request.user, call=obj)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "domain":
@@ -47,8 +57,14 @@ class CallAdmin(ScopedAuditedAdmin):
 
 
 @admin.register(StepLimit)
-class StepLimitAdmin(ScopedAuditedAdmin):
+class StepLimitAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["state", "days"]
+
+    def service_save(self, request, obj, form, change):
+        return services.step_limit_save(actor=request.user, limit=obj)
+
+    def service_delete(self, request, obj):
+        services.step_limit_delete(actor=request.user, limit=obj)
 
 
 class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -59,7 +75,7 @@ class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["id", "enterprise_name", "project_name", "region", "category", "award_wan", "state"]
     list_filter = ["state", "category", "call"]
     search_fields = ["enterprise_name", "project_name", "credit_code"]
@@ -68,6 +84,16 @@ class ApplicationAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdminMixin, ScopedAuditedAdmin):
+class DocumentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The stored file has no public URL (private storage): it is offered through the download view, which checks
+    access again, never as a media link."""
+
     list_display = ["original_name", "application", "kind", "size", "uploaded_at"]
     list_select_related = ["application"]
+    exclude = ["file"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("subsidies:document-download", args=[obj.pk]),
+                           obj.original_name)

@@ -16,7 +16,7 @@ from linfen_admin.scoping import editable_by, require_region
 from linfen_admin.selectors import users_with_role
 from linfen_admin.writes import require_actor
 
-from .models import (
+from ..models import (
     Case,
     CreditBlacklist,
     DrawnEntity,
@@ -26,13 +26,14 @@ from .models import (
     LicensedEntity,
     RiskLevel,
 )
-from .rules.draw import DrawImpossible, draw
-from .rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
-from .selectors import work_calendar
+from ..rules.draw import DrawImpossible, draw
+from ..rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
+from ..selectors import work_calendar
 
 __all__ = [
-    "blacklist_add", "case_create", "case_decide", "case_extend", "department_for", "draw_create",
-    "entity_create", "handover_update", "result_record",
+    "blacklist_add", "blacklist_update", "calendar_day_delete", "calendar_day_save", "calendar_year_delete",
+    "calendar_year_save", "case_create", "case_decide", "case_extend", "department_for", "draw_create",
+    "entity_create", "entity_update", "handover_update", "result_record", "risk_level_save",
 ]
 
 
@@ -314,3 +315,14 @@ def result_record(*, actor, drawn: DrawnEntity, result: str, checked_on: datetim
     drawn.save(update_fields=["result", "checked_on", "result_note"])
     audit.record(actor=actor, action=audit.Action.UPDATE, obj=drawn, before=before, after=audit.snapshot(drawn))
     return drawn
+
+
+from .reference import (  # noqa: E402 - after the case services they build on
+    blacklist_update,
+    calendar_day_delete,
+    calendar_day_save,
+    calendar_year_delete,
+    calendar_year_save,
+    entity_update,
+    risk_level_save,
+)
