@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
 
+from . import selectors
 from .models import Case, Item
-from .rules.workdays import due_soon_horizon
-from .selectors import work_calendar
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -31,10 +30,9 @@ class CaseFilter(django_filters.FilterSet):
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()
         if value == "overdue":
-            return queryset.filter(status=Case.Status.PENDING, due_on__lt=today)
+            return selectors.overdue(queryset, today)
         if value == "due_soon":
-            return queryset.filter(status=Case.Status.PENDING, due_on__gte=today,
-                                   due_on__lte=due_soon_horizon(today, calendar=work_calendar()))
+            return selectors.due_soon(queryset, today)
         if value == "late":
             from django.db.models import F
 

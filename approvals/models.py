@@ -123,6 +123,20 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.PENDING
 
+    # 已超期 / 临期: the one definition each, as a filter (lists, reminders, panels) and for one case (pages, API).
+    @classmethod
+    def overdue_q(cls, today) -> Q:
+        """Still undecided after its due date (the due date itself is the last day allowed)."""
+        return Q(status=cls.Status.PENDING, due_on__lt=today)
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_open and self.due_on < today
+
+    @classmethod
+    def due_soon_q(cls, today, horizon) -> Q:
+        """Undecided and due between today and ``horizon`` (3 working days ahead), both included."""
+        return Q(status=cls.Status.PENDING, due_on__gte=today, due_on__lte=horizon)
+
     @property
     def is_extended(self) -> bool:
         return self.extended_on is not None

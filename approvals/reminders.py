@@ -23,9 +23,12 @@ logger = logging.getLogger(__name__)
 
 
 def _officers(case: Case, cache: dict) -> list:
-    if case.department_id not in cache:
-        cache[case.department_id] = list(users_with_role(Role.APPROVAL_OFFICER, department=case.department))
-    return cache[case.department_id]
+    """The approval officers of the case's department: all of them read in one query per sweep."""
+    if not cache:
+        cache[None] = []
+        for user in users_with_role(Role.APPROVAL_OFFICER).exclude(department=None):
+            cache.setdefault(user.department_id, []).append(user)
+    return cache.get(case.department_id, [])
 
 
 def _open_cases():
@@ -39,7 +42,7 @@ def collect_due_soon(as_of: datetime.date):
         logger.error("approvals.case_due_soon: no official calendar for %s, nothing collected", as_of)
         return
     cache: dict = {}
-    for case in _open_cases().filter(due_on__gte=as_of, due_on__lte=horizon):
+    for case in _open_cases().filter(Case.due_soon_q(as_of, horizon)).iterator(chunk_size=2000):
         yield Reminder(
             obj=case, period=f"due:{case.due_on.isoformat()}", recipients=_officers(case, cache),
             title=_("办件临期:%(case)s 将于 %(due)s 到期") % {"case": case, "due": case.due_on},
@@ -50,7 +53,7 @@ def collect_due_soon(as_of: datetime.date):
 
 def collect_overdue(as_of: datetime.date):
     cache: dict = {}
-    for case in _open_cases().filter(due_on__lt=as_of):
+    for case in _open_cases().filter(Case.overdue_q(as_of)).iterator(chunk_size=2000):
         yield Reminder(
             obj=case, period=f"overdue:{case.due_on.isoformat()}", recipients=_officers(case, cache),
             title=_("办件超期:%(case)s 已于 %(due)s 到期") % {"case": case, "due": case.due_on},

@@ -66,14 +66,14 @@ def cases_visible_to(user) -> QuerySet:
 
 def overdue(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
-    return qs.filter(status=Case.Status.PENDING, due_on__lt=today)
+    return qs.filter(Case.overdue_q(today))
 
 
 def due_soon(qs: QuerySet, today: datetime.date | None = None, *, calendar: Calendar | None = None) -> QuerySet:
     """Open cases due today or within the next 3 working days. Raises ``CalendarUnknown`` past the calendar."""
     today = today or timezone.localdate()
     horizon = due_soon_horizon(today, calendar=calendar or work_calendar())
-    return qs.filter(status=Case.Status.PENDING, due_on__gte=today, due_on__lte=horizon)
+    return qs.filter(Case.due_soon_q(today, horizon))
 
 
 def due_flags(today: datetime.date | None = None, *, calendar: Calendar | None = None) -> dict:

@@ -67,7 +67,7 @@ def _actor_fields(actor) -> dict:
     """Every row names a real person or the system account (``accounts.system_user``), never nobody."""
     if actor is None or not getattr(actor, "is_authenticated", False) or actor.pk is None:
         raise ValueError("an audit row needs a real actor: a signed-in user or accounts.system_user()")
-    return {"actor": actor, "actor_name": str(actor.get_full_name() or actor.username)[:150]}
+    return {"actor": actor, "actor_name": str(actor.display_name)[:150]}
 
 
 def _event(*, actor, action, obj, changes, comment) -> AuditEvent:

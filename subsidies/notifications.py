@@ -14,25 +14,46 @@ from .models import Application, ApplicationTransition, ExpertAssignment, State,
 RULE = "subsidies.transition"
 
 
-def users_for_actor(actor: str, application: Application):
-    if actor == workflow.COUNTY:
-        return list(users_with_role(Role.COUNTY_INDUSTRY, region=application.region))
-    if actor == workflow.CITY:
-        return list(users_with_role(bureau_role(application.call.domain)).filter(region__isnull=True))
-    if actor == workflow.FINANCE:
-        return list(users_with_role(Role.FINANCE).filter(region__isnull=True))
-    return []
+class Recipients:
+    """Who acts for each workflow actor: county staff by region, the city bureau of a domain, finance. Each group
+    is read once (one query) and reused, so a sweep over many applications costs a fixed number of queries."""
+
+    def __init__(self):
+        self._county: dict[int, list] | None = None
+        self._by_role: dict[str, list] = {}
+
+    def _city_level(self, role) -> list:
+        if role not in self._by_role:
+            self._by_role[role] = list(users_with_role(role).filter(region__isnull=True))
+        return self._by_role[role]
+
+    def for_actor(self, actor: str, application: Application) -> list:
+        if actor == workflow.COUNTY:
+            if self._county is None:
+                self._county = {}
+                for user in users_with_role(Role.COUNTY_INDUSTRY).exclude(region=None):
+                    self._county.setdefault(user.region_id, []).append(user)
+            return self._county.get(application.region_id, [])
+        if actor == workflow.CITY:
+            return self._city_level(bureau_role(application.call.domain))
+        if actor == workflow.FINANCE:
+            return self._city_level(Role.FINANCE)
+        return []
+
+    def must_act(self, application: Application, *, include_experts: bool = True) -> list:
+        """Who must act on ``application`` in its current state (and, in expert review, the experts of the
+        current round who have not scored yet, unless the caller adds them itself)."""
+        users = []
+        for actor in sorted(workflow.actors_due(application.state)):
+            users += self.for_actor(actor, application)
+        if include_experts and application.state == State.EXPERT_REVIEW:
+            users += [a.expert for a in ExpertAssignment.objects.filter(
+                application=application, round=application.review_round, score__isnull=True).select_related("expert")]
+        return list({user.pk: user for user in users}.values())
 
 
 def users_who_must_act(application: Application) -> list:
-    """Who must act on ``application`` in its current state (experts who have not scored, in expert review)."""
-    users = []
-    for actor in sorted(workflow.actors_due(application.state)):
-        users += users_for_actor(actor, application)
-    if application.state == State.EXPERT_REVIEW:
-        users += [a.expert for a in ExpertAssignment.objects.filter(
-            application=application, round=application.review_round, score__isnull=True).select_related("expert")]
-    return list({user.pk: user for user in users}.values())
+    return Recipients().must_act(application)
 
 
 def notify_transition(transition_id: int) -> int:

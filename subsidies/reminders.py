@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from linfen_admin.registry import Reminder
 
-from .models import Application, State, StepLimit
-from .notifications import users_who_must_act
+from .models import Application, ExpertAssignment, State, StepLimit
+from .notifications import Recipients
 
 
 def _entered_on(application: Application) -> datetime.date:
@@ -25,22 +26,23 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
     if not limits:
         return
     waiting = Application.objects.filter(state__in=limits.keys()).select_related("call", "region")
-    # Who must act depends on the step, region and domain alone, except in expert review (the unscored experts of
-    # that application): one recipient query per group, not per application.
-    recipients_by_group: dict[tuple, list] = {}
-    for application in waiting.iterator():
+    # Who must act is read once per kind of actor (``Recipients``), plus in expert review the experts of the current
+    # round who have not scored yet (one query for all): a fixed number of queries, whatever the number of files.
+    book = Recipients()
+    unscored: dict[int, list] = {}
+    if State.EXPERT_REVIEW in limits:
+        for assignment in (ExpertAssignment.objects.filter(application__state=State.EXPERT_REVIEW,
+                                                           round=F("application__review_round"),
+                                                           score__isnull=True)
+                           .select_related("expert").order_by("application_id", "expert_id")):
+            unscored.setdefault(assignment.application_id, []).append(assignment.expert)
+    for application in waiting.iterator(chunk_size=2000):
         entered = _entered_on(application)
         days = limits[application.state]
         due = entered + datetime.timedelta(days=days)
         if as_of <= due:
             continue
-        if application.state == State.EXPERT_REVIEW:
-            recipients = users_who_must_act(application)
-        else:
-            group = (application.state, application.region_id, application.call.domain)
-            if group not in recipients_by_group:
-                recipients_by_group[group] = users_who_must_act(application)
-            recipients = recipients_by_group[group]
+        recipients = book.must_act(application, include_experts=False) + unscored.get(application.pk, [])
         if not recipients:
             continue
         overdue = (as_of - due).days

@@ -46,7 +46,7 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
                             "extension_reason"]
 
     def get_overdue(self, case) -> bool:
-        return case.is_open and case.due_on < timezone.localdate()
+        return case.is_overdue_on(timezone.localdate())
 
     def create(self, validated_data):
         return services.case_create(actor=self.context["request"].user, **validated_data)

@@ -73,3 +73,27 @@ def test_demo_loader_is_idempotent(users, items, settings):
     assert Case.objects.filter(region__name="尧都区").exists() and Case.objects.filter(region__name="市本级").exists()
     assert CreditBlacklist.objects.count() == 1 and InspectionDraw.objects.count() == 1
     assert Case.objects.exclude(status="pending").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rule", [reminders.collect_due_soon, reminders.collect_overdue])
+def test_each_rule_runs_in_the_same_number_of_queries_whatever_the_data(users, new_case, rule):
+    """Query count constant in data size: more cases, in more regions and departments, cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    as_of = D(2022, 10, 28) if rule is reminders.collect_overdue else D(2022, 10, 24)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            found = [(r.obj.pk, [u.pk for u in r.recipients], str(r.obj)) for r in rule(as_of)]
+        return len(captured), len(found)
+
+    new_case(accepted_on=D(2022, 9, 26))
+    small, small_found = queries()
+    for _ in range(6):
+        new_case(accepted_on=D(2022, 9, 26))
+        new_case(region="洪洞县", accepted_on=D(2022, 9, 26), actor="hongdong_approval")
+    large, large_found = queries()
+    assert large_found == 13 * small_found and small_found == 1
+    assert large == small

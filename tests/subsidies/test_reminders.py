@@ -49,3 +49,39 @@ def test_recipients_are_looked_up_once_per_step_region_and_domain(users, make_ap
         reminders = list(collect_overdue_steps(as_of))
     assert len(reminders) == 12
     assert all({u.username for u in r.recipients} == {"yaodu_industry"} for r in reminders)
+
+
+def test_the_rule_runs_in_the_same_number_of_queries_whatever_the_data(users, make_application):
+    """Query count constant in data size: more late files, in more steps, regions and expert panels, cost no
+    more queries (recipients are read per step, region and domain; unscored experts in one query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linfen_admin.models import Region
+    from subsidies.models import ExpertAssignment
+
+    as_of = datetime.date(2026, 6, 30)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            found = [(r.obj.pk, sorted(u.pk for u in r.recipients), r.title) for r in collect_overdue_steps(as_of)]
+        return len(captured), found
+
+    def late(state, **extra):
+        application = make_application(state, state_changed_at=_entered(40, as_of), **extra)
+        if state == State.EXPERT_REVIEW:
+            ExpertAssignment.objects.create(application=application, expert=users["expert1"],
+                                            round=application.review_round)
+        return application
+
+    for state in (State.COUNTY_REVIEW, State.CITY_REVIEW, State.EXPERT_REVIEW):
+        late(state)
+    small, small_found = queries()
+    hongdong = Region.objects.get(name="洪洞县")
+    for _ in range(5):
+        for state in (State.COUNTY_REVIEW, State.CITY_REVIEW, State.EXPERT_REVIEW):
+            late(state)
+            late(state, region=hongdong)
+    large, large_found = queries()
+    assert len(small_found) == 3 and len(large_found) == 33
+    assert large == small
