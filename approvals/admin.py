@@ -78,12 +78,21 @@ class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
     def service_save(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            return services.entity_update(actor=request.user, entity=obj, **{
-                name: data[name] for name in services.ENTITY_EDITABLE if name in data})
-        return services.entity_create(actor=request.user, item=data["item"], region=data.get("region"),
-                                      name=data["name"], credit_code=data.get("credit_code", ""),
-                                      holder_kind=data["holder_kind"], credit_level=data["credit_level"],
-                                      licensed_on=data["licensed_on"])
+            return services.entity_update(
+                actor=request.user,
+                entity=obj,
+                **{name: data[name] for name in services.ENTITY_EDITABLE if name in data},
+            )
+        return services.entity_create(
+            actor=request.user,
+            item=data["item"],
+            region=data.get("region"),
+            name=data["name"],
+            credit_code=data.get("credit_code", ""),
+            holder_kind=data["holder_kind"],
+            credit_level=data["credit_level"],
+            licensed_on=data["licensed_on"],
+        )
 
 
 @admin.register(CreditBlacklist)
@@ -101,10 +110,12 @@ class CreditBlacklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin
     def service_save(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            return services.blacklist_update(actor=request.user, listing=obj, reason=data["reason"],
-                                             lifted_on=data.get("lifted_on"))
-        return services.blacklist_add(actor=request.user, entity=data["entity"], reason=data["reason"],
-                                      listed_on=data["listed_on"])
+            return services.blacklist_update(
+                actor=request.user, listing=obj, reason=data["reason"], lifted_on=data.get("lifted_on")
+            )
+        return services.blacklist_add(
+            actor=request.user, entity=data["entity"], reason=data["reason"], listed_on=data["listed_on"]
+        )
 
 
 @admin.register(InspectionDraw)
@@ -129,8 +140,13 @@ class HandoverChecklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdm
 
     def service_save(self, request, obj, form, change):
         data = form.cleaned_data
-        return services.handover_update(actor=request.user, checklist=obj, received_on=data.get("received_on"),
-                                        staff_trained_on=data.get("staff_trained_on"), note=data.get("note", ""))
+        return services.handover_update(
+            actor=request.user,
+            checklist=obj,
+            received_on=data.get("received_on"),
+            staff_trained_on=data.get("staff_trained_on"),
+            note=data.get("note", ""),
+        )
 
 
 class AdministratorsWriteMixin:
@@ -165,8 +181,16 @@ class WorkCalendarYearAdmin(AdministratorsWriteMixin, ServiceAdminMixin, admin.M
     A year entered here replaces the package for that year: Monday–Friday are working days except the listed
     holidays, plus the listed make-up working days. Deadlines already computed are not recomputed."""
 
-    list_display = ["year", "notice_title", "document_number", "published_on", "day_count", "overrides_package",
-                    "entered_by", "created_at"]
+    list_display = [
+        "year",
+        "notice_title",
+        "document_number",
+        "published_on",
+        "day_count",
+        "overrides_package",
+        "entered_by",
+        "created_at",
+    ]
     list_select_related = ["entered_by"]
     readonly_fields = ["entered_by", "created_at"]
     fields = ["year", "notice_title", "document_number", "published_on", "entered_by", "created_at"]

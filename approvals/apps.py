@@ -18,44 +18,107 @@ class ApprovalsConfig(AppConfig):
         registry.add_seed_loader(SeedLoader("approvals", load_items, order=30))
         registry.add_demo_loader(SeedLoader("approvals", load_demo, order=30))
 
-        registry.add_menu(MenuEntry(_("审批事项"), "approvals:item-list", "approvals.view_item", order=300,
-                                    description=_("临政发〔2022〕5 号承接的 19 项行政审批事项")))
-        registry.add_menu(MenuEntry(_("办件"), "approvals:case-list", "approvals.view_case", order=310,
-                                    description=_("受理、延期、办结;临期与超期")))
-        registry.add_menu(MenuEntry(_("临期/超期办件"), "approvals:case-due", "approvals.view_case", order=320,
-                                    description=_("3 个工作日内到期和已超期的办件")))
-        registry.add_menu(MenuEntry(_("双随机抽查"), "approvals:draw-list", "approvals.view_inspectiondraw",
-                                    order=330, description=_("抽取检查对象和检查人员,录入检查结果")))
-        registry.add_menu(MenuEntry(_("承接情况"), "approvals:handover", "approvals.view_handoverchecklist",
-                                    order=340, description=_("放得开、接得住、管得好")))
+        registry.add_menu(
+            MenuEntry(
+                _("审批事项"),
+                "approvals:item-list",
+                "approvals.view_item",
+                order=300,
+                description=_("临政发〔2022〕5 号承接的 19 项行政审批事项"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("办件"),
+                "approvals:case-list",
+                "approvals.view_case",
+                order=310,
+                description=_("受理、延期、办结;临期与超期"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("临期/超期办件"),
+                "approvals:case-due",
+                "approvals.view_case",
+                order=320,
+                description=_("3 个工作日内到期和已超期的办件"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("双随机抽查"),
+                "approvals:draw-list",
+                "approvals.view_inspectiondraw",
+                order=330,
+                description=_("抽取检查对象和检查人员,录入检查结果"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("承接情况"),
+                "approvals:handover",
+                "approvals.view_handoverchecklist",
+                order=340,
+                description=_("放得开、接得住、管得好"),
+            )
+        )
 
-        everyone_reads = ["approvals.view_item", "approvals.view_risklevel", "approvals.view_workcalendaryear",
-                          "approvals.view_workcalendarday"]
+        everyone_reads = [
+            "approvals.view_item",
+            "approvals.view_risklevel",
+            "approvals.view_workcalendaryear",
+            "approvals.view_workcalendarday",
+        ]
         for role in Role:
             registry.grant(role, *everyone_reads)
         registry.grant(
             Role.APPROVAL_OFFICER,
-            "approvals.view_case", "approvals.add_case", "approvals.change_case",
-            "approvals.view_licensedentity", "approvals.add_licensedentity", "approvals.change_licensedentity",
-            "approvals.view_creditblacklist", "approvals.view_inspectiondraw", "approvals.view_drawnentity",
-            "approvals.view_handoverchecklist", "approvals.change_handoverchecklist",
+            "approvals.view_case",
+            "approvals.add_case",
+            "approvals.change_case",
+            "approvals.view_licensedentity",
+            "approvals.add_licensedentity",
+            "approvals.change_licensedentity",
+            "approvals.view_creditblacklist",
+            "approvals.view_inspectiondraw",
+            "approvals.view_drawnentity",
+            "approvals.view_handoverchecklist",
+            "approvals.change_handoverchecklist",
         )
         registry.grant(
             Role.INSPECTOR,
-            "approvals.view_inspectiondraw", "approvals.add_inspectiondraw",
-            "approvals.view_drawnentity", "approvals.change_drawnentity",
-            "approvals.view_licensedentity", "approvals.view_creditblacklist", "approvals.add_creditblacklist",
+            "approvals.view_inspectiondraw",
+            "approvals.add_inspectiondraw",
+            "approvals.view_drawnentity",
+            "approvals.change_drawnentity",
+            "approvals.view_licensedentity",
+            "approvals.view_creditblacklist",
+            "approvals.add_creditblacklist",
         )
         registry.grant(
             Role.LEADER,
-            *[f"approvals.view_{model}" for model in ("item", "case", "licensedentity", "creditblacklist",
-                                                      "risklevel", "inspectiondraw", "drawnentity",
-                                                      "handoverchecklist", "workcalendaryear",
-                                                      "workcalendarday")],
+            *[
+                f"approvals.view_{model}"
+                for model in (
+                    "item",
+                    "case",
+                    "licensedentity",
+                    "creditblacklist",
+                    "risklevel",
+                    "inspectiondraw",
+                    "drawnentity",
+                    "handoverchecklist",
+                    "workcalendaryear",
+                    "workcalendarday",
+                )
+            ],
         )
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)
 
         from .panels import approvals_figures
 
-        registry.add_panel(Panel(_("承接下放行政审批事项"), "approvals.view_case", approvals_figures, order=300))
+        registry.add_panel(
+            Panel(_("承接下放行政审批事项"), "approvals.view_case", approvals_figures, order=300)
+        )

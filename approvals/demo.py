@@ -24,7 +24,9 @@ def demo_credit_code(region_code: str, serial: int, category: str = "91") -> str
     return first17 + check_character(first17)
 
 
-def _accepted_for_due(due: datetime.date, days: int = 20, *, calendar: Calendar | None = None) -> datetime.date:
+def _accepted_for_due(
+    due: datetime.date, days: int = 20, *, calendar: Calendar | None = None
+) -> datetime.date:
     """The acceptance day whose 20th working day is ``due`` (``due`` a working day)."""
     day, counted = due, 0
     while counted < days:
@@ -54,11 +56,15 @@ def _demo_inspectors() -> list[User]:
         ("inspector2", "市卫生健康委员会 监督员 钱芳", "city-health", None),
         ("yaodu_inspector", "尧都区市场监督管理局 执法员 冯刚", "141002-market", "尧都区"),
     ]:
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "full_name": full_name, "email": f"{username}@example.gov.cn",
-            "department": Department.objects.get(code=department_code),
-            "region": Region.objects.get(name=region_name) if region_name else None,
-        })
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "email": f"{username}@example.gov.cn",
+                "department": Department.objects.get(code=department_code),
+                "region": Region.objects.get(name=region_name) if region_name else None,
+            },
+        )
         if created:
             user.set_password(settings.DEMO_PASSWORD)
             user.save()
@@ -89,7 +95,10 @@ DEMO_CASES = [
 @transaction.atomic
 def load_demo() -> dict:
     today = timezone.localdate()
-    officers = {None: User.objects.get(username="city_approval"), "尧都区": User.objects.get(username="yaodu_approval")}
+    officers = {
+        None: User.objects.get(username="city_approval"),
+        "尧都区": User.objects.get(username="yaodu_approval"),
+    }
     _demo_inspectors()
     regions = {r.name: r for r in Region.objects.all()}
     items = {item.number: item for item in Item.objects.all()}
@@ -102,32 +111,67 @@ def load_demo() -> dict:
             due = _next_working_day(today, offset, calendar=calendar)
             accepted = _accepted_for_due(due, calendar=calendar)
             case = services.case_create(
-                actor=officers[region_name], item=items[number], region=region, applicant_name=applicant,
+                actor=officers[region_name],
+                item=items[number],
+                region=region,
+                applicant_name=applicant,
                 applicant_credit_code=demo_credit_code(region.code if region else "141000", 700 + serial),
                 accepted_on=accepted,
             )
             if state != "pending":
-                services.case_decide(actor=officers[region_name], case=case, decision=state,
-                                     decided_on=min(today, _next_working_day(case.due_on, -2, calendar=calendar)))
+                services.case_decide(
+                    actor=officers[region_name],
+                    case=case,
+                    decision=state,
+                    decided_on=min(today, _next_working_day(case.due_on, -2, calendar=calendar)),
+                )
     except CalendarUnknown:
         pass  # past the official calendar: keep what could be dated honestly
     yaodu = regions["尧都区"]
     system = system_user()
     if not LicensedEntity.objects.filter(name="王建国(个体)").exists():
-        services.entity_create(actor=system, item=items[5], region=yaodu, name="王建国(个体)",
-                               credit_code=demo_credit_code("141002", 901, category="92"),
-                               holder_kind=LicensedEntity.HolderKind.INDIVIDUAL, licensed_on=datetime.date(2022, 8, 1))
+        services.entity_create(
+            actor=system,
+            item=items[5],
+            region=yaodu,
+            name="王建国(个体)",
+            credit_code=demo_credit_code("141002", 901, category="92"),
+            holder_kind=LicensedEntity.HolderKind.INDIVIDUAL,
+            licensed_on=datetime.date(2022, 8, 1),
+        )
     blacklisted = LicensedEntity.objects.filter(name="尧都区五谷丰农资商店").first()
     if blacklisted and not CreditBlacklist.objects.filter(entity=blacklisted).exists():
-        services.blacklist_add(actor=system, entity=blacklisted, reason="销售假农药,被依法行政处罚",
-                               listed_on=today - datetime.timedelta(days=5))
-    for checklist in HandoverChecklist.objects.filter(department__code__in=["city-approval-service",
-                                                                            "141002-approval-service"]):
+        services.blacklist_add(
+            actor=system,
+            entity=blacklisted,
+            reason="销售假农药,被依法行政处罚",
+            listed_on=today - datetime.timedelta(days=5),
+        )
+    for checklist in HandoverChecklist.objects.filter(
+        department__code__in=["city-approval-service", "141002-approval-service"]
+    ):
         if checklist.received_on is None:
-            services.handover_update(actor=system, checklist=checklist, received_on=datetime.date(2022, 5, 10),
-                                     staff_trained_on=datetime.date(2022, 5, 20))
-    if not InspectionDraw.objects.exists() and LicensedEntity.objects.filter(item=items[5], region=yaodu).exists():
-        services.draw_create(actor=User.objects.get(username="inspector1"), item=items[5], region=yaodu,
-                             ratio="0.5", seed="linfen-demo-2022", inspectors_per_entity=2)
-    return {"办件": Case.objects.count(), "持证主体": LicensedEntity.objects.count(),
-            "失信主体": CreditBlacklist.objects.count(), "双随机抽查": InspectionDraw.objects.count()}
+            services.handover_update(
+                actor=system,
+                checklist=checklist,
+                received_on=datetime.date(2022, 5, 10),
+                staff_trained_on=datetime.date(2022, 5, 20),
+            )
+    if (
+        not InspectionDraw.objects.exists()
+        and LicensedEntity.objects.filter(item=items[5], region=yaodu).exists()
+    ):
+        services.draw_create(
+            actor=User.objects.get(username="inspector1"),
+            item=items[5],
+            region=yaodu,
+            ratio="0.5",
+            seed="linfen-demo-2022",
+            inspectors_per_entity=2,
+        )
+    return {
+        "办件": Case.objects.count(),
+        "持证主体": LicensedEntity.objects.count(),
+        "失信主体": CreditBlacklist.objects.count(),
+        "双随机抽查": InspectionDraw.objects.count(),
+    }

@@ -14,14 +14,17 @@ from .models import Case, Item
 class CaseFilter(django_filters.FilterSet):
     DUE_CHOICES = [("overdue", _("已超期")), ("due_soon", _("3 个工作日内到期")), ("late", _("超期办结"))]
 
-    item = django_filters.ModelChoiceFilter(label=_("审批事项"), queryset=Item.objects.all(),
-                                            field_name="item", to_field_name="number")
-    region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(),
-                                              to_field_name="name")
+    item = django_filters.ModelChoiceFilter(
+        label=_("审批事项"), queryset=Item.objects.all(), field_name="item", to_field_name="number"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("区域"), queryset=Region.objects.all(), to_field_name="name"
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Case.Status.choices)
     due = django_filters.ChoiceFilter(label=_("期限"), choices=DUE_CHOICES, method="filter_due")
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_text",
-                                  help_text=_("申请人、统一社会信用代码或事项名称"))
+    q = django_filters.CharFilter(
+        label=_("搜索"), method="filter_text", help_text=_("申请人、统一社会信用代码或事项名称")
+    )
 
     class Meta:
         model = Case
@@ -43,5 +46,8 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(applicant_name__icontains=value) | Q(applicant_credit_code__icontains=value)
-                               | Q(item__name__icontains=value))
+        return queryset.filter(
+            Q(applicant_name__icontains=value)
+            | Q(applicant_credit_code__icontains=value)
+            | Q(item__name__icontains=value)
+        )

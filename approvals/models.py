@@ -30,7 +30,9 @@ class Item(models.Model):
     provincial_decision = models.CharField(_("省政府改革意见"), max_length=64)
     level = models.CharField(_("承接层级"), max_length=8, choices=Level.choices)
     receiving_department = models.CharField(_("我市承接部门"), max_length=64)
-    receiving_department_kind = models.CharField(_("承接部门职能"), max_length=24, choices=ReceivingKind.choices)
+    receiving_department_kind = models.CharField(
+        _("承接部门职能"), max_length=24, choices=ReceivingKind.choices
+    )
     supervision_measures = models.JSONField(_("加强事中事后监管措施"), default=list)
     remarks = models.TextField(_("备注"), blank=True)
     supervising_departments = models.JSONField(_("监管部门"), default=list, blank=True)
@@ -43,7 +45,9 @@ class Item(models.Model):
         verbose_name_plural = _("审批事项")
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="approvals_item_number_positive"),
-            models.CheckConstraint(condition=Q(level__in=["city", "county"]), name="approvals_item_level_valid"),
+            models.CheckConstraint(
+                condition=Q(level__in=["city", "county"]), name="approvals_item_level_valid"
+            ),
         ]
 
     def __str__(self):
@@ -60,7 +64,10 @@ class Case(models.Model):
 
     item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="cases")
     region = models.ForeignKey(
-        Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="approval_cases",
+        Region,
+        verbose_name=_("区域"),
+        on_delete=models.PROTECT,
+        related_name="approval_cases",
         help_text=_("县级事项为办理地县(市、区);市级事项一律为“市本级”"),
     )
     department = models.ForeignKey(
@@ -78,12 +85,17 @@ class Case(models.Model):
     due_on = models.DateField(_("办结期限"), db_index=True)
     extended_on = models.DateField(_("延期日期"), null=True, blank=True)
     extension_reason = models.TextField(_("延期理由"), blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision_note = models.TextField(_("决定说明"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -100,10 +112,14 @@ class Case(models.Model):
                 condition=Q(promised_days__isnull=True) | Q(promised_days__gte=1, promised_days__lte=20),
                 name="approvals_case_promised_within_statutory",
             ),
-            models.CheckConstraint(condition=Q(due_on__gt=F("accepted_on")), name="approvals_case_due_after_accept"),
             models.CheckConstraint(
-                condition=(Q(status="pending", decided_on__isnull=True)
-                           | (Q(status__in=["approved", "denied"]) & Q(decided_on__isnull=False))),
+                condition=Q(due_on__gt=F("accepted_on")), name="approvals_case_due_after_accept"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="pending", decided_on__isnull=True)
+                    | (Q(status__in=["approved", "denied"]) & Q(decided_on__isnull=False))
+                ),
                 name="approvals_case_decision_consistent",
             ),
             models.CheckConstraint(
@@ -159,22 +175,35 @@ class LicensedEntity(models.Model):
         C = "C", _("C 级(失信风险)")
         D = "D", _("D 级(严重失信)")
 
-    item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="licensees")
+    item = models.ForeignKey(
+        Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="licensees"
+    )
     region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
-        Department, verbose_name=_("发证部门"), on_delete=models.PROTECT, related_name="+",
+        Department,
+        verbose_name=_("发证部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("办理其许可的部门;该部门的执法人员不得被抽中检查此主体"),
     )
     case = models.OneToOneField(
-        Case, verbose_name=_("许可办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="licensee"
+        Case,
+        verbose_name=_("许可办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licensee",
     )
     name = models.CharField(_("名称"), max_length=200)
-    holder_kind = models.CharField(_("主体类型"), max_length=16, choices=HolderKind.choices,
-                                   default=HolderKind.ORGANISATION)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True,
-                                   validators=[validate_credit_code])
-    credit_level = models.CharField(_("信用等级"), max_length=1, choices=CreditLevel.choices,
-                                    default=CreditLevel.A)
+    holder_kind = models.CharField(
+        _("主体类型"), max_length=16, choices=HolderKind.choices, default=HolderKind.ORGANISATION
+    )
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    credit_level = models.CharField(
+        _("信用等级"), max_length=1, choices=CreditLevel.choices, default=CreditLevel.A
+    )
     licensed_on = models.DateField(_("许可日期"))
     active = models.BooleanField(_("有效"), default=True)
 
@@ -192,8 +221,9 @@ class LicensedEntity(models.Model):
 class CreditBlacklist(models.Model):
     """失信惩戒名单: a listed entity is inspected in every draw of its item while the listing is in force."""
 
-    entity = models.ForeignKey(LicensedEntity, verbose_name=_("主体"), on_delete=models.PROTECT,
-                               related_name="blacklistings")
+    entity = models.ForeignKey(
+        LicensedEntity, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="blacklistings"
+    )
     reason = models.TextField(_("失信事由"))
     listed_on = models.DateField(_("列入日期"))
     lifted_on = models.DateField(_("移出日期"), null=True, blank=True)
@@ -205,8 +235,10 @@ class CreditBlacklist(models.Model):
         verbose_name = _("失信惩戒名单")
         verbose_name_plural = _("失信惩戒名单")
         constraints = [
-            models.CheckConstraint(condition=Q(lifted_on__isnull=True) | Q(lifted_on__gt=F("listed_on")),
-                                   name="approvals_blacklist_lifted_after_listed"),
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gt=F("listed_on")),
+                name="approvals_blacklist_lifted_after_listed",
+            ),
         ]
 
     def __str__(self):
@@ -225,8 +257,9 @@ class RiskLevel(models.Model):
         ordering = ["order"]
         verbose_name = _("风险等级")
         verbose_name_plural = _("风险等级")
-        constraints = [models.CheckConstraint(condition=Q(ratio__gt=0, ratio__lte=1),
-                                              name="approvals_risk_ratio_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ratio__gt=0, ratio__lte=1), name="approvals_risk_ratio_range")
+        ]
 
     def __str__(self):
         return f"{self.name}({self.ratio:.0%})"
@@ -237,18 +270,32 @@ class InspectionDraw(models.Model):
 
     item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="draws")
     region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
-    risk_level = models.ForeignKey(RiskLevel, verbose_name=_("风险等级"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    risk_level = models.ForeignKey(
+        RiskLevel,
+        verbose_name=_("风险等级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     ratio = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
     seed = models.CharField(_("随机种子"), max_length=64)
     inspectors_per_entity = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
     drawn_on = models.DateField(_("抽取日期"))
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽取人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     candidate_entity_ids = models.JSONField(_("候选主体快照"), default=list, blank=True)
     blacklisted_entity_ids = models.JSONField(_("失信主体快照"), default=list, blank=True)
     entity_departments = models.JSONField(_("主体发证部门快照"), default=dict, blank=True)
-    inspector_pool = models.JSONField(_("执法人员库快照"), default=list, blank=True, help_text=_("[[用户编号, 部门编号], …]"))
+    inspector_pool = models.JSONField(
+        _("执法人员库快照"), default=list, blank=True, help_text=_("[[用户编号, 部门编号], …]")
+    )
 
     scope_region_field = "region"
 
@@ -258,7 +305,9 @@ class InspectionDraw(models.Model):
         verbose_name_plural = _("双随机抽查")
         constraints = [
             models.CheckConstraint(condition=Q(ratio__gt=0, ratio__lte=1), name="approvals_draw_ratio_range"),
-            models.CheckConstraint(condition=Q(inspectors_per_entity__gte=1), name="approvals_draw_inspectors_min"),
+            models.CheckConstraint(
+                condition=Q(inspectors_per_entity__gte=1), name="approvals_draw_inspectors_min"
+            ),
         ]
 
     def __str__(self):
@@ -275,13 +324,16 @@ class DrawnEntity(models.Model):
         PENALISED = "penalised", _("发现违法违规已立案查处")
         NOT_FOUND = "not_found", _("未找到主体")
 
-    draw = models.ForeignKey(InspectionDraw, verbose_name=_("抽查"), on_delete=models.CASCADE,
-                             related_name="drawn")
-    entity = models.ForeignKey(LicensedEntity, verbose_name=_("主体"), on_delete=models.PROTECT,
-                               related_name="inspections")
+    draw = models.ForeignKey(
+        InspectionDraw, verbose_name=_("抽查"), on_delete=models.CASCADE, related_name="drawn"
+    )
+    entity = models.ForeignKey(
+        LicensedEntity, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="inspections"
+    )
     blacklisted = models.BooleanField(_("失信主体必查"), default=False)
-    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("检查人员"),
-                                        related_name="approval_inspections")
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("检查人员"), related_name="approval_inspections"
+    )
     result = models.CharField(_("检查结果"), max_length=12, choices=Result.choices, default=Result.PENDING)
     result_note = models.TextField(_("结果说明"), blank=True)
     checked_on = models.DateField(_("检查日期"), null=True, blank=True)
@@ -294,8 +346,9 @@ class DrawnEntity(models.Model):
         verbose_name_plural = _("抽查对象")
         constraints = [
             models.UniqueConstraint(fields=["draw", "entity"], name="approvals_drawn_once"),
-            models.CheckConstraint(condition=Q(result="pending") | Q(checked_on__isnull=False),
-                                   name="approvals_result_has_date"),
+            models.CheckConstraint(
+                condition=Q(result="pending") | Q(checked_on__isnull=False), name="approvals_result_has_date"
+            ),
         ]
 
     def __str__(self):
@@ -305,13 +358,17 @@ class DrawnEntity(models.Model):
 class HandoverChecklist(models.Model):
     """承接情况: per item × receiving department — 放得开、接得住、管得好."""
 
-    item = models.ForeignKey(Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="handovers")
-    department = models.ForeignKey(Department, verbose_name=_("承接部门"), on_delete=models.PROTECT,
-                                   related_name="+")
+    item = models.ForeignKey(
+        Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("承接部门"), on_delete=models.PROTECT, related_name="+"
+    )
     received_on = models.DateField(_("已承接(日期)"), null=True, blank=True)
     staff_trained_on = models.DateField(_("人员已培训(日期)"), null=True, blank=True)
-    first_case_on = models.DateField(_("首件办结(日期)"), null=True, blank=True,
-                                     help_text=_("该部门办结本事项第一件办件时自动填写"))
+    first_case_on = models.DateField(
+        _("首件办结(日期)"), null=True, blank=True, help_text=_("该部门办结本事项第一件办件时自动填写")
+    )
     note = models.TextField(_("说明"), blank=True)
 
     scope_region_field = "department__region"
@@ -334,14 +391,22 @@ class WorkCalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     notice_title = models.CharField(
-        _("通知标题"), max_length=200,
+        _("通知标题"),
+        max_length=200,
         help_text=_("如:国务院办公厅关于2027年部分节假日安排的通知"),
     )
-    document_number = models.CharField(_("文号"), max_length=64, blank=True, help_text=_("如:国办发明电〔2026〕X号"))
+    document_number = models.CharField(
+        _("文号"), max_length=64, blank=True, help_text=_("如:国办发明电〔2026〕X号")
+    )
     published_on = models.DateField(_("发布日期"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -350,7 +415,9 @@ class WorkCalendarYear(models.Model):
         verbose_name = _("工作日历(年度节假日安排)")
         verbose_name_plural = _("工作日历(年度节假日安排)")
         constraints = [
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="approvals_calendar_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="approvals_calendar_year_range"
+            ),
         ]
 
     def __str__(self):
@@ -364,7 +431,9 @@ class WorkCalendarDay(models.Model):
         HOLIDAY = "holiday", _("放假")
         MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
 
-    year = models.ForeignKey(WorkCalendarYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days")
+    year = models.ForeignKey(
+        WorkCalendarYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days"
+    )
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("节日"), max_length=32, blank=True, help_text=_("如:春节"))
@@ -375,8 +444,9 @@ class WorkCalendarDay(models.Model):
         verbose_name = _("放假/调休日期")
         verbose_name_plural = _("放假/调休日期")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["holiday", "makeup_workday"]),
-                                   name="approvals_calendar_day_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["holiday", "makeup_workday"]), name="approvals_calendar_day_kind_valid"
+            ),
         ]
 
     def __str__(self):
@@ -393,5 +463,9 @@ class WorkCalendarDay(models.Model):
         except WorkCalendarYear.DoesNotExist:
             year = None
         if year is not None and year.year and self.date and self.date.year != year.year:
-            raise ValidationError({"date": _("日期 %(date)s 不在 %(year)s 年内。") % {
-                "date": self.date.isoformat(), "year": year.year}})
+            raise ValidationError(
+                {
+                    "date": _("日期 %(date)s 不在 %(year)s 年内。")
+                    % {"date": self.date.isoformat(), "year": year.year}
+                }
+            )

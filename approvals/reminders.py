@@ -44,9 +44,12 @@ def collect_due_soon(as_of: datetime.date):
     cache: dict = {}
     for case in _open_cases().filter(Case.due_soon_q(as_of, horizon)).iterator(chunk_size=2000):
         yield Reminder(
-            obj=case, period=f"due:{case.due_on.isoformat()}", recipients=_officers(case, cache),
+            obj=case,
+            period=f"due:{case.due_on.isoformat()}",
+            recipients=_officers(case, cache),
             title=_("办件临期:%(case)s 将于 %(due)s 到期") % {"case": case, "due": case.due_on},
-            body=_("承办部门:%(dept)s;受理日期:%(acc)s。") % {"dept": case.department, "acc": case.accepted_on},
+            body=_("承办部门:%(dept)s;受理日期:%(acc)s。")
+            % {"dept": case.department, "acc": case.accepted_on},
             url=reverse("approvals:case-detail", args=[case.pk]),
         )
 
@@ -55,7 +58,9 @@ def collect_overdue(as_of: datetime.date):
     cache: dict = {}
     for case in _open_cases().filter(Case.overdue_q(as_of)).iterator(chunk_size=2000):
         yield Reminder(
-            obj=case, period=f"overdue:{case.due_on.isoformat()}", recipients=_officers(case, cache),
+            obj=case,
+            period=f"overdue:{case.due_on.isoformat()}",
+            recipients=_officers(case, cache),
             title=_("办件超期:%(case)s 已于 %(due)s 到期") % {"case": case, "due": case.due_on},
             body=_("承办部门:%(dept)s;请尽快作出决定。") % {"dept": case.department},
             url=reverse("approvals:case-detail", args=[case.pk]),

@@ -11,8 +11,18 @@ from linfen_admin.models import Department, Region
 from .models import HandoverChecklist, Item, RiskLevel
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-ITEM_FIELDS = ["name", "power_type", "legal_basis", "provincial_decision", "level", "receiving_department",
-               "receiving_department_kind", "supervision_measures", "remarks", "supervising_departments"]
+ITEM_FIELDS = [
+    "name",
+    "power_type",
+    "legal_basis",
+    "provincial_decision",
+    "level",
+    "receiving_department",
+    "receiving_department_kind",
+    "supervision_measures",
+    "remarks",
+    "supervising_departments",
+]
 
 
 def _fixture(name: str):
@@ -32,13 +42,20 @@ def load_items() -> dict:
     for row in _fixture("approval_items.json"):
         Item.objects.update_or_create(number=row["number"], defaults={key: row[key] for key in ITEM_FIELDS})
     for row in _fixture("approvals_risk_levels.json"):
-        RiskLevel.objects.update_or_create(code=row["code"], defaults={
-            "name": row["name"], "ratio": row["ratio"], "order": row["order"]})
+        RiskLevel.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "ratio": row["ratio"], "order": row["order"]}
+        )
     existing = set(HandoverChecklist.objects.values_list("item_id", "department_id"))
-    HandoverChecklist.objects.bulk_create([
-        HandoverChecklist(item=item, department=department)
-        for item in Item.objects.all() for department in receiving_departments(item)
-        if (item.pk, department.pk) not in existing
-    ])
-    return {"审批事项": Item.objects.count(), "风险等级": RiskLevel.objects.count(),
-            "承接清单": HandoverChecklist.objects.count()}
+    HandoverChecklist.objects.bulk_create(
+        [
+            HandoverChecklist(item=item, department=department)
+            for item in Item.objects.all()
+            for department in receiving_departments(item)
+            if (item.pk, department.pk) not in existing
+        ]
+    )
+    return {
+        "审批事项": Item.objects.count(),
+        "风险等级": RiskLevel.objects.count(),
+        "承接清单": HandoverChecklist.objects.count(),
+    }

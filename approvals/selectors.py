@@ -47,11 +47,15 @@ def calendar_status() -> list[dict]:
     rows = []
     for year in sorted(set(package_years()) | entered.keys(), reverse=True):
         row = entered.get(year)
-        rows.append({
-            "year": year, "source": SOURCE_SUPPLEMENT if row else SOURCE_PACKAGE, "entry": row,
-            "overrides_package": bool(row) and year in package_years(),
-            "day_count": row.day_count if row else None,
-        })
+        rows.append(
+            {
+                "year": year,
+                "source": SOURCE_SUPPLEMENT if row else SOURCE_PACKAGE,
+                "entry": row,
+                "overrides_package": bool(row) and year in package_years(),
+                "day_count": row.day_count if row else None,
+            }
+        )
     return rows
 
 
@@ -69,7 +73,9 @@ def overdue(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
     return qs.filter(Case.overdue_q(today))
 
 
-def due_soon(qs: QuerySet, today: datetime.date | None = None, *, calendar: Calendar | None = None) -> QuerySet:
+def due_soon(
+    qs: QuerySet, today: datetime.date | None = None, *, calendar: Calendar | None = None
+) -> QuerySet:
     """Open cases due today or within the next 3 working days. Raises ``CalendarUnknown`` past the calendar."""
     today = today or timezone.localdate()
     horizon = due_soon_horizon(today, calendar=calendar or work_calendar())
@@ -90,16 +96,20 @@ def replay_draw(the_draw: InspectionDraw) -> bool:
     from .services import _run
 
     result = _run(the_draw)
-    stored = {row.entity_id: sorted(u.pk for u in row.inspectors.all())
-              for row in the_draw.drawn.prefetch_related("inspectors")}
+    stored = {
+        row.entity_id: sorted(u.pk for u in row.inspectors.all())
+        for row in the_draw.drawn.prefetch_related("inspectors")
+    }
     return stored == {pk: sorted(ids) for pk, ids in result.assignments.items()}
 
 
 def public_draws() -> QuerySet:
     """Every draw, for the public page (no login): only public fields are rendered from it."""
-    return (InspectionDraw.objects.select_related("item", "region")
-            .prefetch_related("drawn__entity", "drawn__inspectors__department")
-            .order_by("-drawn_on", "-id"))
+    return (
+        InspectionDraw.objects.select_related("item", "region")
+        .prefetch_related("drawn__entity", "drawn__inspectors__department")
+        .order_by("-drawn_on", "-id")
+    )
 
 
 def mask_person_name(name: str) -> str:
@@ -113,14 +123,16 @@ def public_rows(the_draw: InspectionDraw) -> list[dict]:
     for row in the_draw.drawn.all():
         entity = row.entity
         individual = entity.holder_kind == LicensedEntity.HolderKind.INDIVIDUAL
-        rows.append({
-            "name": mask_person_name(entity.name) if individual else entity.name,
-            "credit_code": "" if individual else entity.credit_code,
-            "departments": sorted({str(u.department) for u in row.inspectors.all() if u.department_id}),
-            "blacklisted": row.blacklisted,
-            "result": row.get_result_display(),
-            "checked_on": row.checked_on,
-        })
+        rows.append(
+            {
+                "name": mask_person_name(entity.name) if individual else entity.name,
+                "credit_code": "" if individual else entity.credit_code,
+                "departments": sorted({str(u.department) for u in row.inspectors.all() if u.department_id}),
+                "blacklisted": row.blacklisted,
+                "result": row.get_result_display(),
+                "checked_on": row.checked_on,
+            }
+        )
     return rows
 
 
@@ -146,5 +158,9 @@ def coverage() -> dict:
 
 
 def drawn_visible_to(user) -> QuerySet:
-    return visible_to(user, DrawnEntity.objects.select_related("draw__item", "draw__region", "entity")
-                      .prefetch_related("inspectors"))
+    return visible_to(
+        user,
+        DrawnEntity.objects.select_related("draw__item", "draw__region", "entity").prefetch_related(
+            "inspectors"
+        ),
+    )

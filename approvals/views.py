@@ -51,9 +51,15 @@ def case_list(request):
         messages.error(request, exc.messages[0])
         filterset = CaseFilter(None, queryset=selectors.cases_visible_to(request.user))
         page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "approvals/case_list.html", {
-        "filter": filterset, "page": page, **selectors.due_flags(),
-    })
+    return render(
+        request,
+        "approvals/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            **selectors.due_flags(),
+        },
+    )
 
 
 @login_required
@@ -67,9 +73,15 @@ def case_due(request):
     except CalendarUnknown as exc:
         messages.error(request, exc.messages[0])
         due_soon = []
-    return render(request, "approvals/case_due.html", {
-        "due_soon": due_soon, "overdue": list(selectors.overdue(cases, flags["today"])), **flags,
-    })
+    return render(
+        request,
+        "approvals/case_due.html",
+        {
+            "due_soon": due_soon,
+            "overdue": list(selectors.overdue(cases, flags["today"])),
+            **flags,
+        },
+    )
 
 
 @login_required
@@ -93,11 +105,18 @@ def case_create(request):
 def case_detail(request, pk):
     case = get_visible_or_404(request.user, selectors.cases_visible_to(request.user), pk=pk)
     editable = can_change(request.user, case) and case.is_open
-    return render(request, "approvals/case_detail.html", {
-        "case": case, "events": history_for(case), "editable": editable, "today": timezone.localdate(),
-        "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
-        "extension_form": ExtensionForm(),
-    })
+    return render(
+        request,
+        "approvals/case_detail.html",
+        {
+            "case": case,
+            "events": history_for(case),
+            "editable": editable,
+            "today": timezone.localdate(),
+            "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
+            "extension_form": ExtensionForm(),
+        },
+    )
 
 
 def _case_step(request, pk, form_class, call):
@@ -120,15 +139,29 @@ def _case_step(request, pk, form_class, call):
 @login_required
 @require_POST
 def case_decide(request, pk):
-    return _case_step(request, pk, DecisionForm, lambda case, data: services.case_decide(
-        actor=request.user, case=case, decision=data["decision"], decided_on=data["decided_on"], note=data["note"]))
+    return _case_step(
+        request,
+        pk,
+        DecisionForm,
+        lambda case, data: services.case_decide(
+            actor=request.user,
+            case=case,
+            decision=data["decision"],
+            decided_on=data["decided_on"],
+            note=data["note"],
+        ),
+    )
 
 
 @login_required
 @require_POST
 def case_extend(request, pk):
-    return _case_step(request, pk, ExtensionForm, lambda case, data: services.case_extend(
-        actor=request.user, case=case, reason=data["reason"]))
+    return _case_step(
+        request,
+        pk,
+        ExtensionForm,
+        lambda case, data: services.case_extend(actor=request.user, case=case, reason=data["reason"]),
+    )
 
 
 @login_required
@@ -160,12 +193,19 @@ def draw_create(request):
 @login_required
 def draw_detail(request, pk):
     queryset = InspectionDraw.objects.select_related("item", "region", "risk_level").prefetch_related(
-        "drawn__entity", "drawn__inspectors__department")
+        "drawn__entity", "drawn__inspectors__department"
+    )
     the_draw = get_visible_or_404(request.user, queryset, pk=pk)
-    return render(request, "approvals/draw_detail.html", {
-        "draw": the_draw, "replays": selectors.replay_draw(the_draw), "result_form": ResultForm(),
-        "may_record": request.user.has_perm("approvals.change_drawnentity"),
-    })
+    return render(
+        request,
+        "approvals/draw_detail.html",
+        {
+            "draw": the_draw,
+            "replays": selectors.replay_draw(the_draw),
+            "result_form": ResultForm(),
+            "may_record": request.user.has_perm("approvals.change_drawnentity"),
+        },
+    )
 
 
 @login_required
@@ -175,8 +215,13 @@ def result_record(request, pk):
     form = ResultForm(request.POST)
     if form.is_valid():
         try:
-            services.result_record(actor=request.user, drawn=drawn, result=form.cleaned_data["result"],
-                                   checked_on=form.cleaned_data["checked_on"], note=form.cleaned_data["note"])
+            services.result_record(
+                actor=request.user,
+                drawn=drawn,
+                result=form.cleaned_data["result"],
+                checked_on=form.cleaned_data["checked_on"],
+                note=form.cleaned_data["note"],
+            )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
@@ -198,8 +243,9 @@ def handover(request):
 
 @login_required
 def handover_edit(request, pk):
-    checklist = get_visible_or_404(request.user, HandoverChecklist.objects.select_related("item", "department"),
-                                   pk=pk)
+    checklist = get_visible_or_404(
+        request.user, HandoverChecklist.objects.select_related("item", "department"), pk=pk
+    )
     if not can_change(request.user, checklist):
         raise Http404
     form = HandoverForm(request.POST or None, instance=checklist)
@@ -207,7 +253,9 @@ def handover_edit(request, pk):
         services.handover_update(actor=request.user, checklist=checklist, **form.cleaned_data)
         messages.success(request, _("承接情况已保存。"))
         return redirect("approvals:handover")
-    return render(request, "approvals/form.html", {"form": form, "title": _("填写承接情况:%(c)s") % {"c": checklist}})
+    return render(
+        request, "approvals/form.html", {"form": form, "title": _("填写承接情况:%(c)s") % {"c": checklist}}
+    )
 
 
 def public_draws(request):
@@ -215,5 +263,3 @@ def public_draws(request):
     page = Paginator(selectors.public_draws(), 20).get_page(request.GET.get("page"))
     draws = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
     return render(request, "approvals/public_draws.html", {"page": page, "draws": draws})
-
-

@@ -20,17 +20,41 @@ sys.path.insert(0, str(ROOT))
 
 def build_sheet(rows: int, fmt: str) -> bytes:
     regions = ["尧都区", "洪洞县", "曲沃县", "翼城县", "襄汾县", "侯马市", "霍州市", "古\u3000 县"]
-    header = ["县(市、区)", "类型", "宗地编号", "项目名称", "位置", "面积(亩)", "批准文号", "批准时间", "供应方式",
-              "价款(万元)", "约定开工时间", "未开工原因", "挂牌督办"]
+    header = [
+        "县(市、区)",
+        "类型",
+        "宗地编号",
+        "项目名称",
+        "位置",
+        "面积(亩)",
+        "批准文号",
+        "批准时间",
+        "供应方式",
+        "价款(万元)",
+        "约定开工时间",
+        "未开工原因",
+        "挂牌督办",
+    ]
     lines = [["临汾市批而未用土地宗地清单"], header]
     for n in range(rows):
         idle = n % 3 == 0
-        lines.append([
-            regions[n % len(regions)], "闲置土地" if idle else "批而未供", f"BENCH{n:07d}", f"基准测试地块 {n}",
-            f"某镇某村 {n} 号", f"{(n % 500) + 1}. {n % 100:02d}", "" if idle else f"晋政地字〔2016〕{n % 300} 号",
-            "" if idle else "2016-05-20", "挂牌出让" if idle else "", "1,250.00" if idle else "",
-            "2019/3/1" if idle else "", "企业自身原因" if idle else "", "是" if n % 50 == 0 else "否",
-        ])
+        lines.append(
+            [
+                regions[n % len(regions)],
+                "闲置土地" if idle else "批而未供",
+                f"BENCH{n:07d}",
+                f"基准测试地块 {n}",
+                f"某镇某村 {n} 号",
+                f"{(n % 500) + 1}. {n % 100:02d}",
+                "" if idle else f"晋政地字〔2016〕{n % 300} 号",
+                "" if idle else "2016-05-20",
+                "挂牌出让" if idle else "",
+                "1,250.00" if idle else "",
+                "2019/3/1" if idle else "",
+                "企业自身原因" if idle else "",
+                "是" if n % 50 == 0 else "否",
+            ]
+        )
     if fmt == "csv":
         import csv
 
@@ -75,8 +99,10 @@ def main():
 
     started = time.perf_counter()
     data = build_sheet(args.rows, args.format)
-    print(f"sheet: {args.rows} rows, {len(data) / 1e6:.1f} MB {args.format}, built in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"sheet: {args.rows} rows, {len(data) / 1e6:.1f} MB {args.format}, built in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
     def run(label, dry_run):
         upload = SimpleUploadedFile(f"bench.{args.format}", data)

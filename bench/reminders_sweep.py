@@ -44,18 +44,26 @@ def main():
     from linfen_admin.seed import load_core
 
     load_core()
-    User.objects.bulk_create([
-        User(username=f"bench{i:05d}", email=f"bench{i:05d}@example.gov.cn", email_notifications=i % 2 == 0)
-        for i in range(options.users)
-    ])
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"bench{i:05d}", email=f"bench{i:05d}@example.gov.cn", email_notifications=i % 2 == 0
+            )
+            for i in range(options.users)
+        ]
+    )
     departments = list(Department.objects.order_by("code")[: options.objects])
     if len(departments) < options.objects:
-        raise SystemExit(f"only {len(departments)} departments are seeded; use --objects ≤ {len(departments)}")
+        raise SystemExit(
+            f"only {len(departments)} departments are seeded; use --objects ≤ {len(departments)}"
+        )
 
     def collect(as_of):
         users = list(User.objects.filter(username__startswith="bench"))
         for index, department in enumerate(departments):
-            yield Reminder(obj=department, period=f"bench-{index}", recipients=users, title=f"{department.name} 提醒")
+            yield Reminder(
+                obj=department, period=f"bench-{index}", recipients=users, title=f"{department.name} 提醒"
+            )
 
     registry.reminder_rules[:] = [ReminderRule("bench.sweep", "基准测试", collect)]
     expected = options.users * options.objects
@@ -80,11 +88,17 @@ def main():
     flush = time.perf_counter() - started
 
     print(f"SQLite {connection.Database.sqlite_version}, {options.users} users × {options.objects} objects")
-    print(f"first sweep : {summary.created:>6} notifications, {summary.emails} digest items "
-          f"in {first:.2f} s = {summary.created / first:,.0f} rows/s")
-    print(f"rerun       : {again.existing:>6} already sent, 0 new in {second:.2f} s = {expected / second:,.0f} rows/s")
-    print(f"flush       : {sent:>6} digests ({OutboxItem.objects.count()} items, "
-          f"{EmailOutbox.objects.filter(status='sent').count()} sent) in {flush:.2f} s")
+    print(
+        f"first sweep : {summary.created:>6} notifications, {summary.emails} digest items "
+        f"in {first:.2f} s = {summary.created / first:,.0f} rows/s"
+    )
+    print(
+        f"rerun       : {again.existing:>6} already sent, 0 new in {second:.2f} s = {expected / second:,.0f} rows/s"
+    )
+    print(
+        f"flush       : {sent:>6} digests ({OutboxItem.objects.count()} items, "
+        f"{EmailOutbox.objects.filter(status='sent').count()} sent) in {flush:.2f} s"
+    )
 
 
 if __name__ == "__main__":

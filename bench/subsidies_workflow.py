@@ -71,15 +71,29 @@ def main():
     city = user("bench_city", Role.CITY_INDUSTRY, None, Department.objects.get(code="city-industry"))
     expert = user("bench_expert", Role.EXPERT)
     today = timezone.localdate()
-    call = Call.objects.create(year=today.year, domain="industry", title="bench", opens_on=today.replace(month=1, day=1),
-                               closes_on=today.replace(month=12, day=31), budget_wan=Decimal("100000000"),
-                               previous_deadline=datetime.date(today.year - 1, 6, 30))
+    call = Call.objects.create(
+        year=today.year,
+        domain="industry",
+        title="bench",
+        opens_on=today.replace(month=1, day=1),
+        closes_on=today.replace(month=12, day=31),
+        budget_wan=Decimal("100000000"),
+        previous_deadline=datetime.date(today.year - 1, 6, 30),
+    )
     applications = [
         services.application_create(
-            actor=county, call=call, region=yaodu, enterprise_name=f"企业{i}",
-            credit_code=credit_code.with_check_characters(f"91141002{i:08d}"), project_name=f"项目{i}",
-            category="investment", investment_wan=Decimal("12000"), investment_progress=Decimal("90"),
-            revenue_wan=Decimal("30000"), above_scale=True)
+            actor=county,
+            call=call,
+            region=yaodu,
+            enterprise_name=f"企业{i}",
+            credit_code=credit_code.with_check_characters(f"91141002{i:08d}"),
+            project_name=f"项目{i}",
+            category="investment",
+            investment_wan=Decimal("12000"),
+            investment_progress=Decimal("90"),
+            revenue_wan=Decimal("30000"),
+            above_scale=True,
+        )
         for i in range(options.applications)
     ]
     steps = 0
@@ -87,12 +101,19 @@ def main():
     for application in applications:
         pk = application.pk
         services.application_transition(application_id=pk, actor=county, action="submit")
-        services.application_transition(application_id=pk, actor=county, action="recommend",
-                                        data={"document_no": "1", "inspection_opinion": "属实"})
-        services.application_transition(application_id=pk, actor=city, action="send_to_experts",
-                                        data={"experts": [expert.pk]})
+        services.application_transition(
+            application_id=pk,
+            actor=county,
+            action="recommend",
+            data={"document_no": "1", "inspection_opinion": "属实"},
+        )
+        services.application_transition(
+            application_id=pk, actor=city, action="send_to_experts", data={"experts": [expert.pk]}
+        )
         services.expert_score_submit(application_id=pk, expert=expert, score="80", opinion="同意")
-        services.application_transition(application_id=pk, actor=city, action="conclude_review", comment="同意")
+        services.application_transition(
+            application_id=pk, actor=city, action="conclude_review", comment="同意"
+        )
         steps += 5
     elapsed = time.perf_counter() - start
     print(f"workflow: {steps} steps in {elapsed:.2f}s = {steps / elapsed:,.0f} steps/s")

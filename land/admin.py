@@ -108,8 +108,11 @@ class ParcelAdmin(ScopedExportMixin, ScopedAdminMixin, ServiceAdminMixin, admin.
     inlines = [DisposalInline]
 
     def get_fields(self, request, obj=None):
-        fields = [name for name in services.PARCEL_FIELDS
-                  if name != "supervised" or services.may_supervise(request.user)]
+        fields = [
+            name
+            for name in services.PARCEL_FIELDS
+            if name != "supervised" or services.may_supervise(request.user)
+        ]
         return [*fields, "expected_version", *self.get_readonly_fields(request, obj)]
 
     def get_readonly_fields(self, request, obj=None):
@@ -117,8 +120,11 @@ class ParcelAdmin(ScopedExportMixin, ScopedAdminMixin, ServiceAdminMixin, admin.
         return derived if services.may_supervise(request.user) else ["supervised", *derived]
 
     def service_save(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in services.PARCEL_FIELDS
-                if name in form.cleaned_data and (not change or name in form.changed_data)}
+        data = {
+            name: form.cleaned_data[name]
+            for name in services.PARCEL_FIELDS
+            if name in form.cleaned_data and (not change or name in form.changed_data)
+        }
         if not change:
             return services.parcel_create(actor=request.user, data=data)
         version = form.cleaned_data.get("expected_version")
@@ -149,5 +155,9 @@ class DisposalRecordAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
         return False  # withdrawn with a reason on the parcel page (``disposal_revoke``)
 
     def service_save(self, request, obj, form, change):
-        return services.disposal_correct(actor=request.user, disposal=obj, document=form.cleaned_data["document"],
-                                         note=form.cleaned_data["note"])
+        return services.disposal_correct(
+            actor=request.user,
+            disposal=obj,
+            document=form.cleaned_data["document"],
+            note=form.cleaned_data["note"],
+        )

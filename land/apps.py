@@ -15,28 +15,73 @@ class LandConfig(AppConfig):
         from .demo import load_land_demo
         from .seed import load_land_reference
 
-        ledger = ("land.view_parcel", "land.add_parcel", "land.change_parcel",
-                  "land.view_disposalrecord", "land.add_disposalrecord", "land.change_disposalrecord",
-                  "land.delete_disposalrecord")
-        reference_view = ("land.view_campaign", "land.view_phase", "land.view_milestone",
-                          "land.view_reportdeadline", "land.view_taskquota")
+        ledger = (
+            "land.view_parcel",
+            "land.add_parcel",
+            "land.change_parcel",
+            "land.view_disposalrecord",
+            "land.add_disposalrecord",
+            "land.change_disposalrecord",
+            "land.delete_disposalrecord",
+        )
+        reference_view = (
+            "land.view_campaign",
+            "land.view_phase",
+            "land.view_milestone",
+            "land.view_reportdeadline",
+            "land.view_taskquota",
+        )
         registry.grant(Role.COUNTY_LAND, *ledger, *reference_view)
-        registry.grant(Role.CITY_LAND, *ledger, *reference_view,
-                       "land.add_campaign", "land.change_campaign",
-                       "land.add_phase", "land.change_phase", "land.delete_phase",
-                       "land.add_milestone", "land.change_milestone", "land.delete_milestone",
-                       "land.add_reportdeadline", "land.change_reportdeadline", "land.delete_reportdeadline",
-                       "land.add_taskquota", "land.change_taskquota", "land.supervise_parcel")
+        registry.grant(
+            Role.CITY_LAND,
+            *ledger,
+            *reference_view,
+            "land.add_campaign",
+            "land.change_campaign",
+            "land.add_phase",
+            "land.change_phase",
+            "land.delete_phase",
+            "land.add_milestone",
+            "land.change_milestone",
+            "land.delete_milestone",
+            "land.add_reportdeadline",
+            "land.change_reportdeadline",
+            "land.delete_reportdeadline",
+            "land.add_taskquota",
+            "land.change_taskquota",
+            "land.supervise_parcel",
+        )
         registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
 
         registry.add_seed_loader(SeedLoader("land", load_land_reference, order=20))
         registry.add_demo_loader(SeedLoader("land", load_land_demo, order=20))
-        registry.add_menu(MenuEntry(_("宗地台账"), "land:parcel-list", "land.view_parcel", order=20,
-                                    description=_("批而未供和闲置土地工作台账、处置记录")))
-        registry.add_menu(MenuEntry(_("清理进度"), "land:dashboard", "land.view_taskquota", order=21,
-                                    description=_("各县(市、区)任务完成情况、时间节点与季通报")))
-        registry.add_menu(MenuEntry(_("表格导入"), "land:import", "land.add_parcel", order=22,
-                                    description=_("导入任务分解表(附件 2)和宗地清单")))
+        registry.add_menu(
+            MenuEntry(
+                _("宗地台账"),
+                "land:parcel-list",
+                "land.view_parcel",
+                order=20,
+                description=_("批而未供和闲置土地工作台账、处置记录"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("清理进度"),
+                "land:dashboard",
+                "land.view_taskquota",
+                order=21,
+                description=_("各县(市、区)任务完成情况、时间节点与季通报"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("表格导入"),
+                "land:import",
+                "land.add_parcel",
+                order=22,
+                description=_("导入任务分解表(附件 2)和宗地清单"),
+            )
+        )
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)
 

@@ -34,8 +34,9 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
         return enterprise_idle & Q(agreed_start_on__lt=rules.start_bound(as_of, 2))
     if flag == "withdrawal_eligible":
         # ≥ 2 years ⇔ more than 2 years as seen the next day; needs the ``disposed_mu`` annotation.
-        return (Q(kind=Parcel.Kind.UNSUPPLIED, disposed_mu__lt=F("area_mu"))
-                & Q(approved_on__lt=rules.start_bound(as_of + datetime.timedelta(days=1), 2)))
+        return Q(kind=Parcel.Kind.UNSUPPLIED, disposed_mu__lt=F("area_mu")) & Q(
+            approved_on__lt=rules.start_bound(as_of + datetime.timedelta(days=1), 2)
+        )
     raise ValueError(flag)
 
 
@@ -47,16 +48,33 @@ class ParcelFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_text")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
-        fields=(("region__order", "region"), ("code", "code"), ("name", "name"), ("area_mu", "area_mu"),
-                ("disposed_mu", "disposed_mu"), ("updated_at", "updated_at"), ("status", "status")),
+        fields=(
+            ("region__order", "region"),
+            ("code", "code"),
+            ("name", "name"),
+            ("area_mu", "area_mu"),
+            ("disposed_mu", "disposed_mu"),
+            ("updated_at", "updated_at"),
+            ("status", "status"),
+        ),
         # Descending labels are given explicitly: django-filter would format them once, at import time, in
         # whatever language was active then.
-        field_labels={"region__order": _("县(市、区)"), "code": _("编号"), "name": _("名称"),
-                      "area_mu": _("面积"), "disposed_mu": _("已处置面积"), "updated_at": _("更新时间"),
-                      "status": _("状态"),
-                      "-region": _("县(市、区)(降序)"), "-code": _("编号(降序)"), "-name": _("名称(降序)"),
-                      "-area_mu": _("面积(降序)"), "-disposed_mu": _("已处置面积(降序)"),
-                      "-updated_at": _("更新时间(降序)"), "-status": _("状态(降序)")},
+        field_labels={
+            "region__order": _("县(市、区)"),
+            "code": _("编号"),
+            "name": _("名称"),
+            "area_mu": _("面积"),
+            "disposed_mu": _("已处置面积"),
+            "updated_at": _("更新时间"),
+            "status": _("状态"),
+            "-region": _("县(市、区)(降序)"),
+            "-code": _("编号(降序)"),
+            "-name": _("名称(降序)"),
+            "-area_mu": _("面积(降序)"),
+            "-disposed_mu": _("已处置面积(降序)"),
+            "-updated_at": _("更新时间(降序)"),
+            "-status": _("状态(降序)"),
+        },
     )
 
     class Meta:
@@ -85,5 +103,9 @@ class ParcelFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(location__icontains=value)
-                               | Q(approval_no__icontains=value))
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(location__icontains=value)
+            | Q(approval_no__icontains=value)
+        )

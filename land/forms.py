@@ -20,8 +20,11 @@ class ParcelForm(forms.ModelForm):
     class Meta:
         model = Parcel
         fields = list(PARCEL_FIELDS)
-        widgets = {name: DATE for name in ("approved_on", "supplied_on", "agreed_start_on", "actual_start_on")} | {
-            "coordinates": forms.Textarea(attrs={"rows": 2}), "unsupplied_reason": forms.Textarea(attrs={"rows": 2}),
+        widgets = {
+            name: DATE for name in ("approved_on", "supplied_on", "agreed_start_on", "actual_start_on")
+        } | {
+            "coordinates": forms.Textarea(attrs={"rows": 2}),
+            "unsupplied_reason": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -52,8 +55,11 @@ class DisposalForm(forms.ModelForm):
 
     def __init__(self, *args, parcel: Parcel, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = (Parcel.DisposalPath.choices if parcel.kind == Parcel.Kind.UNSUPPLIED
-                   else Parcel.IdleDisposal.choices)
+        choices = (
+            Parcel.DisposalPath.choices
+            if parcel.kind == Parcel.Kind.UNSUPPLIED
+            else Parcel.IdleDisposal.choices
+        )
         self.fields["method"].choices = [("", "---------"), *choices]
 
     def _post_clean(self):
@@ -64,8 +70,9 @@ class ImportForm(forms.Form):
     KIND_CHOICES = [("quota", _("任务分解表(附件 2)")), ("parcel", _("宗地清单"))]
 
     kind = forms.ChoiceField(label=_("表格类型"), choices=KIND_CHOICES)
-    campaign = forms.ModelChoiceField(label=_("年度(任务分解表)"), queryset=Campaign.objects.all(), required=False,
-                                      to_field_name="year")
+    campaign = forms.ModelChoiceField(
+        label=_("年度(任务分解表)"), queryset=Campaign.objects.all(), required=False, to_field_name="year"
+    )
     file = forms.FileField(label=_("文件(xlsx 或 csv)"))
     dry_run = forms.BooleanField(label=_("只校验,不写入"), required=False, initial=True)
 
@@ -77,6 +84,11 @@ class ImportForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    year = forms.ModelChoiceField(label=_("年度"), queryset=Campaign.objects.all(), to_field_name="year",
-                                  required=False, empty_label=None)
+    year = forms.ModelChoiceField(
+        label=_("年度"),
+        queryset=Campaign.objects.all(),
+        to_field_name="year",
+        required=False,
+        empty_label=None,
+    )
     as_of = forms.DateField(label=_("截至日期"), required=False, widget=DATE)

@@ -83,8 +83,13 @@ def parse_quotas(*, actor, table: sheets.Table) -> list[tuple[int, Region, Decim
             errors.append(SheetError(number, columns["region"], _("未知的县(市、区):“%(n)s”") % {"n": name}))
             continue
         if region.pk in parsed:
-            errors.append(SheetError(number, columns["region"], _("县(市、区)“%(n)s”重复出现(第 %(r)s 行已有)")
-                                     % {"n": name, "r": parsed[region.pk][0]}))
+            errors.append(
+                SheetError(
+                    number,
+                    columns["region"],
+                    _("县(市、区)“%(n)s”重复出现(第 %(r)s 行已有)") % {"n": name, "r": parsed[region.pk][0]},
+                )
+            )
             continue
         if region.pk not in writable:
             errors.append(SheetError(number, columns["region"], _("无权导入“%(n)s”的任务") % {"n": name}))
@@ -96,8 +101,13 @@ def parse_quotas(*, actor, table: sheets.Table) -> list[tuple[int, Region, Decim
         for index, key in ((2, "unsupplied_mu"), (3, "idle_mu")):
             computed = sum((row[index] for row in parsed.values()), Decimal("0"))
             if computed != totals[key]:
-                errors.append(SheetError(number, columns[key], _("总计 %(t)s 与上方各行之和 %(s)s 不符")
-                                         % {"t": totals[key], "s": computed}))
+                errors.append(
+                    SheetError(
+                        number,
+                        columns[key],
+                        _("总计 %(t)s 与上方各行之和 %(s)s 不符") % {"t": totals[key], "s": computed},
+                    )
+                )
     if not parsed and not errors:
         errors.append(SheetError(None, None, _("表格中没有任务数据。")))
     if errors:
@@ -112,7 +122,9 @@ def _write_quotas(*, actor, campaign, parsed, dry_run: bool) -> ImportResult:
     for _number, region, unsupplied, idle in parsed:
         quota = existing.get(region.pk)
         if quota is None:
-            to_create.append(TaskQuota(campaign=campaign, region=region, unsupplied_mu=unsupplied, idle_mu=idle))
+            to_create.append(
+                TaskQuota(campaign=campaign, region=region, unsupplied_mu=unsupplied, idle_mu=idle)
+            )
         elif quota.unsupplied_mu != unsupplied or quota.idle_mu != idle:
             before = audit.snapshot(quota)
             quota.unsupplied_mu, quota.idle_mu = unsupplied, idle
@@ -124,8 +136,12 @@ def _write_quotas(*, actor, campaign, parsed, dry_run: bool) -> ImportResult:
     TaskQuota.objects.bulk_update([q for q, _b in to_update], ["unsupplied_mu", "idle_mu"])
     changes = [(q, None, audit.snapshot(q)) for q in to_create]
     changes += [(q, before, audit.snapshot(q)) for q, before in to_update]
-    audit.record_many(actor=actor, action=audit.Action.IMPORT, changes=changes,
-                      comment=_("导入 %(y)s 年度任务分解表") % {"y": campaign.year})
+    audit.record_many(
+        actor=actor,
+        action=audit.Action.IMPORT,
+        changes=changes,
+        comment=_("导入 %(y)s 年度任务分解表") % {"y": campaign.year},
+    )
     return result
 
 
@@ -157,18 +173,42 @@ PARCEL_COLUMNS = {
     "note": ("备注",),
 }
 PARCEL_REQUIRED = ("region", "kind", "code", "name", "area_mu")
-TEXT_FIELDS = ("code", "name", "location", "coordinates", "land_use_status", "approval_no", "unsupplied_reason",
-               "land_use", "note")
+TEXT_FIELDS = (
+    "code",
+    "name",
+    "location",
+    "coordinates",
+    "land_use_status",
+    "approval_no",
+    "unsupplied_reason",
+    "land_use",
+    "note",
+)
 DATE_FIELDS = ("approved_on", "supplied_on", "agreed_start_on", "actual_start_on")
 CHOICE_FIELDS = {
-    "kind": Parcel.Kind.choices, "expropriation_status": Parcel.ExpropriationStatus.choices,
-    "disposal_path": Parcel.DisposalPath.choices, "supply_method": Parcel.SupplyMethod.choices,
-    "cause": Parcel.Cause.choices, "idle_disposal": Parcel.IdleDisposal.choices,
+    "kind": Parcel.Kind.choices,
+    "expropriation_status": Parcel.ExpropriationStatus.choices,
+    "disposal_path": Parcel.DisposalPath.choices,
+    "supply_method": Parcel.SupplyMethod.choices,
+    "cause": Parcel.Cause.choices,
+    "idle_disposal": Parcel.IdleDisposal.choices,
 }
 # Fields an import may change on an existing parcel (the code identifies it; kind is always compared).
-IMPORTED_FIELDS = tuple(dict.fromkeys(
-    f for f in ("kind", *TEXT_FIELDS, "area_mu", *DATE_FIELDS, *CHOICE_FIELDS, "land_price_wan", "supervised")
-    if f != "code"))
+IMPORTED_FIELDS = tuple(
+    dict.fromkeys(
+        f
+        for f in (
+            "kind",
+            *TEXT_FIELDS,
+            "area_mu",
+            *DATE_FIELDS,
+            *CHOICE_FIELDS,
+            "land_price_wan",
+            "supervised",
+        )
+        if f != "code"
+    )
+)
 
 
 def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, str]]]:
@@ -245,13 +285,22 @@ def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[
             continue
         key = (region.pk, values["code"])
         if key in parsed:
-            errors.append(SheetError(number, columns["code"], _("宗地编号“%(c)s”重复出现(第 %(r)s 行已有)")
-                                     % {"c": values["code"], "r": parsed[key][0]}))
+            errors.append(
+                SheetError(
+                    number,
+                    columns["code"],
+                    _("宗地编号“%(c)s”重复出现(第 %(r)s 行已有)")
+                    % {"c": values["code"], "r": parsed[key][0]},
+                )
+            )
             continue
         candidate = Parcel(region=region, **{k: v for k, v in values.items() if k in field_names})
         try:
-            candidate.full_clean(exclude=["version", "region"], validate_unique=False,  # region: resolved above
-                               validate_constraints=False)
+            candidate.full_clean(
+                exclude=["version", "region"],
+                validate_unique=False,  # region: resolved above
+                validate_constraints=False,
+            )
         except Exception as exc:  # ValidationError: report each field's messages against its column
             for field, messages in getattr(exc, "message_dict", {"": [str(exc)]}).items():
                 for message in messages:
@@ -270,12 +319,14 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
     region_ids = {region_id for region_id, _code in parsed}
     existing = {
         (p.region_id, p.code): p
-        for p in Parcel.objects.select_for_update().filter(region_id__in=region_ids,
-                                                           code__in={c for _r, c in parsed})
+        for p in Parcel.objects.select_for_update().filter(
+            region_id__in=region_ids, code__in={c for _r, c in parsed}
+        )
     }
     disposed = dict(
         DisposalRecord.objects.filter(parcel__in=[p.pk for p in existing.values()])
-        .values_list("parcel").annotate(total=Sum("area_mu"))
+        .values_list("parcel")
+        .annotate(total=Sum("area_mu"))
     )
     present = [f for f in IMPORTED_FIELDS if f in columns or f == "kind"]
     to_create, to_update, errors = [], [], []
@@ -285,8 +336,11 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
     for key, (number, candidate) in parsed.items():
         current = existing.get(key)
         if guard_supervised and candidate.supervised != (current.supervised if current else False):
-            errors.append(SheetError(number, columns.get("supervised"),
-                                     _("只有市规划和自然资源局可以设置或取消挂牌督办")))
+            errors.append(
+                SheetError(
+                    number, columns.get("supervised"), _("只有市规划和自然资源局可以设置或取消挂牌督办")
+                )
+            )
             continue
         if current is None:
             to_create.append(candidate)
@@ -295,8 +349,13 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
         if not changed:
             continue
         if candidate.area_mu < disposed.get(current.pk, 0):
-            errors.append(SheetError(number, columns["area_mu"], _("面积不能小于已处置面积 %(d)s 亩")
-                                     % {"d": disposed[current.pk]}))
+            errors.append(
+                SheetError(
+                    number,
+                    columns["area_mu"],
+                    _("面积不能小于已处置面积 %(d)s 亩") % {"d": disposed[current.pk]},
+                )
+            )
             continue
         before = audit.snapshot(current)
         for field in changed:
@@ -311,7 +370,9 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
         return result
     Parcel.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
-        Parcel.objects.bulk_update([p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000)
+        Parcel.objects.bulk_update(
+            [p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000
+        )
     changes = [(p, None, audit.snapshot(p)) for p in to_create]
     changes += [(p, before, audit.snapshot(p)) for p, before in to_update]
     audit.record_many(actor=actor, action=audit.Action.IMPORT, changes=changes, comment=_("导入宗地清单"))

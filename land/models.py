@@ -27,10 +27,15 @@ class Campaign(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     document_no = models.CharField(_("文号"), max_length=64, blank=True)
     suspend_after_misses = models.PositiveSmallIntegerField(
-        _("连续未完成几次暂停受理报件"), default=2, validators=[MinValueValidator(1)],
+        _("连续未完成几次暂停受理报件"),
+        default=2,
+        validators=[MinValueValidator(1)],
     )
     bonus_percent = models.DecimalField(
-        _("超额完成奖励比例(%)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        _("超额完成奖励比例(%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
         validators=[MinValueValidator(ZERO)],
     )
 
@@ -42,7 +47,9 @@ class Campaign(models.Model):
         verbose_name_plural = _("专项行动")
         constraints = [
             models.CheckConstraint(condition=Q(bonus_percent__gte=0), name="land_campaign_bonus_nonneg"),
-            models.CheckConstraint(condition=Q(suspend_after_misses__gte=1), name="land_campaign_suspend_min"),
+            models.CheckConstraint(
+                condition=Q(suspend_after_misses__gte=1), name="land_campaign_suspend_min"
+            ),
         ]
 
     def __str__(self):
@@ -52,8 +59,9 @@ class Campaign(models.Model):
 class Phase(models.Model):
     """工作步骤: 安排部署, 清理处置, 督促检查, 总结提高 (phases may overlap)."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
-                                 related_name="phases")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="phases"
+    )
     name = models.CharField(_("阶段"), max_length=32)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
@@ -74,8 +82,9 @@ class Phase(models.Model):
 class Milestone(models.Model):
     """时间节点: share of the year's task to be done by a date (2022: 50 % by 6-30, 80 % by 9-30, 100 % by 11-30)."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
-                                 related_name="milestones")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="milestones"
+    )
     due_on = models.DateField(_("截止日期"))
     percent = models.DecimalField(_("应完成比例(%)"), max_digits=5, decimal_places=2)
 
@@ -85,7 +94,9 @@ class Milestone(models.Model):
         verbose_name_plural = _("时间节点")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "due_on"], name="land_milestone_unique_date"),
-            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lte=100), name="land_milestone_percent"),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=100), name="land_milestone_percent"
+            ),
         ]
 
     def __str__(self):
@@ -99,8 +110,9 @@ class ReportDeadline(models.Model):
         COUNTY = "county", _("县(市、区)报送")
         CITY = "city", _("市规划和自然资源局报送")
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
-                                 related_name="report_deadlines")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="report_deadlines"
+    )
     title = models.CharField(_("报送事项"), max_length=100)
     level = models.CharField(_("报送单位"), max_length=8, choices=Level.choices)
     due_on = models.DateField(_("截止日期"))
@@ -109,7 +121,9 @@ class ReportDeadline(models.Model):
         ordering = ["campaign", "due_on"]
         verbose_name = _("报送时限")
         verbose_name_plural = _("报送时限")
-        constraints = [models.UniqueConstraint(fields=["campaign", "title"], name="land_deadline_unique_title")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "title"], name="land_deadline_unique_title")
+        ]
 
     def __str__(self):
         return f"{self.title}({self.due_on:%Y-%m-%d})"
@@ -118,10 +132,12 @@ class ReportDeadline(models.Model):
 class TaskQuota(models.Model):
     """任务分解 (附件 2): per campaign × region, in 亩; a blank cell is 0."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE,
-                                 related_name="quotas")
-    region = models.ForeignKey(Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT,
-                               related_name="land_quotas")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="land_quotas"
+    )
     unsupplied_mu = models.DecimalField(_("批而未供土地消化任务(亩)"), default=ZERO, **AREA)
     idle_mu = models.DecimalField(_("闲置土地处置任务(亩)"), default=ZERO, **AREA)
 
@@ -189,8 +205,9 @@ class Parcel(models.Model):
         UPLOAD_EVIDENCE = "upload_evidence", _("上传印证资料")
         URGE_PERMIT = "urge_permit", _("督促办理施工许可")
 
-    region = models.ForeignKey(Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT,
-                               related_name="land_parcels")
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="land_parcels"
+    )
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     code = models.CharField(_("宗地编号/电子监管号"), max_length=32)
     name = models.CharField(_("项目(地块)名称"), max_length=200)
@@ -203,8 +220,9 @@ class Parcel(models.Model):
     # 批而未供
     approval_no = models.CharField(_("批准文号"), max_length=64, blank=True)
     approved_on = models.DateField(_("批准时间"), null=True, blank=True)
-    expropriation_status = models.CharField(_("征收状态"), max_length=12, choices=ExpropriationStatus.choices,
-                                            blank=True)
+    expropriation_status = models.CharField(
+        _("征收状态"), max_length=12, choices=ExpropriationStatus.choices, blank=True
+    )
     unsupplied_reason = models.TextField(_("未供原因"), blank=True)
     disposal_path = models.CharField(_("处置路径"), max_length=24, choices=DisposalPath.choices, blank=True)
     # 闲置土地
@@ -232,15 +250,21 @@ class Parcel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="land_parcel_unique_code"),
             models.CheckConstraint(condition=Q(area_mu__gt=0), name="land_parcel_area_positive"),
-            models.CheckConstraint(condition=Q(land_price_wan__isnull=True) | Q(land_price_wan__gte=0),
-                                   name="land_parcel_price_nonneg"),
+            models.CheckConstraint(
+                condition=Q(land_price_wan__isnull=True) | Q(land_price_wan__gte=0),
+                name="land_parcel_price_nonneg",
+            ),
             models.CheckConstraint(condition=Q(kind__in=["unsupplied", "idle"]), name="land_parcel_kind"),
-            models.CheckConstraint(condition=Q(status__in=["pending", "in_progress", "done"]),
-                                   name="land_parcel_status"),
-            models.CheckConstraint(condition=Q(kind="idle") | (Q(cause="") & Q(idle_disposal="")),
-                                   name="land_parcel_idle_fields_only_idle"),
-            models.CheckConstraint(condition=Q(kind="unsupplied") | Q(disposal_path=""),
-                                   name="land_parcel_path_only_unsupplied"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "in_progress", "done"]), name="land_parcel_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="idle") | (Q(cause="") & Q(idle_disposal="")),
+                name="land_parcel_idle_fields_only_idle",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="unsupplied") | Q(disposal_path=""), name="land_parcel_path_only_unsupplied"
+            ),
         ]
         indexes = [models.Index(fields=["region", "kind", "status"], name="land_parcel_ledger_idx")]
 
@@ -269,14 +293,21 @@ class DisposalRecord(models.Model):
 
     METHOD_CHOICES = [*Parcel.DisposalPath.choices, *Parcel.IdleDisposal.choices]
 
-    parcel = models.ForeignKey(Parcel, verbose_name=_("宗地"), on_delete=models.PROTECT, related_name="disposals")
+    parcel = models.ForeignKey(
+        Parcel, verbose_name=_("宗地"), on_delete=models.PROTECT, related_name="disposals"
+    )
     disposed_on = models.DateField(_("处置日期"))
     area_mu = models.DecimalField(_("处置面积(亩)"), **AREA)
     method = models.CharField(_("处置方式"), max_length=24, choices=METHOD_CHOICES)
     document = models.CharField(_("处置文件(文号)"), max_length=200, blank=True)
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     scope_region_field = "parcel__region"

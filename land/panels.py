@@ -26,9 +26,16 @@ def land_figures(user) -> list[Figure]:
     suspended = totals["suspended_regions"]
     upcoming = next((m for m in campaign.milestones.all() if m.due_on >= as_of), None)
     return [
-        Figure(_("%(year)s 年批而未供消化") % {"year": campaign.year}, _percent(totals["unsupplied"].percent), url),
+        Figure(
+            _("%(year)s 年批而未供消化") % {"year": campaign.year},
+            _percent(totals["unsupplied"].percent),
+            url,
+        ),
         Figure(_("闲置土地处置"), _percent(totals["idle"].percent), url),
         Figure(_("暂停受理报件的县(市、区)"), str(len(suspended)), url, "bad" if suspended else "ok"),
-        Figure(_("下一时间节点"), f"{upcoming.due_on:%m-%d} · {upcoming.percent:g}%" if upcoming else _("已全部到期"),
-               url),
+        Figure(
+            _("下一时间节点"),
+            f"{upcoming.due_on:%m-%d} · {upcoming.percent:g}%" if upcoming else _("已全部到期"),
+            url,
+        ),
     ]

@@ -61,16 +61,26 @@ def milestone_due(as_of: datetime.date) -> Iterator[Reminder]:
         quota = quotas.get(row.region.pk)
         if upcoming is None or quota is None or (upcoming.due_on - as_of).days > LOOKAHEAD_DAYS:
             continue
-        behind = [kind for kind in (row.unsupplied, row.idle)
-                  if not rules.kind_meets(kind.done_mu, kind.task_mu, upcoming.percent)]
+        behind = [
+            kind
+            for kind in (row.unsupplied, row.idle)
+            if not rules.kind_meets(kind.done_mu, kind.task_mu, upcoming.percent)
+        ]
         if not behind:
             continue
         yield Reminder(
-            obj=quota, period=upcoming.due_on.isoformat(), recipients=recipients.land(row.region.pk),
-            title=_("%(r)s 距 %(d)s 时间节点(%(p)s%%)不足 %(n)s 天,尚未达到") % {
-                "r": row.region.name, "d": upcoming.due_on, "p": rules.percent_label(upcoming.percent), "n": LOOKAHEAD_DAYS},
-            body=_("批而未供完成 %(u)s%%,闲置土地完成 %(i)s%%。") % {
-                "u": row.unsupplied.percent or "—", "i": row.idle.percent or "—"},
+            obj=quota,
+            period=upcoming.due_on.isoformat(),
+            recipients=recipients.land(row.region.pk),
+            title=_("%(r)s 距 %(d)s 时间节点(%(p)s%%)不足 %(n)s 天,尚未达到")
+            % {
+                "r": row.region.name,
+                "d": upcoming.due_on,
+                "p": rules.percent_label(upcoming.percent),
+                "n": LOOKAHEAD_DAYS,
+            },
+            body=_("批而未供完成 %(u)s%%,闲置土地完成 %(i)s%%。")
+            % {"u": row.unsupplied.percent or "—", "i": row.idle.percent or "—"},
             url=reverse("land:dashboard") + f"?as_of={as_of.isoformat()}",
         )
 
@@ -85,14 +95,22 @@ def milestone_missed(as_of: datetime.date) -> Iterator[Reminder]:
         quota = quotas.get(row.region.pk)
         for milestone in row.milestones:
             if milestone.met is False and quota is not None:
-                suspended = _(",已连续 %(n)s 次未完成,暂停受理建设用地报件") % {"n": row.consecutive_misses} \
-                    if row.suspended else ""
+                suspended = (
+                    _(",已连续 %(n)s 次未完成,暂停受理建设用地报件") % {"n": row.consecutive_misses}
+                    if row.suspended
+                    else ""
+                )
                 yield Reminder(
-                    obj=quota, period=f"missed-{milestone.due_on.isoformat()}",
+                    obj=quota,
+                    period=f"missed-{milestone.due_on.isoformat()}",
                     recipients=recipients.land(row.region.pk),
-                    title=_("%(r)s 未完成 %(d)s 时间节点(%(p)s%%)%(s)s") % {
-                        "r": row.region.name, "d": milestone.due_on, "p": rules.percent_label(milestone.percent),
-                        "s": suspended},
+                    title=_("%(r)s 未完成 %(d)s 时间节点(%(p)s%%)%(s)s")
+                    % {
+                        "r": row.region.name,
+                        "d": milestone.due_on,
+                        "p": rules.percent_label(milestone.percent),
+                        "s": suspended,
+                    },
                     url=reverse("land:dashboard") + f"?as_of={as_of.isoformat()}",
                 )
 
@@ -101,14 +119,21 @@ def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
     """A parcel not yet disposed of and not updated for 30 days (reminded once per ISO week)."""
     cutoff = datetime.datetime.combine(as_of - datetime.timedelta(days=STALE_DAYS), datetime.time.min)
     cutoff = timezone.make_aware(cutoff)
-    parcels = (Parcel.objects.exclude(status=Parcel.Status.DONE).filter(updated_at__lt=cutoff)
-               .select_related("region").order_by("region__order", "code"))
+    parcels = (
+        Parcel.objects.exclude(status=Parcel.Status.DONE)
+        .filter(updated_at__lt=cutoff)
+        .select_related("region")
+        .order_by("region__order", "code")
+    )
     recipients = _Recipients()
     year, week, _day = as_of.isocalendar()
     for parcel in parcels.iterator(chunk_size=2000):
         yield Reminder(
-            obj=parcel, period=f"{year}-W{week:02d}", recipients=recipients.clerks(parcel.region_id),
-            title=_("宗地 %(c)s %(n)s 已超过 %(d)s 天未更新") % {"c": parcel.code, "n": parcel.name, "d": STALE_DAYS},
+            obj=parcel,
+            period=f"{year}-W{week:02d}",
+            recipients=recipients.clerks(parcel.region_id),
+            title=_("宗地 %(c)s %(n)s 已超过 %(d)s 天未更新")
+            % {"c": parcel.code, "n": parcel.name, "d": STALE_DAYS},
             url=reverse("land:parcel-detail", args=[parcel.pk]),
         )
 
@@ -116,13 +141,20 @@ def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
 def idle_lines(as_of: datetime.date) -> Iterator[Reminder]:
     """Enterprise-caused idle land crossing one year (闲置费) and two years (无偿收回) past its agreed start."""
     recipients = _Recipients()
-    for flag, period, label in (("idle_fee_due", "1y", _("超过约定开工时间一年未动工,应征缴土地闲置费")),
-                                ("reclaim_due", "2y", _("超过约定开工时间两年未动工,应依法无偿收回"))):
-        parcels = (Parcel.objects.exclude(status=Parcel.Status.DONE).filter(flag_q(flag, as_of))
-                   .order_by("region_id", "code"))
+    for flag, period, label in (
+        ("idle_fee_due", "1y", _("超过约定开工时间一年未动工,应征缴土地闲置费")),
+        ("reclaim_due", "2y", _("超过约定开工时间两年未动工,应依法无偿收回")),
+    ):
+        parcels = (
+            Parcel.objects.exclude(status=Parcel.Status.DONE)
+            .filter(flag_q(flag, as_of))
+            .order_by("region_id", "code")
+        )
         for parcel in parcels.iterator(chunk_size=2000):
             yield Reminder(
-                obj=parcel, period=period, recipients=recipients.land(parcel.region_id),
+                obj=parcel,
+                period=period,
+                recipients=recipients.land(parcel.region_id),
                 title=_("闲置土地 %(c)s %(n)s %(l)s") % {"c": parcel.code, "n": parcel.name, "l": label},
                 url=reverse("land:parcel-detail", args=[parcel.pk]),
             )
@@ -131,14 +163,17 @@ def idle_lines(as_of: datetime.date) -> Iterator[Reminder]:
 def report_deadline(as_of: datetime.date) -> Iterator[Reminder]:
     """A report due within 14 days: county reports to every county clerk, the city report to the city bureau."""
     deadlines = ReportDeadline.objects.filter(
-        due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=LOOKAHEAD_DAYS))
+        due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=LOOKAHEAD_DAYS)
+    )
     by_role: dict[str, list] = {}
     for deadline in deadlines:
         role = Role.COUNTY_LAND if deadline.level == ReportDeadline.Level.COUNTY else Role.CITY_LAND
         if role not in by_role:
             by_role[role] = list(users_with_role(role))
         yield Reminder(
-            obj=deadline, period=deadline.due_on.isoformat(), recipients=by_role[role],
+            obj=deadline,
+            period=deadline.due_on.isoformat(),
+            recipients=by_role[role],
             title=_("报送提醒:%(t)s 须于 %(d)s 前报送") % {"t": deadline.title, "d": deadline.due_on},
             url=reverse("land:dashboard"),
         )

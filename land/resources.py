@@ -56,8 +56,9 @@ class ScopedExportResource(resources.ModelResource):
 class TaskQuotaResource(ScopedExportResource):
     year = fields.Field(attribute="campaign__year", column_name="年度")
     region = fields.Field(attribute="region", column_name="县(市、区)", widget=NameWidget())
-    unsupplied_mu = fields.Field(attribute="unsupplied_mu", column_name="批而未供土地消化任务",
-                                 widget=DecimalTextWidget())
+    unsupplied_mu = fields.Field(
+        attribute="unsupplied_mu", column_name="批而未供土地消化任务", widget=DecimalTextWidget()
+    )
     idle_mu = fields.Field(attribute="idle_mu", column_name="闲置土地处置任务", widget=DecimalTextWidget())
 
     class Meta:
@@ -67,13 +68,30 @@ class TaskQuotaResource(ScopedExportResource):
 
 # The columns of the import page's parcel list, so that an export can be corrected and imported there.
 PARCEL_EXPORT_COLUMNS = {
-    "region": "县(市、区)", "kind": "类型", "code": "宗地编号", "name": "项目名称", "location": "位置",
-    "coordinates": "坐标", "area_mu": "面积(亩)", "land_use_status": "土地利用现状", "approval_no": "批准文号",
-    "approved_on": "批准时间", "expropriation_status": "征收状态", "unsupplied_reason": "未供原因",
-    "disposal_path": "处置路径", "supply_method": "供应方式", "supplied_on": "供应时间",
-    "land_price_wan": "价款(万元)", "land_use": "用途", "agreed_start_on": "约定开工时间",
-    "actual_start_on": "实际开工时间", "cause": "未开工原因", "idle_disposal": "处置方式", "supervised": "挂牌督办",
-    "status": "处置状态", "note": "备注",
+    "region": "县(市、区)",
+    "kind": "类型",
+    "code": "宗地编号",
+    "name": "项目名称",
+    "location": "位置",
+    "coordinates": "坐标",
+    "area_mu": "面积(亩)",
+    "land_use_status": "土地利用现状",
+    "approval_no": "批准文号",
+    "approved_on": "批准时间",
+    "expropriation_status": "征收状态",
+    "unsupplied_reason": "未供原因",
+    "disposal_path": "处置路径",
+    "supply_method": "供应方式",
+    "supplied_on": "供应时间",
+    "land_price_wan": "价款(万元)",
+    "land_use": "用途",
+    "agreed_start_on": "约定开工时间",
+    "actual_start_on": "实际开工时间",
+    "cause": "未开工原因",
+    "idle_disposal": "处置方式",
+    "supervised": "挂牌督办",
+    "status": "处置状态",
+    "note": "备注",
 }
 
 

@@ -70,23 +70,38 @@ def years_reached(start: datetime.date | None, years: int, as_of: datetime.date)
 
 # --- idle land (闲置土地) ---------------------------------------------------------------------------
 
+
 def _idle_enterprise_not_started(*, kind: str, cause: str, actual_start_on, as_of: datetime.date) -> bool:
     started = actual_start_on is not None and actual_start_on <= as_of
     return kind == "idle" and cause == "enterprise" and not started
 
 
-def idle_fee_due(*, kind: str, cause: str, agreed_start_on: datetime.date | None,
-                 actual_start_on: datetime.date | None, as_of: datetime.date) -> bool:
+def idle_fee_due(
+    *,
+    kind: str,
+    cause: str,
+    agreed_start_on: datetime.date | None,
+    actual_start_on: datetime.date | None,
+    as_of: datetime.date,
+) -> bool:
     """Enterprise-caused idle land not started more than one year after the agreed start → 土地闲置费."""
-    return (_idle_enterprise_not_started(kind=kind, cause=cause, actual_start_on=actual_start_on, as_of=as_of)
-            and years_exceeded(agreed_start_on, 1, as_of))
+    return _idle_enterprise_not_started(
+        kind=kind, cause=cause, actual_start_on=actual_start_on, as_of=as_of
+    ) and years_exceeded(agreed_start_on, 1, as_of)
 
 
-def reclaim_due(*, kind: str, cause: str, agreed_start_on: datetime.date | None,
-                actual_start_on: datetime.date | None, as_of: datetime.date) -> bool:
+def reclaim_due(
+    *,
+    kind: str,
+    cause: str,
+    agreed_start_on: datetime.date | None,
+    actual_start_on: datetime.date | None,
+    as_of: datetime.date,
+) -> bool:
     """Enterprise-caused idle land not started more than two years after the agreed start → 无偿收回."""
-    return (_idle_enterprise_not_started(kind=kind, cause=cause, actual_start_on=actual_start_on, as_of=as_of)
-            and years_exceeded(agreed_start_on, 2, as_of))
+    return _idle_enterprise_not_started(
+        kind=kind, cause=cause, actual_start_on=actual_start_on, as_of=as_of
+    ) and years_exceeded(agreed_start_on, 2, as_of)
 
 
 def idle_fee_amount(land_price_wan: Decimal | None) -> Decimal | None:
@@ -98,13 +113,16 @@ def idle_fee_amount(land_price_wan: Decimal | None) -> Decimal | None:
 
 # --- 批而未供 ----------------------------------------------------------------------------------------
 
-def withdrawal_eligible(*, kind: str, approved_on: datetime.date | None, fully_disposed: bool,
-                        as_of: datetime.date) -> bool:
+
+def withdrawal_eligible(
+    *, kind: str, approved_on: datetime.date | None, fully_disposed: bool, as_of: datetime.date
+) -> bool:
     """批而未供 land approved two or more years ago and still not (fully) supplied may apply to withdraw."""
     return kind == "unsupplied" and not fully_disposed and years_reached(approved_on, 2, as_of)
 
 
 # --- milestones, suspension, bonus -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MilestoneSpec:
@@ -126,8 +144,14 @@ def kind_meets(done: Decimal, quota: Decimal, percent: Decimal) -> bool:
     return Decimal(done) * 100 >= Decimal(percent) * Decimal(quota)
 
 
-def milestone_met(*, quotas: dict[str, Decimal], done_by_due: dict[str, Decimal], percent: Decimal,
-                  due_on: datetime.date, as_of: datetime.date) -> bool | None:
+def milestone_met(
+    *,
+    quotas: dict[str, Decimal],
+    done_by_due: dict[str, Decimal],
+    percent: Decimal,
+    due_on: datetime.date,
+    as_of: datetime.date,
+) -> bool | None:
     """Whether a region meets one milestone as seen on ``as_of``.
 
     ``quotas`` and ``done_by_due`` map task kind → mu, the latter counting disposals dated ≤ ``due_on``.
@@ -154,8 +178,14 @@ def suspended(misses: int, threshold: int = 2) -> bool:
     return misses >= threshold
 
 
-def over_completion_bonus(*, total_quota: Decimal, total_done: Decimal, bonus_percent: Decimal,
-                          year_end: datetime.date, as_of: datetime.date) -> Decimal | None:
+def over_completion_bonus(
+    *,
+    total_quota: Decimal,
+    total_done: Decimal,
+    bonus_percent: Decimal,
+    year_end: datetime.date,
+    as_of: datetime.date,
+) -> Decimal | None:
     """超额完成奖励: bonus_percent of (disposed − quota, both kinds together) when positive; decided at year end."""
     if as_of < year_end:
         return None

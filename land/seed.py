@@ -24,23 +24,34 @@ def load_campaign(data: dict) -> Campaign:
     spec = data["campaign"]
     campaign, _created = Campaign.objects.update_or_create(
         year=spec["year"],
-        defaults={"title": spec["title"], "document_no": spec.get("document_no", ""),
-                  "suspend_after_misses": spec.get("suspend_after_misses", 2),
-                  "bonus_percent": Decimal(spec.get("bonus_percent", "10"))},
+        defaults={
+            "title": spec["title"],
+            "document_no": spec.get("document_no", ""),
+            "suspend_after_misses": spec.get("suspend_after_misses", 2),
+            "bonus_percent": Decimal(spec.get("bonus_percent", "10")),
+        },
     )
     for phase in spec["phases"]:
-        Phase.objects.update_or_create(campaign=campaign, name=phase["name"],
-                                       defaults={"starts_on": phase["starts_on"], "ends_on": phase["ends_on"]})
+        Phase.objects.update_or_create(
+            campaign=campaign,
+            name=phase["name"],
+            defaults={"starts_on": phase["starts_on"], "ends_on": phase["ends_on"]},
+        )
     for milestone in spec["milestones"]:
-        Milestone.objects.update_or_create(campaign=campaign, due_on=milestone["due_on"],
-                                           defaults={"percent": Decimal(milestone["percent"])})
+        Milestone.objects.update_or_create(
+            campaign=campaign, due_on=milestone["due_on"], defaults={"percent": Decimal(milestone["percent"])}
+        )
     for deadline in spec["report_deadlines"]:
-        ReportDeadline.objects.update_or_create(campaign=campaign, title=deadline["title"],
-                                                defaults={"level": deadline["level"], "due_on": deadline["due_on"]})
+        ReportDeadline.objects.update_or_create(
+            campaign=campaign,
+            title=deadline["title"],
+            defaults={"level": deadline["level"], "due_on": deadline["due_on"]},
+        )
     regions = {Region.normalise_name(r.name): r for r in Region.objects.all()}
     for row in data["quotas"]:
         TaskQuota.objects.update_or_create(
-            campaign=campaign, region=regions[Region.normalise_name(row["region"])],
+            campaign=campaign,
+            region=regions[Region.normalise_name(row["region"])],
             defaults={"unsupplied_mu": Decimal(row["unsupplied_mu"]), "idle_mu": Decimal(row["idle_mu"])},
         )
     return campaign

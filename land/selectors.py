@@ -25,8 +25,9 @@ def with_disposed(queryset: QuerySet, as_of: datetime.date | None = None) -> Que
     if as_of is not None:
         records = records.filter(disposed_on__lte=as_of)
     total = records.values("parcel").annotate(total=Sum("area_mu")).values("total")
-    return queryset.annotate(disposed_mu=Coalesce(Subquery(total, output_field=AREA_FIELD), Value(ZERO),
-                                                  output_field=AREA_FIELD))
+    return queryset.annotate(
+        disposed_mu=Coalesce(Subquery(total, output_field=AREA_FIELD), Value(ZERO), output_field=AREA_FIELD)
+    )
 
 
 def parcels_visible_to(user, *, as_of: datetime.date | None = None) -> QuerySet:
@@ -44,19 +45,29 @@ class ParcelFlags:
 def parcel_flags(parcel: Parcel, as_of: datetime.date, disposed_mu: Decimal | None = None) -> ParcelFlags:
     """The computed flags of one parcel on ``as_of`` (see ``rules`` for the day semantics)."""
     disposed = disposed_mu if disposed_mu is not None else getattr(parcel, "disposed_mu", ZERO)
-    idle_args = {"kind": parcel.kind, "cause": parcel.cause, "agreed_start_on": parcel.agreed_start_on,
-                 "actual_start_on": parcel.actual_start_on, "as_of": as_of}
+    idle_args = {
+        "kind": parcel.kind,
+        "cause": parcel.cause,
+        "agreed_start_on": parcel.agreed_start_on,
+        "actual_start_on": parcel.actual_start_on,
+        "as_of": as_of,
+    }
     fee_due = rules.idle_fee_due(**idle_args)
     return ParcelFlags(
         idle_fee_due=fee_due,
         idle_fee_wan=rules.idle_fee_amount(parcel.land_price_wan) if fee_due else None,
         reclaim_due=rules.reclaim_due(**idle_args),
-        withdrawal_eligible=rules.withdrawal_eligible(kind=parcel.kind, approved_on=parcel.approved_on,
-                                                      fully_disposed=disposed >= parcel.area_mu, as_of=as_of),
+        withdrawal_eligible=rules.withdrawal_eligible(
+            kind=parcel.kind,
+            approved_on=parcel.approved_on,
+            fully_disposed=disposed >= parcel.area_mu,
+            as_of=as_of,
+        ),
     )
 
 
 # --- progress -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class KindProgress:
@@ -99,8 +110,9 @@ class RegionProgress:
 
     @property
     def overall_percent(self) -> Decimal | None:
-        return rules.percent_done(self.unsupplied.done_mu + self.idle.done_mu,
-                                  self.unsupplied.task_mu + self.idle.task_mu)
+        return rules.percent_done(
+            self.unsupplied.done_mu + self.idle.done_mu, self.unsupplied.task_mu + self.idle.task_mu
+        )
 
 
 @dataclass
@@ -133,8 +145,11 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     for index, milestone in enumerate(milestones):
         aggregates[f"m{index}"] = Sum("area_mu", filter=Q(disposed_on__lte=milestone.due_on))
     latest = max([done_until, *(m.due_on for m in milestones)])
-    sums = (DisposalRecord.objects.filter(disposed_on__gte=year_start, disposed_on__lte=latest)
-            .values("parcel__region_id", "parcel__kind").annotate(**aggregates))
+    sums = (
+        DisposalRecord.objects.filter(disposed_on__gte=year_start, disposed_on__lte=latest)
+        .values("parcel__region_id", "parcel__kind")
+        .annotate(**aggregates)
+    )
     by_region: dict[int, dict[str, dict]] = {}
     for row in sums:
         by_region.setdefault(row["parcel__region_id"], {})[row["parcel__kind"]] = row
@@ -143,8 +158,10 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     rows: list[RegionProgress] = []
     for region in Region.objects.all():
         quota = quotas.get(region.pk)
-        task = {Parcel.Kind.UNSUPPLIED: rules.quantize_area(quota.unsupplied_mu if quota else ZERO),
-                Parcel.Kind.IDLE: rules.quantize_area(quota.idle_mu if quota else ZERO)}
+        task = {
+            Parcel.Kind.UNSUPPLIED: rules.quantize_area(quota.unsupplied_mu if quota else ZERO),
+            Parcel.Kind.IDLE: rules.quantize_area(quota.idle_mu if quota else ZERO),
+        }
         region_sums = by_region.get(region.pk, {})
 
         def summed(kind, key, region_sums=region_sums):
@@ -153,24 +170,33 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         results = []
         for index, milestone in enumerate(milestones):
             met = rules.milestone_met(
-                quotas={k: v for k, v in task.items() if v}, percent=milestone.percent, due_on=milestone.due_on,
-                done_by_due={k: summed(k, f"m{index}") for k in KINDS}, as_of=as_of,
+                quotas={k: v for k, v in task.items() if v},
+                percent=milestone.percent,
+                due_on=milestone.due_on,
+                done_by_due={k: summed(k, f"m{index}") for k in KINDS},
+                as_of=as_of,
             )
             results.append(MilestoneResult(milestone.due_on, milestone.percent, met))
         misses = rules.consecutive_misses(r.met for r in results)
         done = {k: summed(k, "done") for k in KINDS}
-        rows.append(RegionProgress(
-            region=region,
-            unsupplied=KindProgress(task[Parcel.Kind.UNSUPPLIED], done[Parcel.Kind.UNSUPPLIED]),
-            idle=KindProgress(task[Parcel.Kind.IDLE], done[Parcel.Kind.IDLE]),
-            milestones=results,
-            consecutive_misses=misses,
-            suspended=rules.suspended(misses, campaign.suspend_after_misses),
-            bonus_mu=rules.over_completion_bonus(
-                total_quota=sum(task.values(), ZERO), total_done=sum(done.values(), ZERO),
-                bonus_percent=campaign.bonus_percent, year_end=year_end, as_of=as_of),
-            next_milestone=next((r for r in results if r.met is None), None),
-        ))
+        rows.append(
+            RegionProgress(
+                region=region,
+                unsupplied=KindProgress(task[Parcel.Kind.UNSUPPLIED], done[Parcel.Kind.UNSUPPLIED]),
+                idle=KindProgress(task[Parcel.Kind.IDLE], done[Parcel.Kind.IDLE]),
+                milestones=results,
+                consecutive_misses=misses,
+                suspended=rules.suspended(misses, campaign.suspend_after_misses),
+                bonus_mu=rules.over_completion_bonus(
+                    total_quota=sum(task.values(), ZERO),
+                    total_done=sum(done.values(), ZERO),
+                    bonus_percent=campaign.bonus_percent,
+                    year_end=year_end,
+                    as_of=as_of,
+                ),
+                next_milestone=next((r for r in results if r.met is None), None),
+            )
+        )
     for row, position in zip(rows, rules.rank([r.overall_percent for r in rows]), strict=True):
         row.rank = position
     if user is not None:
@@ -183,7 +209,9 @@ def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
     def total(values):
         return rules.quantize_area(sum(values, ZERO))
 
-    unsupplied = KindProgress(total(r.unsupplied.task_mu for r in rows), total(r.unsupplied.done_mu for r in rows))
+    unsupplied = KindProgress(
+        total(r.unsupplied.task_mu for r in rows), total(r.unsupplied.done_mu for r in rows)
+    )
     idle = KindProgress(total(r.idle.task_mu for r in rows), total(r.idle.done_mu for r in rows))
     bonuses = [r.bonus_mu for r in rows if r.bonus_mu is not None]
     return {
@@ -194,8 +222,11 @@ def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
         "suspended_regions": [r.region.name for r in rows if r.suspended],
         "bonus_mu": sum(bonuses, ZERO) if bonuses else None,
         "milestones": [
-            {"due_on": m.due_on, "percent": m.percent,
-             "missed_regions": [r.region.name for r in rows if r.milestones[i].met is False]}
+            {
+                "due_on": m.due_on,
+                "percent": m.percent,
+                "missed_regions": [r.region.name for r in rows if r.milestones[i].met is False],
+            }
             for i, m in enumerate(milestones)
         ],
     }

@@ -26,14 +26,35 @@ from .rules import ZERO, parcel_status, quantize_area
 
 # Fields of the ledger a clerk sets on a parcel.
 PARCEL_FIELDS = (
-    "region", "kind", "code", "name", "location", "coordinates", "area_mu", "land_use_status", "supervised",
-    "approval_no", "approved_on", "expropriation_status", "unsupplied_reason", "disposal_path",
-    "supply_method", "supplied_on", "land_price_wan", "land_use", "agreed_start_on", "actual_start_on", "cause",
-    "idle_disposal", "note",
+    "region",
+    "kind",
+    "code",
+    "name",
+    "location",
+    "coordinates",
+    "area_mu",
+    "land_use_status",
+    "supervised",
+    "approval_no",
+    "approved_on",
+    "expropriation_status",
+    "unsupplied_reason",
+    "disposal_path",
+    "supply_method",
+    "supplied_on",
+    "land_price_wan",
+    "land_use",
+    "agreed_start_on",
+    "actual_start_on",
+    "cause",
+    "idle_disposal",
+    "note",
 )
 # Fields nobody sets by hand, with the reason every channel gives.
 DERIVED_FIELDS = {
-    "status": _("处置状态由处置记录自动确定(无处置为待处置,部分处置为处置中,全部处置为已完成),不能直接修改。"),
+    "status": _(
+        "处置状态由处置记录自动确定(无处置为待处置,部分处置为处置中,全部处置为已完成),不能直接修改。"
+    ),
     "version": _("版本号由系统维护,不能直接修改。"),
     "created_at": _("创建时间由系统记录,不能修改。"),
     "updated_at": _("更新时间由系统记录,不能修改。"),
@@ -46,8 +67,9 @@ class StaleVersion(Exception):
 
     def __init__(self, current_version: int):
         self.current_version = current_version
-        super().__init__(_("该宗地已被他人修改(当前版本 %(v)s),请刷新后重新编辑,您的修改未保存。")
-                         % {"v": current_version})
+        super().__init__(
+            _("该宗地已被他人修改(当前版本 %(v)s),请刷新后重新编辑,您的修改未保存。") % {"v": current_version}
+        )
 
 
 def disposed_total(parcel_id: int) -> Decimal:
@@ -118,7 +140,9 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     if audit.diff(before, after).keys() <= {"version", "updated_at"}:
         return parcel  # nothing changed: no new version, no audit row
     locked.save()
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked))
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked)
+    )
     return locked
 
 
@@ -137,13 +161,27 @@ def _follow_disposals(*, actor, locked: Parcel, comment: str) -> None:
     locked.status = parcel_status(disposed=disposed_total(locked.pk), area=locked.area_mu)
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked),
-                 comment=comment)
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        comment=comment,
+    )
 
 
 @transaction.atomic
-def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_mu: Decimal, method: str,
-                    document: str = "", note: str = "") -> DisposalRecord:
+def disposal_record(
+    *,
+    actor,
+    parcel: Parcel,
+    disposed_on: datetime.date,
+    area_mu: Decimal,
+    method: str,
+    document: str = "",
+    note: str = "",
+) -> DisposalRecord:
     """Record a (partial) disposal. The parcel row is locked and its disposals re-summed, so two concurrent
     requests can never together exceed the parcel's area. The parcel's status follows: 处置中, then 已完成."""
     require_perm(actor, DisposalRecord, "add", _("无权登记处置记录。"))
@@ -151,19 +189,30 @@ def disposal_record(*, actor, parcel: Parcel, disposed_on: datetime.date, area_m
     errors = {}
     if disposed_on and disposed_on > timezone.localdate():
         errors["disposed_on"] = _("处置日期不能晚于今天。")
-    valid_methods = (Parcel.DisposalPath.values if locked.kind == Parcel.Kind.UNSUPPLIED
-                     else Parcel.IdleDisposal.values)
+    valid_methods = (
+        Parcel.DisposalPath.values if locked.kind == Parcel.Kind.UNSUPPLIED else Parcel.IdleDisposal.values
+    )
     if method and method not in valid_methods:
         errors["method"] = _("该处置方式不适用于%(kind)s。") % {"kind": locked.get_kind_display()}
     area = quantize_area(area_mu) if area_mu is not None else None
     if area is not None and area > 0:
         remaining = locked.area_mu - disposed_total(locked.pk)
         if area > remaining:
-            errors["area_mu"] = _("处置面积 %(a)s 亩超过该宗地剩余未处置面积 %(r)s 亩。") % {"a": area, "r": remaining}
+            errors["area_mu"] = _("处置面积 %(a)s 亩超过该宗地剩余未处置面积 %(r)s 亩。") % {
+                "a": area,
+                "r": remaining,
+            }
     if errors:
         raise ValidationError(errors)
-    record = DisposalRecord(parcel=locked, disposed_on=disposed_on, area_mu=area, method=method,
-                            document=document, note=note, created_by=actor)
+    record = DisposalRecord(
+        parcel=locked,
+        disposed_on=disposed_on,
+        area_mu=area,
+        method=method,
+        document=document,
+        note=note,
+        created_by=actor,
+    )
     record.full_clean()
     record.save()
     audit.record_created(actor=actor, obj=record)
@@ -185,8 +234,11 @@ def disposal_revoke(*, actor, disposal: DisposalRecord, reason: str) -> Parcel:
     area = disposal.area_mu
     disposal.delete()
 
-    _follow_disposals(actor=actor, locked=locked,
-                      comment=_("撤销处置记录 %(a)s 亩:%(reason)s") % {"a": area, "reason": reason})
+    _follow_disposals(
+        actor=actor,
+        locked=locked,
+        comment=_("撤销处置记录 %(a)s 亩:%(reason)s") % {"a": area, "reason": reason},
+    )
     return locked
 
 
@@ -201,19 +253,23 @@ def disposal_correct(*, actor, disposal: DisposalRecord, document: str, note: st
     locked.full_clean()
     if audit.diff(before, audit.snapshot(locked)):
         locked.save(update_fields=["document", "note"])
-        audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before,
-                     after=audit.snapshot(locked))
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked)
+        )
     return locked
 
 
 # --- reference data of the campaign ---------------------------------------------------------------------------
+
 
 def campaign_save(*, actor, campaign: Campaign) -> Campaign:
     """Create or change a campaign (title, 文号, suspension and bonus parameters): the city land bureau."""
     return save_audited(actor=actor, obj=campaign)
 
 
-def campaign_part_save(*, actor, part: Phase | Milestone | ReportDeadline) -> Phase | Milestone | ReportDeadline:
+def campaign_part_save(
+    *, actor, part: Phase | Milestone | ReportDeadline
+) -> Phase | Milestone | ReportDeadline:
     """Create or change a phase, milestone or report deadline of a campaign. Milestones are data: the 2022 lines
     are 50/80/100 %, another year may differ."""
     if not isinstance(part, Phase | Milestone | ReportDeadline):
@@ -240,7 +296,10 @@ def quota_delete(*, actor, quota: TaskQuota) -> None:
 
 def require_import_permission(actor, model: type[Parcel] | type[TaskQuota]) -> None:
     """A sheet both adds and changes rows, so importing needs both permissions."""
-    message = (_("无权导入宗地清单(需要新增和修改宗地的权限)。") if model is Parcel
-               else _("无权导入任务分解表(需要新增和修改任务分解的权限)。"))
+    message = (
+        _("无权导入宗地清单(需要新增和修改宗地的权限)。")
+        if model is Parcel
+        else _("无权导入任务分解表(需要新增和修改任务分解的权限)。")
+    )
     require_perm(actor, model, "add", message)
     require_perm(actor, model, "change", message)

@@ -116,20 +116,33 @@ def locate_table(rows: list[list[str]], spec: dict[str, tuple[str, ...]], requir
         found: dict[str, int] = {}
         for key, aliases in wanted.items():
             for position, cell in enumerate(cells):
-                if cell and any(cell == a or cell.startswith(a) for a in aliases) and position not in found.values():
+                if (
+                    cell
+                    and any(cell == a or cell.startswith(a) for a in aliases)
+                    and position not in found.values()
+                ):
                     found[key] = position
                     break
         if all(key in found for key in required):
             table = Table(header_row=index + 1, columns={key: row[pos].strip() for key, pos in found.items()})
-            for number, data in enumerate(rows[index + 1:], start=index + 2):
+            for number, data in enumerate(rows[index + 1 :], start=index + 2):
                 if not any(str(c).strip() for c in data):
                     continue
-                table.rows.append((number, {key: (data[pos] if pos < len(data) else "") for key, pos in
-                                            found.items()}))
+                table.rows.append(
+                    (number, {key: (data[pos] if pos < len(data) else "") for key, pos in found.items()})
+                )
             return table
     headers = "、".join(spec[key][0] for key in required)
-    raise SheetInvalid([SheetError(None, None, _("未找到表头行:表格前 %(n)s 行中没有同时包含“%(h)s”的行。")
-                                   % {"n": HEADER_SEARCH_ROWS, "h": headers})])
+    raise SheetInvalid(
+        [
+            SheetError(
+                None,
+                None,
+                _("未找到表头行:表格前 %(n)s 行中没有同时包含“%(h)s”的行。")
+                % {"n": HEADER_SEARCH_ROWS, "h": headers},
+            )
+        ]
+    )
 
 
 _NUMBER_JUNK = re.compile("[,\uff0c'\u2019]")

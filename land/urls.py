@@ -11,7 +11,9 @@ urlpatterns = [
     path("parcels/<int:pk>/", views.parcel_detail, name="parcel-detail"),
     path("parcels/<int:pk>/edit/", views.parcel_edit, name="parcel-edit"),
     path("parcels/<int:pk>/disposals/", views.disposal_create, name="disposal-create"),
-    path("parcels/<int:pk>/disposals/<int:disposal_pk>/revoke/", views.disposal_revoke, name="disposal-revoke"),
+    path(
+        "parcels/<int:pk>/disposals/<int:disposal_pk>/revoke/", views.disposal_revoke, name="disposal-revoke"
+    ),
     path("progress/", views.dashboard, name="dashboard"),
     path("progress/notice.xlsx", views.notice_export, name="notice-export"),
     path("import/", views.import_sheet, name="import"),

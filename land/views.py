@@ -43,14 +43,24 @@ def _flagged(parcels, as_of):
 @permission_required("land.view_parcel", raise_exception=True)
 def parcel_list(request):
     as_of = _as_of(request)
-    filterset = ParcelFilterSet(request.GET or None, queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
-                                request=request, as_of=as_of)
+    filterset = ParcelFilterSet(
+        request.GET or None,
+        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+        request=request,
+        as_of=as_of,
+    )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     _flagged(page.object_list, as_of)
-    return render(request, "land/parcel_list.html", {
-        "filter": filterset, "page": page, "as_of": as_of,
-        "can_add": request.user.has_perm("land.add_parcel"),
-    })
+    return render(
+        request,
+        "land/parcel_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "as_of": as_of,
+            "can_add": request.user.has_perm("land.add_parcel"),
+        },
+    )
 
 
 @login_required
@@ -60,20 +70,52 @@ def parcel_export(request):
     from openpyxl import Workbook
 
     as_of = _as_of(request)
-    filterset = ParcelFilterSet(request.GET or None, queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
-                                request=request, as_of=as_of)
+    filterset = ParcelFilterSet(
+        request.GET or None,
+        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+        request=request,
+        as_of=as_of,
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("宗地台账")
-    sheet.append([_("县(市、区)"), _("类型"), _("宗地编号"), _("项目名称"), _("位置"), _("面积(亩)"),
-                  _("已处置(亩)"), _("处置状态"), _("挂牌督办"), _("批准文号"), _("批准时间"), _("约定开工时间"),
-                  _("未开工原因"), _("价款(万元)")])
+    sheet.append(
+        [
+            _("县(市、区)"),
+            _("类型"),
+            _("宗地编号"),
+            _("项目名称"),
+            _("位置"),
+            _("面积(亩)"),
+            _("已处置(亩)"),
+            _("处置状态"),
+            _("挂牌督办"),
+            _("批准文号"),
+            _("批准时间"),
+            _("约定开工时间"),
+            _("未开工原因"),
+            _("价款(万元)"),
+        ]
+    )
     for parcel in filterset.qs.iterator(chunk_size=1000):
-        sheet.append([parcel.region.name, parcel.get_kind_display(), parcel.code, parcel.name, parcel.location,
-                      str(parcel.area_mu), str(parcel.disposed_mu), parcel.get_status_display(),
-                      _("是") if parcel.supervised else _("否"), parcel.approval_no, parcel.approved_on,
-                      parcel.agreed_start_on, parcel.get_cause_display(),
-                      None if parcel.land_price_wan is None else str(parcel.land_price_wan)])
+        sheet.append(
+            [
+                parcel.region.name,
+                parcel.get_kind_display(),
+                parcel.code,
+                parcel.name,
+                parcel.location,
+                str(parcel.area_mu),
+                str(parcel.disposed_mu),
+                parcel.get_status_display(),
+                _("是") if parcel.supervised else _("否"),
+                parcel.approval_no,
+                parcel.approved_on,
+                parcel.agreed_start_on,
+                parcel.get_cause_display(),
+                None if parcel.land_price_wan is None else str(parcel.land_price_wan),
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -88,9 +130,13 @@ def _detail_context(request, pk, *, disposal_form=None) -> dict:
     if disposal_form is None and can_change and request.user.has_perm("land.add_disposalrecord"):
         disposal_form = DisposalForm(parcel=parcel)
     return {
-        "parcel": parcel, "flags": selectors.parcel_flags(parcel, as_of), "as_of": as_of,
-        "disposals": parcel.disposals.select_related("created_by"), "events": history_for(parcel)[:50],
-        "can_change": can_change, "disposal_form": disposal_form,
+        "parcel": parcel,
+        "flags": selectors.parcel_flags(parcel, as_of),
+        "as_of": as_of,
+        "disposals": parcel.disposals.select_related("created_by"),
+        "events": history_for(parcel)[:50],
+        "can_change": can_change,
+        "disposal_form": disposal_form,
         "can_revoke": can_change and request.user.has_perm("land.delete_disposalrecord"),
     }
 
@@ -136,8 +182,9 @@ def parcel_edit(request, pk):
             form.add_error(None, _("表单缺少版本号,请刷新页面后重新编辑。"))
         else:
             try:
-                services.parcel_update(actor=request.user, parcel=parcel, version=version,
-                                       data=form.changed_values())
+                services.parcel_update(
+                    actor=request.user, parcel=parcel, version=version, data=form.changed_values()
+                )
             except services.StaleVersion as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -163,7 +210,9 @@ def disposal_create(request, pk):
         else:
             messages.success(request, _("处置记录已登记。"))
             return redirect("land:parcel-detail", pk=pk)
-    return render(request, "land/parcel_detail.html", _detail_context(request, pk, disposal_form=form), status=400)
+    return render(
+        request, "land/parcel_detail.html", _detail_context(request, pk, disposal_form=form), status=400
+    )
 
 
 @login_required
@@ -201,10 +250,16 @@ def _progress(request):
 def dashboard(request):
     form, progress = _progress(request)
     ranked = sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order))
-    return render(request, "land/dashboard.html", {
-        "form": form, "progress": progress, "ranked": ranked,
-        "milestones": progress.totals["milestones"],
-    })
+    return render(
+        request,
+        "land/dashboard.html",
+        {
+            "form": form,
+            "progress": progress,
+            "ranked": ranked,
+            "milestones": progress.totals["milestones"],
+        },
+    )
 
 
 @login_required
@@ -228,8 +283,9 @@ def import_sheet(request):
         dry_run = data["dry_run"]
         try:
             if data["kind"] == "quota":
-                result = imports.quota_import(actor=request.user, campaign=data["campaign"], upload=data["file"],
-                                              dry_run=dry_run)
+                result = imports.quota_import(
+                    actor=request.user, campaign=data["campaign"], upload=data["file"], dry_run=dry_run
+                )
             else:
                 result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=dry_run)
         except SheetInvalid as exc:
@@ -237,5 +293,9 @@ def import_sheet(request):
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             status = 400
-    return render(request, "land/import.html",
-                  {"form": form, "result": result, "errors": errors, "dry_run": dry_run}, status=status)
+    return render(
+        request,
+        "land/import.html",
+        {"form": form, "result": result, "errors": errors, "dry_run": dry_run},
+        status=status,
+    )

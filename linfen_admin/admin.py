@@ -60,8 +60,17 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["rule", "read_at"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "rule", "content_type", "object_id", "period", "title", "body", "url",
-                       "read_at"]
+    readonly_fields = [
+        "recipient",
+        "rule",
+        "content_type",
+        "object_id",
+        "period",
+        "title",
+        "body",
+        "url",
+        "read_at",
+    ]
 
     def has_add_permission(self, request):
         return False

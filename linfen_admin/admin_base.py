@@ -163,8 +163,9 @@ class AuditedAdminMixin:
         if change and not audit.diff(before, after):
             return  # saved unchanged: nothing happened worth a row
         action = audit.Action.UPDATE if change else audit.Action.CREATE
-        audit.record(actor=request.user, action=action, obj=obj, before=before, after=after,
-                     comment="系统管理后台")
+        audit.record(
+            actor=request.user, action=action, obj=obj, before=before, after=after, comment="系统管理后台"
+        )
 
     def save_formset(self, request, form, formset, change):
         """Inline rows (a campaign's milestones, a year's holidays) are changes too: one audit row each.
@@ -177,15 +178,25 @@ class AuditedAdminMixin:
         before = {obj.pk: audit.snapshot(obj) for obj in model._default_manager.filter(pk__in=touched)}
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            audit.record_deleted(actor=request.user, obj=obj, before=before.get(obj.pk) or audit.snapshot(obj),
-                                 comment="系统管理后台")
+            audit.record_deleted(
+                actor=request.user,
+                obj=obj,
+                before=before.get(obj.pk) or audit.snapshot(obj),
+                comment="系统管理后台",
+            )
             obj.delete()
         changed = {obj.pk for obj, _fields in formset.changed_objects}
         for obj in instances:
             obj.save()
             if obj.pk in changed:
-                audit.record(actor=request.user, action=audit.Action.UPDATE, obj=obj, before=before.get(obj.pk),
-                             after=audit.snapshot(obj), comment="系统管理后台")
+                audit.record(
+                    actor=request.user,
+                    action=audit.Action.UPDATE,
+                    obj=obj,
+                    before=before.get(obj.pk),
+                    after=audit.snapshot(obj),
+                    comment="系统管理后台",
+                )
             else:
                 audit.record_created(actor=request.user, obj=obj, comment="系统管理后台")
         formset.save_m2m()

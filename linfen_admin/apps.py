@@ -20,9 +20,14 @@ class LinfenAdminConfig(AppConfig):
         user_login_failed.connect(record_login_failure, dispatch_uid="linfen_audit_login_failed")
         registry.add_seed_loader(SeedLoader("core", load_core, order=0))
         registry.add_menu(MenuEntry(_("站内提醒"), "inbox", None, order=900, description=_("到期和逾期提醒")))
-        registry.add_menu(MenuEntry(_("API 文档"), "api-docs", None, order=950, description=_("接口说明(OpenAPI 3)")))
+        registry.add_menu(
+            MenuEntry(_("API 文档"), "api-docs", None, order=950, description=_("接口说明(OpenAPI 3)"))
+        )
         registry.grant(Role.ADMIN, "*")
         for role in Role:
-            registry.grant(role, "linfen_admin.view_region", "linfen_admin.view_department",
-                           "linfen_admin.view_auditevent")
-
+            registry.grant(
+                role,
+                "linfen_admin.view_region",
+                "linfen_admin.view_department",
+                "linfen_admin.view_auditevent",
+            )

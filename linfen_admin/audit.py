@@ -83,8 +83,15 @@ def _event(*, actor, action, obj, changes, comment) -> AuditEvent:
     )
 
 
-def record(*, actor, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None,
-           comment: str = "") -> AuditEvent:
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    comment: str = "",
+) -> AuditEvent:
     """Record one change of ``obj``. ``before``/``after`` are ``snapshot`` dicts (``None`` on create/delete)."""
     event = _event(actor=actor, action=action, obj=obj, changes=diff(before, after), comment=comment)
     event.save()
@@ -99,8 +106,9 @@ def record_deleted(*, actor, obj: models.Model, before: dict, comment: str = "")
     return record(actor=actor, action=Action.DELETE, obj=obj, before=before, comment=comment)
 
 
-def record_many(*, actor, action: str, changes: Iterable[tuple[models.Model, dict | None, dict | None]],
-                comment: str = "") -> int:
+def record_many(
+    *, actor, action: str, changes: Iterable[tuple[models.Model, dict | None, dict | None]], comment: str = ""
+) -> int:
     """Bulk version for imports: one INSERT for many rows. ``changes`` yields (obj, before, after)."""
     events = [
         _event(actor=actor, action=action, obj=obj, changes=diff(before, after), comment=comment)

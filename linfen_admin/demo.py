@@ -22,7 +22,13 @@ DEMO_USERS = [
     ("expert2", "评审专家 吴高工", Role.EXPERT, None, None),
     ("finance", "市财政局 郑会计", Role.FINANCE, None, "city-finance"),
     ("city_approval", "市行政审批服务管理局 黄敏", Role.APPROVAL_OFFICER, None, "city-approval-service"),
-    ("yaodu_approval", "尧都区行政审批服务管理局 马超", Role.APPROVAL_OFFICER, "尧都区", "141002-approval-service"),
+    (
+        "yaodu_approval",
+        "尧都区行政审批服务管理局 马超",
+        Role.APPROVAL_OFFICER,
+        "尧都区",
+        "141002-approval-service",
+    ),
     ("inspector1", "市市场监督管理局 执法员 韩磊", Role.INSPECTOR, None, "city-market"),
 ]
 

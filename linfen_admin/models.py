@@ -61,8 +61,13 @@ class Department(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("职能"), max_length=24, choices=Kind.choices)
     region = models.ForeignKey(
-        Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="departments", help_text=_("留空表示市级部门"),
+        Region,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_("留空表示市级部门"),
     )
 
     class Meta:
@@ -89,11 +94,20 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", help_text=_("县级用户只能查看和修改本区域的数据;市级用户留空"),
+        Region,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("县级用户只能查看和修改本区域的数据;市级用户留空"),
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     email_notifications = models.BooleanField(_("接收邮件提醒"), default=True)
@@ -136,7 +150,8 @@ class AuditEventQuerySet(models.QuerySet):
 
     def for_object(self, obj):
         return self.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=str(obj.pk),
         )
 
 
@@ -153,8 +168,13 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
@@ -164,7 +184,9 @@ class AuditEvent(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    changes = models.JSONField(_("变更内容"), default=dict, blank=True, help_text=_("{字段: [修改前, 修改后]}"))
+    changes = models.JSONField(
+        _("变更内容"), default=dict, blank=True, help_text=_("{字段: [修改前, 修改后]}")
+    )
     comment = models.TextField(_("说明"), blank=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -192,7 +214,10 @@ class Notification(models.Model):
     """An in-app inbox item. At most one per (rule, object, period, recipient): the reminder engine relies on it."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     rule = models.CharField(_("提醒规则"), max_length=64)
     content_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.CASCADE)
@@ -235,7 +260,10 @@ class EmailOutbox(models.Model):
         FAILED = "failed", _("发送失败")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="email_digests"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="email_digests",
     )
     digest_date = models.DateField(_("摘要日期"))
     to_address = models.EmailField(_("收件地址"), blank=True, help_text=_("发送时取用户当时的邮箱"))
@@ -254,7 +282,9 @@ class EmailOutbox(models.Model):
         verbose_name = _("邮件摘要")
         verbose_name_plural = _("邮件摘要")
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "digest_date"], name="email_outbox_one_digest_per_day"),
+            models.UniqueConstraint(
+                fields=["recipient", "digest_date"], name="email_outbox_one_digest_per_day"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
                 name="email_outbox_status_valid",
@@ -273,7 +303,9 @@ class EmailOutbox(models.Model):
 class OutboxItem(models.Model):
     """A notification carried by a digest. One notification travels in at most one digest (never mailed twice)."""
 
-    outbox = models.ForeignKey(EmailOutbox, verbose_name=_("邮件摘要"), on_delete=models.CASCADE, related_name="items")
+    outbox = models.ForeignKey(
+        EmailOutbox, verbose_name=_("邮件摘要"), on_delete=models.CASCADE, related_name="items"
+    )
     notification = models.OneToOneField(
         Notification, verbose_name=_("站内提醒"), on_delete=models.CASCADE, related_name="outbox_item"
     )

@@ -58,8 +58,9 @@ class Delivery:
         return self.rows - self.created
 
 
-def rows_for(*, rule: str, obj, period: str, recipients: Iterable, title: str, body: str = "",
-             url: str = "") -> tuple[list[NoticeRow], int]:
+def rows_for(
+    *, rule: str, obj, period: str, recipients: Iterable, title: str, body: str = "", url: str = ""
+) -> tuple[list[NoticeRow], int]:
     """The rows of one notice, and how many recipients were dropped (inactive, unsaved, duplicates)."""
     if getattr(obj, "pk", None) is None:
         raise ValueError(f"{rule}: notice object {obj!r} is not saved")
@@ -83,12 +84,20 @@ def rows_for(*, rule: str, obj, period: str, recipients: Iterable, title: str, b
             dropped += 1
             continue
         seen.add(user_id)
-        rows.append(NoticeRow(
-            rule=rule, content_type_id=content_type_id, object_id=object_id, period=period,
-            recipient_id=user_id, title=title, body=str(body or ""), url=url,
-            wants_email=bool(user.email_notifications and user.email),
-            recipient_label=f"{user} <{user.email}>" if user.email else str(user),
-        ))
+        rows.append(
+            NoticeRow(
+                rule=rule,
+                content_type_id=content_type_id,
+                object_id=object_id,
+                period=period,
+                recipient_id=user_id,
+                title=title,
+                body=str(body or ""),
+                url=url,
+                wants_email=bool(user.email_notifications and user.email),
+                recipient_label=f"{user} <{user.email}>" if user.email else str(user),
+            )
+        )
     return rows, dropped
 
 
@@ -96,7 +105,9 @@ def deliver(rows: list[NoticeRow], *, digest_day=None) -> Delivery:
     """Insert the rows that do not exist yet and queue the new ones of e-mail recipients into today's digest."""
     digest_day = digest_day or timezone.localdate()
     unique = {row.key: row for row in rows}
-    ordered = [unique[key] for key in sorted(unique)]  # one lock order for every writer: no deadlock between them
+    ordered = [
+        unique[key] for key in sorted(unique)
+    ]  # one lock order for every writer: no deadlock between them
     result = Delivery(rows=len(ordered))
     if not ordered:
         return result
@@ -104,8 +115,9 @@ def deliver(rows: list[NoticeRow], *, digest_day=None) -> Delivery:
         try:
             with transaction.atomic():
                 inserted = _insert(ordered)
-                to_mail = [(notification_id, key[4]) for notification_id, key in inserted
-                           if unique[key].wants_email]
+                to_mail = [
+                    (notification_id, key[4]) for notification_id, key in inserted if unique[key].wants_email
+                ]
                 queued = outbox.enqueue(to_mail, day=digest_day)
             break
         except OperationalError:  # deadlock or serialization failure between concurrent writers: try again
@@ -116,13 +128,29 @@ def deliver(rows: list[NoticeRow], *, digest_day=None) -> Delivery:
     return result
 
 
-def notify(*, rule: str, obj, period: str, recipients: Iterable, title: str, body: str = "", url: str = "",
-           exclude=None) -> Delivery:
+def notify(
+    *,
+    rule: str,
+    obj,
+    period: str,
+    recipients: Iterable,
+    title: str,
+    body: str = "",
+    url: str = "",
+    exclude=None,
+) -> Delivery:
     """Put one notice about ``obj`` into each recipient's inbox (once per rule, object, period and recipient)
     and into the e-mail digest of those who want one. ``exclude`` (a user) is left out, e.g. whoever acted."""
     excluded = getattr(exclude, "pk", None)
-    rows, _dropped = rows_for(rule=rule, obj=obj, period=period, title=title, body=body, url=url,
-                              recipients=[user for user in recipients if user.pk != excluded])
+    rows, _dropped = rows_for(
+        rule=rule,
+        obj=obj,
+        period=period,
+        title=title,
+        body=body,
+        url=url,
+        recipients=[user for user in recipients if user.pk != excluded],
+    )
     return deliver(rows)
 
 
@@ -135,15 +163,29 @@ def existing_keys(rows: list[NoticeRow]) -> set[tuple]:
     found = set()
     for (rule, content_type_id, period), object_ids in groups.items():
         found.update(
-            Notification.objects.filter(rule=rule, content_type_id=content_type_id, period=period,
-                                        object_id__in=object_ids, recipient_id__in=recipients)
-            .values_list("rule", "content_type_id", "object_id", "period", "recipient_id")
+            Notification.objects.filter(
+                rule=rule,
+                content_type_id=content_type_id,
+                period=period,
+                object_id__in=object_ids,
+                recipient_id__in=recipients,
+            ).values_list("rule", "content_type_id", "object_id", "period", "recipient_id")
         )
     return found
 
 
 _KEY_FIELDS = ["rule", "content_type", "object_id", "period", "recipient"]
-_INSERT_FIELDS = ["recipient", "rule", "content_type", "object_id", "period", "title", "body", "url", "created_at"]
+_INSERT_FIELDS = [
+    "recipient",
+    "rule",
+    "content_type",
+    "object_id",
+    "period",
+    "title",
+    "body",
+    "url",
+    "created_at",
+]
 
 
 def _insert(rows: list[NoticeRow]) -> list[tuple[int, tuple]]:
@@ -160,8 +202,19 @@ def _insert(rows: list[NoticeRow]) -> list[tuple[int, tuple]]:
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     params = []
     for row in rows:
-        params.extend([row.recipient_id, row.rule, row.content_type_id, row.object_id, row.period, row.title,
-                       row.body, row.url, created_at])
+        params.extend(
+            [
+                row.recipient_id,
+                row.rule,
+                row.content_type_id,
+                row.object_id,
+                row.period,
+                row.title,
+                row.body,
+                row.url,
+                created_at,
+            ]
+        )
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES {', '.join([placeholders] * len(rows))} "
@@ -171,5 +224,7 @@ def _insert(rows: list[NoticeRow]) -> list[tuple[int, tuple]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
-    return [(pk, (rule, int(ct), str(object_id), period, int(recipient)))
-            for pk, rule, ct, object_id, period, recipient in returned]
+    return [
+        (pk, (rule, int(ct), str(object_id), period, int(recipient)))
+        for pk, rule, ct, object_id, period, recipient in returned
+    ]

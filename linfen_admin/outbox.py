@@ -48,6 +48,7 @@ def backoff_seconds(attempt: int) -> int:
 
 # --- enqueue -----------------------------------------------------------------------------------------------------
 
+
 def enqueue(pairs: list[tuple[int, int]], *, day: datetime.date) -> int:
     """Put (notification_id, recipient_id) pairs into each recipient's open digest; must run inside the
     transaction that created the notifications. Returns the number of items queued."""
@@ -57,8 +58,11 @@ def enqueue(pairs: list[tuple[int, int]], *, day: datetime.date) -> int:
     for notification_id, recipient_id in pairs:
         by_recipient[recipient_id].append(notification_id)
     digests = _open_digests(sorted(by_recipient), day)
-    items = [OutboxItem(outbox_id=digests[recipient_id], notification_id=notification_id)
-             for recipient_id, ids in sorted(by_recipient.items()) for notification_id in ids]
+    items = [
+        OutboxItem(outbox_id=digests[recipient_id], notification_id=notification_id)
+        for recipient_id, ids in sorted(by_recipient.items())
+        for notification_id in ids
+    ]
     OutboxItem.objects.bulk_create(items)
     return len(items)
 
@@ -74,9 +78,12 @@ def _open_digests(recipient_ids: list[int], day: datetime.date) -> dict[int, int
             [EmailOutbox(recipient_id=recipient_id, digest_date=digest_date) for recipient_id in remaining],
             ignore_conflicts=True,
         )
-        rows = (EmailOutbox.objects.select_for_update()
-                .filter(recipient_id__in=remaining, digest_date=digest_date)
-                .order_by("recipient_id").values_list("recipient_id", "pk", "status"))
+        rows = (
+            EmailOutbox.objects.select_for_update()
+            .filter(recipient_id__in=remaining, digest_date=digest_date)
+            .order_by("recipient_id")
+            .values_list("recipient_id", "pk", "status")
+        )
         closed = []
         for recipient_id, pk, status in rows:
             if status == Status.PENDING:
@@ -90,6 +97,7 @@ def _open_digests(recipient_ids: list[int], day: datetime.date) -> dict[int, int
 
 
 # --- flush -------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class FlushResult:
@@ -105,8 +113,14 @@ class FlushResult:
         return self.sent + self.retry_later + self.failed + self.released
 
     def as_dict(self) -> dict:
-        return {"sent": self.sent, "retry_later": self.retry_later, "failed": self.failed,
-                "released": self.released, "reclaimed": self.reclaimed, "last_error": self.last_error}
+        return {
+            "sent": self.sent,
+            "retry_later": self.retry_later,
+            "failed": self.failed,
+            "released": self.released,
+            "reclaimed": self.reclaimed,
+            "last_error": self.last_error,
+        }
 
 
 class MailServerUnavailable(Exception):
@@ -116,8 +130,13 @@ class MailServerUnavailable(Exception):
 def is_server_error(exc: BaseException) -> bool:
     """The server (not this one message) is the problem: refused/dropped connection, timeout, bad login.
     ``smtplib.SMTPException`` subclasses ``OSError``; a refused recipient or message is not a server outage."""
-    if isinstance(exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected | smtplib.SMTPHeloError
-                  | smtplib.SMTPAuthenticationError):
+    if isinstance(
+        exc,
+        smtplib.SMTPConnectError
+        | smtplib.SMTPServerDisconnected
+        | smtplib.SMTPHeloError
+        | smtplib.SMTPAuthenticationError,
+    ):
         return True
     return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
@@ -133,8 +152,11 @@ def flush_outbox(*, limit: int = CLAIM_LIMIT, now: datetime.datetime | None = No
         for index, digest in enumerate(claimed):
             try:
                 message = mail.EmailMultiAlternatives(
-                    subject=digest.subject, body=digest.body, from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[digest.to_address], connection=connection,
+                    subject=digest.subject,
+                    body=digest.body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[digest.to_address],
+                    connection=connection,
                 )
                 message.send()
             except Exception as exc:
@@ -146,13 +168,16 @@ def flush_outbox(*, limit: int = CLAIM_LIMIT, now: datetime.datetime | None = No
                 else:
                     result.retry_later += 1
                 if is_server_error(exc):  # the server is down: don't hammer it, keep the rest queued
-                    rest = [item.pk for item in claimed[index + 1:]]
-                    result.released += _release(rest, until=timezone.now() + datetime.timedelta(
-                        seconds=backoff_seconds(digest.attempts)))
+                    rest = [item.pk for item in claimed[index + 1 :]]
+                    result.released += _release(
+                        rest,
+                        until=timezone.now() + datetime.timedelta(seconds=backoff_seconds(digest.attempts)),
+                    )
                     break
             else:
                 EmailOutbox.objects.filter(pk=digest.pk, status=Status.SENDING).update(
-                    status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None)
+                    status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+                )
                 result.sent += 1
     finally:
         try:
@@ -171,15 +196,19 @@ def claim_due(*, limit: int = CLAIM_LIMIT, now: datetime.datetime | None = None)
             EmailOutbox.objects.select_for_update(skip_locked=True)
             .filter(status=Status.PENDING, digest_date__lte=today)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("digest_date", "pk").values_list("pk", flat=True)[:limit]
+            .order_by("digest_date", "pk")
+            .values_list("pk", flat=True)[:limit]
         )
         if not ids:
             return []
         digests = list(EmailOutbox.objects.filter(pk__in=ids).order_by("digest_date", "pk"))
         recipients = User.objects.in_bulk({digest.recipient_id for digest in digests})
         items = defaultdict(list)
-        for item in (OutboxItem.objects.filter(outbox_id__in=ids).select_related("notification")
-                     .order_by("notification__rule", "notification_id")):
+        for item in (
+            OutboxItem.objects.filter(outbox_id__in=ids)
+            .select_related("notification")
+            .order_by("notification__rule", "notification_id")
+        ):
             items[item.outbox_id].append(item.notification)
         ready, cancelled, empty = [], [], []
         for digest in digests:
@@ -199,18 +228,33 @@ def claim_due(*, limit: int = CLAIM_LIMIT, now: datetime.datetime | None = None)
         EmailOutbox.objects.bulk_update(ready, ["to_address", "subject", "body", "status", "claimed_at"])
         if cancelled:
             EmailOutbox.objects.filter(pk__in=cancelled).update(
-                status=Status.FAILED, last_error="收件人已停用、没有邮箱或已关闭邮件提醒")
+                status=Status.FAILED, last_error="收件人已停用、没有邮箱或已关闭邮件提醒"
+            )
         if empty:  # nothing to say (items removed with their notifications): close quietly
-            EmailOutbox.objects.filter(pk__in=empty).update(status=Status.SENT, sent_at=now, last_error="无条目,未发送")
+            EmailOutbox.objects.filter(pk__in=empty).update(
+                status=Status.SENT, sent_at=now, last_error="无条目,未发送"
+            )
     return ready
 
 
 def render_digest(user, digest_date: datetime.date, notifications) -> tuple[str, str]:
     base_url = str(getattr(settings, "SITE_URL", "")).rstrip("/")
-    items = [{"title": n.title, "body": n.body,
-              "link": n.url if not n.url or "://" in n.url else f"{base_url}{n.url}"} for n in notifications]
-    context = {"user": user, "digest_date": digest_date, "items": items, "count": len(items),
-               "base_url": base_url, "site_title": settings.SITE_TITLE}
+    items = [
+        {
+            "title": n.title,
+            "body": n.body,
+            "link": n.url if not n.url or "://" in n.url else f"{base_url}{n.url}",
+        }
+        for n in notifications
+    ]
+    context = {
+        "user": user,
+        "digest_date": digest_date,
+        "items": items,
+        "count": len(items),
+        "base_url": base_url,
+        "site_title": settings.SITE_TITLE,
+    }
     subject = " ".join(render_to_string("linfen_admin/email/digest_subject.txt", context).split())
     body = render_to_string("linfen_admin/email/digest_body.txt", context)
     return subject[:200], body
@@ -221,8 +265,12 @@ def _mark_attempt_failed(digest: EmailOutbox, error: str, *, now: datetime.datet
     digest.attempts += 1
     gave_up = digest.attempts >= max_attempts()
     EmailOutbox.objects.filter(pk=digest.pk, status=Status.SENDING).update(
-        status=Status.FAILED if gave_up else Status.PENDING, attempts=F("attempts") + 1, last_error=error,
-        next_attempt_at=None if gave_up else now + datetime.timedelta(seconds=backoff_seconds(digest.attempts)),
+        status=Status.FAILED if gave_up else Status.PENDING,
+        attempts=F("attempts") + 1,
+        last_error=error,
+        next_attempt_at=None
+        if gave_up
+        else now + datetime.timedelta(seconds=backoff_seconds(digest.attempts)),
         claimed_at=None,
     )
     return gave_up
@@ -232,18 +280,26 @@ def _release(ids: list[int], *, until: datetime.datetime) -> int:
     if not ids:
         return 0
     return EmailOutbox.objects.filter(pk__in=ids, status=Status.SENDING).update(
-        status=Status.PENDING, claimed_at=None, next_attempt_at=until)
+        status=Status.PENDING, claimed_at=None, next_attempt_at=until
+    )
 
 
 def reclaim_stale(*, now: datetime.datetime | None = None) -> int:
     """Put digests stuck in *sending* (their flush died) back to pending."""
     now = now or timezone.now()
-    stale_before = now - datetime.timedelta(minutes=int(getattr(settings, "REMINDER_EMAIL_STALE_MINUTES", 30)))
+    stale_before = now - datetime.timedelta(
+        minutes=int(getattr(settings, "REMINDER_EMAIL_STALE_MINUTES", 30))
+    )
     stale = EmailOutbox.objects.filter(status=Status.SENDING, claimed_at__lt=stale_before)
     given_up = stale.filter(attempts__gte=max_attempts() - 1).update(
-        status=Status.FAILED, claimed_at=None, attempts=F("attempts") + 1, last_error="多次发送中断,已停止重试")
+        status=Status.FAILED,
+        claimed_at=None,
+        attempts=F("attempts") + 1,
+        last_error="多次发送中断,已停止重试",
+    )
     return given_up + stale.update(
-        status=Status.PENDING, claimed_at=None, attempts=F("attempts") + 1, last_error="发送中断,已重新排队")
+        status=Status.PENDING, claimed_at=None, attempts=F("attempts") + 1, last_error="发送中断,已重新排队"
+    )
 
 
 def retry_digests(ids, *, queue_flush: bool = True) -> int:
@@ -251,7 +307,8 @@ def retry_digests(ids, *, queue_flush: bool = True) -> int:
     queued after commit (a rolled-back retry queues nothing)."""
     with transaction.atomic():
         count = EmailOutbox.objects.filter(pk__in=list(ids), status=Status.FAILED).update(
-            status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None)
+            status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        )
         if count and queue_flush:
             from .tasks import flush_outbox_task
 

@@ -39,8 +39,16 @@ class RuleResult:
     planned: list[str] = field(default_factory=list)  # dry run: one line per would-be notification
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "label": str(self.label), "reminders": self.reminders, "created": self.created,
-                "existing": self.existing, "emails": self.emails, "dropped": self.dropped, "error": self.error}
+        return {
+            "code": self.code,
+            "label": str(self.label),
+            "reminders": self.reminders,
+            "created": self.created,
+            "existing": self.existing,
+            "emails": self.emails,
+            "dropped": self.dropped,
+            "error": self.error,
+        }
 
 
 @dataclass
@@ -70,13 +78,20 @@ class SweepSummary:
         return not self.errors
 
     def as_dict(self) -> dict:
-        return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "created": self.created,
-                "existing": self.existing, "emails": self.emails, "errors": self.errors,
-                "rules": [item.as_dict() for item in self.rules]}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "existing": self.existing,
+            "emails": self.emails,
+            "errors": self.errors,
+            "rules": [item.as_dict() for item in self.rules],
+        }
 
 
-def run_reminders(as_of: datetime.date | None = None, dry_run: bool = False,
-                  rule_codes: Iterable[str] | None = None) -> SweepSummary:
+def run_reminders(
+    as_of: datetime.date | None = None, dry_run: bool = False, rule_codes: Iterable[str] | None = None
+) -> SweepSummary:
     """Sweep every registered rule (or only ``rule_codes``) for ``as_of`` (default: today in Asia/Shanghai).
 
     A rule that raises is logged and reported in the summary; the other rules still run. ``dry_run`` writes
@@ -96,9 +111,15 @@ def run_reminders(as_of: datetime.date | None = None, dry_run: bool = False,
                 transaction.set_rollback(True)
         else:
             _run_rule(rule, as_of, result, dry_run=False, digest_day=digest_day)
-    logger.info("reminder sweep %s%s: %s new, %s already sent, %s e-mails queued, errors: %s", as_of,
-                " (dry run)" if dry_run else "", summary.created, summary.existing, summary.emails,
-                summary.errors or "none")
+    logger.info(
+        "reminder sweep %s%s: %s new, %s already sent, %s e-mails queued, errors: %s",
+        as_of,
+        " (dry run)" if dry_run else "",
+        summary.created,
+        summary.existing,
+        summary.emails,
+        summary.errors or "none",
+    )
     return summary
 
 
@@ -120,9 +141,15 @@ def _run_rule(rule: ReminderRule, as_of, result: RuleResult, *, dry_run: bool, d
 
 
 def _rows_for(rule: ReminderRule, reminder: Reminder, result: RuleResult) -> list[NoticeRow]:
-    rows, dropped = notifications.rows_for(rule=rule.code, obj=reminder.obj, period=reminder.period,
-                                           recipients=reminder.recipients, title=reminder.title,
-                                           body=reminder.body, url=reminder.url)
+    rows, dropped = notifications.rows_for(
+        rule=rule.code,
+        obj=reminder.obj,
+        period=reminder.period,
+        recipients=reminder.recipients,
+        title=reminder.title,
+        body=reminder.body,
+        url=reminder.url,
+    )
     result.dropped += dropped
     return rows
 
@@ -152,12 +179,16 @@ def summary_lines(summary: SweepSummary) -> list[str]:
     lines = [f"提醒扫描 {summary.as_of.isoformat()} · {head}"]
     for item in summary.rules:
         verb = "将新增" if summary.dry_run else "新增"
-        line = (f"  {item.code}({item.label}): 提醒 {item.reminders} 项,{verb}站内提醒 {item.created} 条,"
-                f"已发过 {item.existing} 条,邮件 {item.emails} 条")
+        line = (
+            f"  {item.code}({item.label}): 提醒 {item.reminders} 项,{verb}站内提醒 {item.created} 条,"
+            f"已发过 {item.existing} 条,邮件 {item.emails} 条"
+        )
         if item.error:
             line += f" —— 规则出错: {item.error}"
         lines.append(line)
         lines.extend(f"    {entry}" for entry in item.planned)
-    lines.append(f"合计: 新增 {summary.created} 条,已发过 {summary.existing} 条,邮件 {summary.emails} 条,"
-                 f"出错规则 {len(summary.errors)} 个")
+    lines.append(
+        f"合计: 新增 {summary.created} 条,已发过 {summary.existing} 条,邮件 {summary.emails} 条,"
+        f"出错规则 {len(summary.errors)} 个"
+    )
     return lines

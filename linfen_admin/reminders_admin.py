@@ -23,15 +23,35 @@ class OutboxItemInline(admin.TabularInline):
 
 
 class EmailOutboxAdmin(admin.ModelAdmin):
-    list_display = ["digest_date", "recipient", "to_address", "status", "attempts", "last_error_short", "sent_at"]
+    list_display = [
+        "digest_date",
+        "recipient",
+        "to_address",
+        "status",
+        "attempts",
+        "last_error_short",
+        "sent_at",
+    ]
     list_filter = ["status", "digest_date"]
     search_fields = ["recipient__username", "recipient__full_name", "to_address", "subject"]
     list_select_related = ["recipient"]
     date_hierarchy = "digest_date"
     actions = ["retry_failed"]
     inlines = [OutboxItemInline]
-    readonly_fields = ["recipient", "digest_date", "to_address", "subject", "body", "status", "attempts",
-                       "last_error", "next_attempt_at", "claimed_at", "sent_at", "created_at"]
+    readonly_fields = [
+        "recipient",
+        "digest_date",
+        "to_address",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+    ]
 
     @admin.display(description=_("最近错误"))
     def last_error_short(self, obj):
@@ -39,7 +59,9 @@ class EmailOutboxAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新发送选中的失败邮件"), permissions=["change"])
     def retry_failed(self, request, queryset):
-        count = outbox.retry_digests(queryset.filter(status=EmailOutbox.Status.FAILED).values_list("pk", flat=True))
+        count = outbox.retry_digests(
+            queryset.filter(status=EmailOutbox.Status.FAILED).values_list("pk", flat=True)
+        )
         self.message_user(request, _("已重新排队 %(count)d 封邮件。") % {"count": count}, messages.SUCCESS)
 
     def has_add_permission(self, request):

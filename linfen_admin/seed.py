@@ -33,8 +33,8 @@ def load_fixture(name: str):
 def load_regions() -> int:
     for row in load_fixture("regions.json"):
         Region.objects.update_or_create(
-            code=row["code"], defaults={"name": Region.normalise_name(row["name"]), "kind": row["kind"],
-                                        "order": row["order"]},
+            code=row["code"],
+            defaults={"name": Region.normalise_name(row["name"]), "kind": row["kind"], "order": row["order"]},
         )
     return Region.objects.count()
 

@@ -14,7 +14,9 @@ def _client_address(request) -> str:
 
 
 def record_login(sender, request, user, **kwargs):
-    audit.record(actor=user, action=audit.Action.LOGIN, obj=user, comment=f"登录 {_client_address(request)}".strip())
+    audit.record(
+        actor=user, action=audit.Action.LOGIN, obj=user, comment=f"登录 {_client_address(request)}".strip()
+    )
 
 
 def record_login_failure(sender, credentials, request=None, **kwargs):

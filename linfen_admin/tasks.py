@@ -29,7 +29,9 @@ def send_reminders_task(self, as_of_iso: str | None = None, rule_codes: list[str
     return summary.as_dict()
 
 
-@shared_task(bind=True, name="linfen_admin.tasks.flush_outbox_task", acks_late=True, max_retries=FLUSH_MAX_RETRIES)
+@shared_task(
+    bind=True, name="linfen_admin.tasks.flush_outbox_task", acks_late=True, max_retries=FLUSH_MAX_RETRIES
+)
 def flush_outbox_task(self) -> dict:
     """Send due digests. When the mail server fails, the digests go back to pending and the task retries with
     exponential backoff (the beat's 15-minute flush picks them up too)."""

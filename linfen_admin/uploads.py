@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 # Office files are zip archives; the folder inside tells a workbook from a document.
 ZIP_FOLDERS = {".xlsx": "xl/", ".docx": "word/"}
-SIGNATURES = {".pdf": b"%PDF-", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+SIGNATURES = {
+    ".pdf": b"%PDF-",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+}
 ZIP = b"PK\x03\x04"
 
 
@@ -45,14 +50,17 @@ def check_upload(upload, *, allowed: Iterable[str]) -> tuple[str, bytes]:
         raise ValidationError(_("只接受 %(kinds)s 文件。") % {"kinds": kinds}, code="extension")
     size = getattr(upload, "size", None)
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(_("文件过大(上限 %(n)s MB)。") % {"n": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-                              code="size")
+        raise ValidationError(
+            _("文件过大(上限 %(n)s MB)。") % {"n": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}, code="size"
+        )
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
     if not content:
         raise ValidationError(_("文件为空。"), code="empty")
     if not content_matches(extension, content):
-        raise ValidationError(_("文件内容不是 %(kind)s 文件(扩展名与内容不符)。") % {"kind": extension.lstrip(".").upper()},
-                              code="content")
+        raise ValidationError(
+            _("文件内容不是 %(kind)s 文件(扩展名与内容不符)。") % {"kind": extension.lstrip(".").upper()},
+            code="content",
+        )
     return extension, content

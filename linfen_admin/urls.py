@@ -26,4 +26,3 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("healthz/", views.healthz, name="healthz"),
 ]
-

@@ -16,11 +16,15 @@ from .scoping import audit_events_visible_to, auditable_object_or_404
 def workbench(request):
     """工作台: who you are, your role and region, your modules and your latest reminders."""
     user = request.user
-    return render(request, "linfen_admin/workbench.html", {
-        "entries": registry.menu_for(user),
-        "panels": registry.panels_for(user),
-        "latest": user.notifications.select_related("content_type")[:8],
-    })
+    return render(
+        request,
+        "linfen_admin/workbench.html",
+        {
+            "entries": registry.menu_for(user),
+            "panels": registry.panels_for(user),
+            "latest": user.notifications.select_related("content_type")[:8],
+        },
+    )
 
 
 @login_required

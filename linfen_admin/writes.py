@@ -28,9 +28,14 @@ def require_perm(actor, model: type[models.Model], action: str, message: str | N
     """403 unless the actor's role holds ``<app>.<action>_<model>``."""
     require_actor(actor)
     if not actor.has_perm(_perm(model, action)):
-        raise PermissionDenied(message or _("您无权%(action)s%(model)s。") % {
-            "action": {"add": _("新增"), "change": _("修改"), "delete": _("删除")}.get(action, action),
-            "model": model._meta.verbose_name})
+        raise PermissionDenied(
+            message
+            or _("您无权%(action)s%(model)s。")
+            % {
+                "action": {"add": _("新增"), "change": _("修改"), "delete": _("删除")}.get(action, action),
+                "model": model._meta.verbose_name,
+            }
+        )
 
 
 def lock_editable(actor, obj: models.Model, *, action: str = "change") -> models.Model:
@@ -63,7 +68,9 @@ def save_audited(*, actor, obj: models.Model, comment: str = "") -> models.Model
     obj.save()
     after = audit.snapshot(obj)
     if audit.diff(before, after):
-        audit.record(actor=actor, action=audit.Action.UPDATE, obj=obj, before=before, after=after, comment=comment)
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, obj=obj, before=before, after=after, comment=comment
+        )
     return obj
 
 

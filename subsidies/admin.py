@@ -95,5 +95,6 @@ class DocumentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("文件"))
     def download(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("subsidies:document-download", args=[obj.pk]),
-                           obj.original_name)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("subsidies:document-download", args=[obj.pk]), obj.original_name
+        )

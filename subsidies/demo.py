@@ -23,39 +23,167 @@ BUDGETS = {Domain.INDUSTRY: D("8000.00"), Domain.ENERGY: D("5000.00")}
 
 # (region, domain, enterprise, division code, serial, project, category, params, target state)
 DEMO = [
-    ("尧都区", Domain.INDUSTRY, "山西临汾尧都精密铸造有限公司", "141002", 1, "铸造车间智能化改造", Category.INVESTMENT,
-     {"investment_wan": D("12500"), "investment_progress": D("92")}, "planned"),
-    ("尧都区", Domain.INDUSTRY, "临汾市尧都区鑫盛机械制造有限公司", "141002", 2, "数控加工中心技改", Category.INVESTMENT,
-     {"investment_wan": D("3200"), "investment_progress": D("85"), "little_giant": True}, "expert_review"),
-    ("尧都区", Domain.INDUSTRY, "山西尧都云数科技有限公司", "141002", 3, "CMMI 5 级认证", Category.CERTIFICATION,
-     {"scheme": "cmmi", "level": "5", "previous_level": "3"}, "city_review"),
-    ("尧都区", Domain.ENERGY, "临汾尧都热电有限公司", "141002", 4, "机组灵活性改造", Category.MATCHING,
-     {"support_wan": D("1800"), "investment_progress": D("100")}, "disbursed"),
-    ("尧都区", Domain.INDUSTRY, "临汾尧都新材料有限公司", "141002", 5, "绿色工厂(国家级)", Category.RECOGNITION,
-     {"scheme": "green", "level": "national"}, "draft"),
-    ("洪洞县", Domain.INDUSTRY, "山西洪洞焦化集团有限公司", "141024", 6, "干熄焦余热利用技改", Category.INVESTMENT,
-     {"investment_wan": D("56000"), "investment_progress": D("88")}, "approved"),
-    ("洪洞县", Domain.ENERGY, "洪洞县华润光伏发电有限公司", "141024", 7, "储能系统改造", Category.INVESTMENT,
-     {"investment_wan": D("8600"), "investment_progress": D("70")}, "returned"),
-    ("洪洞县", Domain.INDUSTRY, "山西洪洞钢铁有限公司", "141024", 8, "主营业务收入首次突破 100 亿元", Category.REVENUE,
-     {"scheme": "main_business", "revenue_wan": D("1050000"), "previous_revenue_wan": D("620000")}, "county_review"),
-    ("洪洞县", Domain.INDUSTRY, "洪洞县恒远食品有限公司", "141024", 9, "包装线自动化改造", Category.INVESTMENT,
-     {"investment_wan": D("2600"), "investment_progress": D("95"), "above_scale": False, "revenue_wan": D("1500")},
-     "rejected"),
-    ("侯马市", Domain.INDUSTRY, "山西侯马经纬机车配件有限公司", "141081", 10, "企业技术中心(省级)", Category.RECOGNITION,
-     {"scheme": "tech_center", "level": "provincial"}, "county_review"),
-    ("霍州市", Domain.ENERGY, "霍州煤电集团洗选有限公司", "141082", 11, "洗煤厂节能改造", Category.INVESTMENT,
-     {"investment_wan": D("31000"), "investment_progress": D("83")}, "city_review"),
-    ("襄汾县", Domain.INDUSTRY, "襄汾县星原钢铁集团有限公司", "141023", 12, "两化融合 AAA 级", Category.CERTIFICATION,
-     {"scheme": "it_integration", "level": "AAA", "previous_level": "A"}, "county_review"),
-    ("临汾开发区", Domain.INDUSTRY, "临汾开发区智能装备有限公司", "141000", 13, "软件收入首次达到 3000 万元", Category.REVENUE,
-     {"scheme": "software", "revenue_wan": D("3400")}, "city_review"),
+    (
+        "尧都区",
+        Domain.INDUSTRY,
+        "山西临汾尧都精密铸造有限公司",
+        "141002",
+        1,
+        "铸造车间智能化改造",
+        Category.INVESTMENT,
+        {"investment_wan": D("12500"), "investment_progress": D("92")},
+        "planned",
+    ),
+    (
+        "尧都区",
+        Domain.INDUSTRY,
+        "临汾市尧都区鑫盛机械制造有限公司",
+        "141002",
+        2,
+        "数控加工中心技改",
+        Category.INVESTMENT,
+        {"investment_wan": D("3200"), "investment_progress": D("85"), "little_giant": True},
+        "expert_review",
+    ),
+    (
+        "尧都区",
+        Domain.INDUSTRY,
+        "山西尧都云数科技有限公司",
+        "141002",
+        3,
+        "CMMI 5 级认证",
+        Category.CERTIFICATION,
+        {"scheme": "cmmi", "level": "5", "previous_level": "3"},
+        "city_review",
+    ),
+    (
+        "尧都区",
+        Domain.ENERGY,
+        "临汾尧都热电有限公司",
+        "141002",
+        4,
+        "机组灵活性改造",
+        Category.MATCHING,
+        {"support_wan": D("1800"), "investment_progress": D("100")},
+        "disbursed",
+    ),
+    (
+        "尧都区",
+        Domain.INDUSTRY,
+        "临汾尧都新材料有限公司",
+        "141002",
+        5,
+        "绿色工厂(国家级)",
+        Category.RECOGNITION,
+        {"scheme": "green", "level": "national"},
+        "draft",
+    ),
+    (
+        "洪洞县",
+        Domain.INDUSTRY,
+        "山西洪洞焦化集团有限公司",
+        "141024",
+        6,
+        "干熄焦余热利用技改",
+        Category.INVESTMENT,
+        {"investment_wan": D("56000"), "investment_progress": D("88")},
+        "approved",
+    ),
+    (
+        "洪洞县",
+        Domain.ENERGY,
+        "洪洞县华润光伏发电有限公司",
+        "141024",
+        7,
+        "储能系统改造",
+        Category.INVESTMENT,
+        {"investment_wan": D("8600"), "investment_progress": D("70")},
+        "returned",
+    ),
+    (
+        "洪洞县",
+        Domain.INDUSTRY,
+        "山西洪洞钢铁有限公司",
+        "141024",
+        8,
+        "主营业务收入首次突破 100 亿元",
+        Category.REVENUE,
+        {"scheme": "main_business", "revenue_wan": D("1050000"), "previous_revenue_wan": D("620000")},
+        "county_review",
+    ),
+    (
+        "洪洞县",
+        Domain.INDUSTRY,
+        "洪洞县恒远食品有限公司",
+        "141024",
+        9,
+        "包装线自动化改造",
+        Category.INVESTMENT,
+        {
+            "investment_wan": D("2600"),
+            "investment_progress": D("95"),
+            "above_scale": False,
+            "revenue_wan": D("1500"),
+        },
+        "rejected",
+    ),
+    (
+        "侯马市",
+        Domain.INDUSTRY,
+        "山西侯马经纬机车配件有限公司",
+        "141081",
+        10,
+        "企业技术中心(省级)",
+        Category.RECOGNITION,
+        {"scheme": "tech_center", "level": "provincial"},
+        "county_review",
+    ),
+    (
+        "霍州市",
+        Domain.ENERGY,
+        "霍州煤电集团洗选有限公司",
+        "141082",
+        11,
+        "洗煤厂节能改造",
+        Category.INVESTMENT,
+        {"investment_wan": D("31000"), "investment_progress": D("83")},
+        "city_review",
+    ),
+    (
+        "襄汾县",
+        Domain.INDUSTRY,
+        "襄汾县星原钢铁集团有限公司",
+        "141023",
+        12,
+        "两化融合 AAA 级",
+        Category.CERTIFICATION,
+        {"scheme": "it_integration", "level": "AAA", "previous_level": "A"},
+        "county_review",
+    ),
+    (
+        "临汾开发区",
+        Domain.INDUSTRY,
+        "临汾开发区智能装备有限公司",
+        "141000",
+        13,
+        "软件收入首次达到 3000 万元",
+        Category.REVENUE,
+        {"scheme": "software", "revenue_wan": D("3400")},
+        "city_review",
+    ),
 ]
 
 # The steps each target state needs, from a draft.
 PATH = ["submit", "recommend", "send_to_experts", "conclude_review", "approve", "disburse"]
-TARGET_STEPS = {"draft": 0, "county_review": 1, "city_review": 2, "expert_review": 3, "planned": 4, "approved": 5,
-                "disbursed": 6}
+TARGET_STEPS = {
+    "draft": 0,
+    "county_review": 1,
+    "city_review": 2,
+    "expert_review": 3,
+    "planned": 4,
+    "approved": 5,
+    "disbursed": 6,
+}
 
 
 def _calls(today: datetime.date) -> dict:
@@ -63,24 +191,43 @@ def _calls(today: datetime.date) -> dict:
     for year in (today.year, today.year + 1):
         for domain in Domain.values:
             opens = datetime.date(year, 1, 1) if year == today.year else today
-            call, _created = Call.objects.get_or_create(year=year, domain=domain, defaults={
-                "title": f"{year} 年{Domain(domain).label}领域技术改造专项资金申报通知",
-                "opens_on": opens, "closes_on": datetime.date(year, 12, 31),
-                "previous_deadline": datetime.date(year - 1, 10, 31), "budget_wan": BUDGETS[domain],
-            })
+            call, _created = Call.objects.get_or_create(
+                year=year,
+                domain=domain,
+                defaults={
+                    "title": f"{year} 年{Domain(domain).label}领域技术改造专项资金申报通知",
+                    "opens_on": opens,
+                    "closes_on": datetime.date(year, 12, 31),
+                    "previous_deadline": datetime.date(year - 1, 10, 31),
+                    "budget_wan": BUDGETS[domain],
+                },
+            )
             calls[(year, domain)] = call
     return calls
 
 
 def _users() -> dict:
-    return {user.username: user for user in User.objects.filter(username__in=[
-        "yaodu_industry", "hongdong_industry", "city_industry", "city_energy", "expert1", "expert2", "finance"])}
+    return {
+        user.username: user
+        for user in User.objects.filter(
+            username__in=[
+                "yaodu_industry",
+                "hongdong_industry",
+                "city_industry",
+                "city_energy",
+                "expert1",
+                "expert2",
+                "finance",
+            ]
+        )
+    }
 
 
 def _step(application, user, action, **data):
     comment = data.pop("comment", "")
-    services.application_transition(application_id=application.pk, actor=user, action=action, comment=comment,
-                                    data=data)
+    services.application_transition(
+        application_id=application.pk, actor=user, action=action, comment=comment, data=data
+    )
     application.refresh_from_db()
 
 
@@ -89,29 +236,51 @@ def _advance(application, target: str, users: dict) -> None:
     city = users["city_industry" if application.call.domain == Domain.INDUSTRY else "city_energy"]
     if target in ("returned", "rejected"):
         _step(application, county, "submit")
-        _step(application, county, "return" if target == "returned" else "reject",
-              comment="投资进度证明材料缺失,请补正" if target == "returned" else "不符合规上企业或营业收入条件")
+        _step(
+            application,
+            county,
+            "return" if target == "returned" else "reject",
+            comment="投资进度证明材料缺失,请补正" if target == "returned" else "不符合规上企业或营业收入条件",
+        )
         return
-    for action in PATH[:TARGET_STEPS[target]]:
+    for action in PATH[: TARGET_STEPS[target]]:
         if action == "submit":
             _step(application, county, "submit")
         elif action == "recommend":
-            _step(application, county, "recommend", comment="同意推荐",
-                  document_no=f"{application.region.name[:2]}工信字〔{application.call.year}〕{application.pk} 号",
-                  inspection_opinion="经现场核查,项目真实,申报材料完整、合规,与实际建设内容一致")
+            _step(
+                application,
+                county,
+                "recommend",
+                comment="同意推荐",
+                document_no=f"{application.region.name[:2]}工信字〔{application.call.year}〕{application.pk} 号",
+                inspection_opinion="经现场核查,项目真实,申报材料完整、合规,与实际建设内容一致",
+            )
         elif action == "send_to_experts":
             _step(application, city, "send_to_experts", experts=[users["expert1"].pk, users["expert2"].pk])
             for expert, value in (("expert1", "86"), ("expert2", "82")):
-                services.expert_score_submit(application_id=application.pk, expert=users[expert], score=value,
-                                             opinion="技术路线可行,投资真实,建议支持")
+                services.expert_score_submit(
+                    application_id=application.pk,
+                    expert=users[expert],
+                    score=value,
+                    opinion="技术路线可行,投资真实,建议支持",
+                )
             application.refresh_from_db()
         elif action == "conclude_review":
             _step(application, city, "conclude_review", comment="评审委员会(含驻局纪检组)同意列入拟支持计划")
         elif action == "approve":
-            _step(application, city, "approve", document_no=f"临政函〔{application.call.year}〕{application.pk} 号")
+            _step(
+                application,
+                city,
+                "approve",
+                document_no=f"临政函〔{application.call.year}〕{application.pk} 号",
+            )
         elif action == "disburse":
-            _step(application, users["finance"], "disburse",
-                  document_no=f"临财企〔{application.call.year}〕{application.pk} 号")
+            _step(
+                application,
+                users["finance"],
+                "disburse",
+                document_no=f"临财企〔{application.call.year}〕{application.pk} 号",
+            )
 
 
 @transaction.atomic
@@ -131,8 +300,15 @@ def load_demo() -> dict:
         if region_name in ("尧都区", "洪洞县"):
             county = users["yaodu_industry" if region_name == "尧都区" else "hongdong_industry"]
             application = services.application_create(
-                actor=county, call=call, region=region, enterprise_name=enterprise, credit_code=code,
-                project_name=project, category=category, **fields)
+                actor=county,
+                call=call,
+                region=region,
+                enterprise_name=enterprise,
+                credit_code=code,
+                project_name=project,
+                category=category,
+                **fields,
+            )
             _advance(application, target, users)
         else:
             _write_directly(call, region, enterprise, code, project, category, fields, target)
@@ -141,8 +317,16 @@ def load_demo() -> dict:
 
 
 def _write_directly(call, region, enterprise, code, project, category, fields, target) -> None:
-    application = Application(call=call, region=region, enterprise_name=enterprise, credit_code=code,
-                              project_name=project, category=category, state_changed_at=timezone.now(), **fields)
+    application = Application(
+        call=call,
+        region=region,
+        enterprise_name=enterprise,
+        credit_code=code,
+        project_name=project,
+        category=category,
+        state_changed_at=timezone.now(),
+        **fields,
+    )
     services.application_evaluate(application)
     application.state = target
     if target == State.CITY_REVIEW:
@@ -152,9 +336,15 @@ def _write_directly(call, region, enterprise, code, project, category, fields, t
     application.save()
     previous = State.DRAFT
     for action, state in (("submit", State.COUNTY_REVIEW), ("recommend", State.CITY_REVIEW)):
-        ApplicationTransition.objects.create(application=application, action=action, from_state=previous,
-                                             to_state=state, actor=system_user(), actor_name="演示数据",
-                                             comment="演示数据直接写入")
+        ApplicationTransition.objects.create(
+            application=application,
+            action=action,
+            from_state=previous,
+            to_state=state,
+            actor=system_user(),
+            actor_name="演示数据",
+            comment="演示数据直接写入",
+        )
         previous = state
         if state == target:
             break

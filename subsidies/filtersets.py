@@ -25,8 +25,9 @@ class ApplicationFilter(django_filters.FilterSet):
     domain = django_filters.ChoiceFilter(label=_("领域"), field_name="call__domain", choices=Domain.choices)
     call = django_filters.ModelChoiceFilter(label=_("申报通知"), queryset=_calls)
     category = django_filters.ChoiceFilter(label=_("奖励类别"), choices=Category.choices)
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_text",
-                                  help_text=_("企业名称、项目名称或统一社会信用代码"))
+    q = django_filters.CharFilter(
+        label=_("搜索"), method="filter_text", help_text=_("企业名称、项目名称或统一社会信用代码")
+    )
 
     class Meta:
         model = Application
@@ -39,5 +40,8 @@ class ApplicationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(enterprise_name__icontains=value) | Q(project_name__icontains=value)
-                               | Q(credit_code__iexact=value))
+        return queryset.filter(
+            Q(enterprise_name__icontains=value)
+            | Q(project_name__icontains=value)
+            | Q(credit_code__iexact=value)
+        )

@@ -82,7 +82,14 @@ class IndicatorType(models.TextChoices):
 
 
 # States whose planned amount counts against the call's budget.
-FUNDED_STATES = (State.PLANNED, State.APPROVED, State.DISBURSED, State.EVALUATED, State.RECOVERY, State.CLOSED)
+FUNDED_STATES = (
+    State.PLANNED,
+    State.APPROVED,
+    State.DISBURSED,
+    State.EVALUATED,
+    State.RECOVERY,
+    State.CLOSED,
+)
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 
 
@@ -113,14 +120,18 @@ class AwardRule(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("奖励规则")
         verbose_name_plural = _("奖励规则")
-        constraints = [models.UniqueConstraint(fields=["category", "scheme"], name="subsidies_rule_category_scheme")]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "scheme"], name="subsidies_rule_category_scheme")
+        ]
 
     def __str__(self):
         return f"{self.clause} {self.name}"
 
 
 class AwardTier(models.Model):
-    rule = models.ForeignKey(AwardRule, verbose_name=_("奖励规则"), on_delete=models.CASCADE, related_name="tiers")
+    rule = models.ForeignKey(
+        AwardRule, verbose_name=_("奖励规则"), on_delete=models.CASCADE, related_name="tiers"
+    )
     grade = models.CharField(_("等次代码"), max_length=16, blank=True)
     label = models.CharField(_("档次"), max_length=64)
     lower_wan = models.DecimalField(_("下限(含,万元)"), null=True, blank=True, **MONEY)
@@ -136,7 +147,9 @@ class AwardTier(models.Model):
             models.UniqueConstraint(fields=["rule", "rank"], name="subsidies_tier_rank"),
             models.CheckConstraint(condition=Q(award_wan__gte=0), name="subsidies_tier_award_nonnegative"),
             models.CheckConstraint(
-                condition=Q(lower_wan__isnull=True) | Q(upper_wan__isnull=True) | Q(upper_wan__gt=F("lower_wan")),
+                condition=Q(lower_wan__isnull=True)
+                | Q(upper_wan__isnull=True)
+                | Q(upper_wan__gt=F("lower_wan")),
                 name="subsidies_tier_range",
             ),
         ]
@@ -196,7 +209,9 @@ class Call(models.Model):
     budget_wan = models.DecimalField(_("预算(万元)"), max_digits=12, decimal_places=2)
 
     scope_public = True  # published reference data: every holder of the view permission sees all rows
-    scope_edit_narrow = staticmethod(lambda user, queryset: queryset.filter(domain__in=domains_managed_by(user)))
+    scope_edit_narrow = staticmethod(
+        lambda user, queryset: queryset.filter(domain__in=domains_managed_by(user))
+    )
 
     class Meta:
         ordering = ["-year", "domain"]
@@ -215,10 +230,14 @@ class Call(models.Model):
 class Application(models.Model):
     """One enterprise's application for one award, entered by its county bureau, and its review state."""
 
-    call = models.ForeignKey(Call, verbose_name=_("申报通知"), on_delete=models.PROTECT, related_name="applications")
+    call = models.ForeignKey(
+        Call, verbose_name=_("申报通知"), on_delete=models.PROTECT, related_name="applications"
+    )
     region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+")
     enterprise_name = models.CharField(_("企业名称"), max_length=120)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_enterprise_credit_code])
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, validators=[validate_enterprise_credit_code]
+    )
     project_name = models.CharField(_("项目名称"), max_length=200)
     category = models.CharField(_("奖励类别"), max_length=16, choices=Category.choices)
     # Parameters of the award category (see DESIGN.md award-quote).
@@ -228,10 +247,16 @@ class Application(models.Model):
     scheme = models.CharField(_("称号或认证类别"), max_length=32, blank=True)
     level = models.CharField(_("等次"), max_length=16, blank=True)
     previous_level = models.CharField(_("已奖励等次"), max_length=16, blank=True)
-    previous_revenue_wan = models.DecimalField(_("已奖励时的主营业务收入(万元)"), null=True, blank=True, **MONEY)
+    previous_revenue_wan = models.DecimalField(
+        _("已奖励时的主营业务收入(万元)"), null=True, blank=True, **MONEY
+    )
     # Eligibility facts (第五、八条).
     investment_progress = models.DecimalField(
-        _("投资进度(%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("投资进度(%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     completed_on = models.DateField(_("完工日期"), null=True, blank=True)
@@ -251,18 +276,26 @@ class Application(models.Model):
     committee_opinion = models.TextField(_("评审委员会意见"), blank=True)
     planned_wan = models.DecimalField(_("拟支持金额(万元)"), null=True, blank=True, **MONEY)
     disbursed_wan = models.DecimalField(_("已拨付金额(万元)"), null=True, blank=True, **MONEY)
-    indicator_type = models.CharField(_("预期指标类型"), max_length=16, choices=IndicatorType.choices, blank=True)
+    indicator_type = models.CharField(
+        _("预期指标类型"), max_length=16, choices=IndicatorType.choices, blank=True
+    )
     project_completed_on = models.DateField(_("项目完工日期(完工评价)"), null=True, blank=True)
     targets_met = models.BooleanField(_("达到预期指标"), null=True, blank=True)
     cumulative_new_tax_wan = models.DecimalField(_("累计新增税收(万元)"), null=True, blank=True, **MONEY)
     recovery_wan = models.DecimalField(_("应收回金额(万元)"), null=True, blank=True, **MONEY)
     recovered_wan = models.DecimalField(_("已收回金额(万元)"), null=True, blank=True, **MONEY)
     # Workflow bookkeeping.
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
     state_changed_at = models.DateTimeField(_("进入当前环节时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -286,7 +319,8 @@ class Application(models.Model):
                 name="subsidies_app_progress_percent",
             ),
             models.CheckConstraint(
-                condition=Q(planned_wan__isnull=True) | (Q(planned_wan__gt=0) & Q(planned_wan__lte=F("award_wan"))),
+                condition=Q(planned_wan__isnull=True)
+                | (Q(planned_wan__gt=0) & Q(planned_wan__lte=F("award_wan"))),
                 name="subsidies_app_planned_within_award",
             ),
             models.CheckConstraint(condition=Q(state__in=State.values), name="subsidies_app_state_valid"),
@@ -319,8 +353,11 @@ class Application(models.Model):
         elif self.category == Category.CERTIFICATION:
             params.update(scheme=self.scheme, level=self.level, previous_level=self.previous_level)
         elif self.category == Category.REVENUE:
-            params.update(scheme=self.scheme, revenue_wan=self.revenue_wan,
-                          previous_revenue_wan=self.previous_revenue_wan)
+            params.update(
+                scheme=self.scheme,
+                revenue_wan=self.revenue_wan,
+                previous_revenue_wan=self.previous_revenue_wan,
+            )
         return params
 
 
@@ -335,7 +372,11 @@ class ExpertAssignment(models.Model):
     )
     round = models.PositiveSmallIntegerField(_("评审轮次"), default=1)
     score = models.DecimalField(
-        _("评分"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("评分"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     opinion = models.TextField(_("评审意见"), blank=True)
@@ -352,7 +393,8 @@ class ExpertAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "expert", "round"], name="subsidies_expert_once"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)), name="subsidies_score_range"
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="subsidies_score_range",
             ),
         ]
 
@@ -370,7 +412,11 @@ class ApplicationTransition(models.Model):
     from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices)
     to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -414,7 +460,11 @@ class Document(models.Model):
     content_type = models.CharField(_("文件类型"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

@@ -47,8 +47,12 @@ class Recipients:
         for actor in sorted(workflow.actors_due(application.state)):
             users += self.for_actor(actor, application)
         if include_experts and application.state == State.EXPERT_REVIEW:
-            users += [a.expert for a in ExpertAssignment.objects.filter(
-                application=application, round=application.review_round, score__isnull=True).select_related("expert")]
+            users += [
+                a.expert
+                for a in ExpertAssignment.objects.filter(
+                    application=application, round=application.review_round, score__isnull=True
+                ).select_related("expert")
+            ]
         return list({user.pk: user for user in users}.values())
 
 
@@ -60,14 +64,24 @@ def notify_transition(transition_id: int) -> int:
     """Tell whoever must act next (and the county, when the file comes back or is rejected), through the shell's
     notice service: inbox and the daily e-mail digest alike. Returns how many notices were new."""
     step = ApplicationTransition.objects.select_related("application__call", "application__region").get(
-        pk=transition_id)
+        pk=transition_id
+    )
     application = step.application
     recipients = users_who_must_act(application)
     if step.to_state in (State.RETURNED, State.REJECTED) and application.created_by_id:
         recipients.append(application.created_by)
-    title = f"{application.enterprise_name}「{application.project_name}」:{step.get_action_display()} → " \
-            f"{step.get_to_state_display()}"
-    delivery = notify(rule=RULE, obj=application, period=f"t{step.pk}", recipients=recipients, title=title,
-                      body=step.comment, url=reverse("subsidies:application-detail", args=[application.pk]),
-                      exclude=step.actor)
+    title = (
+        f"{application.enterprise_name}「{application.project_name}」:{step.get_action_display()} → "
+        f"{step.get_to_state_display()}"
+    )
+    delivery = notify(
+        rule=RULE,
+        obj=application,
+        period=f"t{step.pk}",
+        recipients=recipients,
+        title=title,
+        body=step.comment,
+        url=reverse("subsidies:application-detail", args=[application.pk]),
+        exclude=step.actor,
+    )
     return delivery.created

@@ -31,10 +31,15 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
     book = Recipients()
     unscored: dict[int, list] = {}
     if State.EXPERT_REVIEW in limits:
-        for assignment in (ExpertAssignment.objects.filter(application__state=State.EXPERT_REVIEW,
-                                                           round=F("application__review_round"),
-                                                           score__isnull=True)
-                           .select_related("expert").order_by("application_id", "expert_id")):
+        for assignment in (
+            ExpertAssignment.objects.filter(
+                application__state=State.EXPERT_REVIEW,
+                round=F("application__review_round"),
+                score__isnull=True,
+            )
+            .select_related("expert")
+            .order_by("application_id", "expert_id")
+        ):
             unscored.setdefault(assignment.application_id, []).append(assignment.expert)
     for application in waiting.iterator(chunk_size=2000):
         entered = _entered_on(application)
@@ -51,7 +56,7 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
             period=f"{application.state}:{entered.isoformat()}",
             recipients=recipients,
             title=f"技改资金申报「{application.enterprise_name} · {application.project_name}」"
-                  f"在“{application.get_state_display()}”环节已超时 {overdue} 天",
+            f"在“{application.get_state_display()}”环节已超时 {overdue} 天",
             body=f"该环节办理时限 {days} 天,{entered.isoformat()} 进入,应于 {due.isoformat()} 前办结。",
             url=reverse("subsidies:application-detail", args=[application.pk]),
         )

@@ -12,8 +12,19 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 RULES_FIXTURE = FIXTURES_DIR / "subsidies_award_rules.json"
 LIMITS_FIXTURE = FIXTURES_DIR / "subsidies_step_limits.json"
 
-RULE_FIELDS = ("category", "scheme", "clause", "name", "method", "percent", "cap_wan", "min_base_wan",
-               "min_base_wan_little_giant", "upgrade_pays_difference", "order")
+RULE_FIELDS = (
+    "category",
+    "scheme",
+    "clause",
+    "name",
+    "method",
+    "percent",
+    "cap_wan",
+    "min_base_wan",
+    "min_base_wan_little_giant",
+    "upgrade_pays_difference",
+    "order",
+)
 TIER_FIELDS = ("grade", "label", "lower_wan", "upper_wan", "award_wan")
 
 

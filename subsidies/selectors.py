@@ -30,23 +30,43 @@ ZERO = Decimal("0.00")
 
 # --- Rules -------------------------------------------------------------------------------------------------
 
+
 def rule_book() -> RuleBook:
     """The 第七条 rules loaded by the seed loader, as the pure calculator's input (2 queries)."""
     rules = AwardRule.objects.prefetch_related(Prefetch("tiers", queryset=AwardTier.objects.order_by("rank")))
-    return RuleBook({
-        rule.code: RuleSpec(
-            code=rule.code, category=rule.category, scheme=rule.scheme, clause=rule.clause, name=rule.name,
-            method=rule.method, percent=rule.percent, cap_wan=rule.cap_wan, min_base_wan=rule.min_base_wan,
-            min_base_wan_little_giant=rule.min_base_wan_little_giant,
-            upgrade_pays_difference=rule.upgrade_pays_difference,
-            tiers=tuple(Tier(grade=t.grade, label=t.label, award_wan=t.award_wan, rank=t.rank, lower_wan=t.lower_wan,
-                             upper_wan=t.upper_wan) for t in rule.tiers.all()),
-        )
-        for rule in rules
-    })
+    return RuleBook(
+        {
+            rule.code: RuleSpec(
+                code=rule.code,
+                category=rule.category,
+                scheme=rule.scheme,
+                clause=rule.clause,
+                name=rule.name,
+                method=rule.method,
+                percent=rule.percent,
+                cap_wan=rule.cap_wan,
+                min_base_wan=rule.min_base_wan,
+                min_base_wan_little_giant=rule.min_base_wan_little_giant,
+                upgrade_pays_difference=rule.upgrade_pays_difference,
+                tiers=tuple(
+                    Tier(
+                        grade=t.grade,
+                        label=t.label,
+                        award_wan=t.award_wan,
+                        rank=t.rank,
+                        lower_wan=t.lower_wan,
+                        upper_wan=t.upper_wan,
+                    )
+                    for t in rule.tiers.all()
+                ),
+            )
+            for rule in rules
+        }
+    )
 
 
 # --- Scoping -----------------------------------------------------------------------------------------------
+
 
 def role_narrowing(user) -> Q | None:
     """Beyond the region scoping of ``visible_to``: what each role's users are meant to see.
@@ -83,8 +103,9 @@ def application_list(user) -> QuerySet:
 
 def application_get(user, pk) -> Application:
     """One application the user may see, or 404 (never 403)."""
-    return get_visible_or_404(user, applications_visible_to(user).select_related("call", "region", "created_by"),
-                              pk=pk)
+    return get_visible_or_404(
+        user, applications_visible_to(user).select_related("call", "region", "created_by"), pk=pk
+    )
 
 
 def calls_visible_to(user) -> QuerySet:
@@ -120,7 +141,9 @@ def duplicate_reference(application: Application) -> str | None:
     if application.category in PROJECT_CATEGORIES:
         others = others.filter(category__in=PROJECT_CATEGORIES, project_name=application.project_name.strip())
     else:
-        others = others.filter(category=application.category, scheme=application.scheme, level=application.level)
+        others = others.filter(
+            category=application.category, scheme=application.scheme, level=application.level
+        )
         if application.category == "revenue":
             others = others.filter(revenue_wan=application.revenue_wan)
     if application.pk:
@@ -130,6 +153,7 @@ def duplicate_reference(application: Application) -> str | None:
 
 
 # --- Budget and pipeline -----------------------------------------------------------------------------------
+
 
 def committed_wan(call: Call, *, exclude_pk=None) -> Decimal:
     """Planned awards of a call that count against its budget."""
@@ -141,40 +165,82 @@ def committed_wan(call: Call, *, exclude_pk=None) -> Decimal:
 
 def calls_with_usage(user) -> QuerySet:
     """Calls annotated with committed (planned and beyond) and requested amounts (one query)."""
-    return calls_visible_to(user).annotate(
-        committed_wan=Coalesce(Sum("applications__planned_wan", filter=Q(applications__state__in=FUNDED_STATES)),
-                               ZERO),
-        planned_count=Count("applications", filter=Q(applications__state__in=FUNDED_STATES)),
-        application_count=Count("applications"),
-    ).order_by("-year", "domain")
+    return (
+        calls_visible_to(user)
+        .annotate(
+            committed_wan=Coalesce(
+                Sum("applications__planned_wan", filter=Q(applications__state__in=FUNDED_STATES)), ZERO
+            ),
+            planned_count=Count("applications", filter=Q(applications__state__in=FUNDED_STATES)),
+            application_count=Count("applications"),
+        )
+        .order_by("-year", "domain")
+    )
 
 
 def pipeline_summary(user) -> dict:
     """Counts and amounts by stage, by region and by domain, over the applications the user may see."""
     visible = applications_visible_to(user)
-    by_state = {row["state"]: row for row in visible.values("state").annotate(
-        count=Count("id"), award=Coalesce(Sum("award_wan"), ZERO), planned=Coalesce(Sum("planned_wan"), ZERO))}
-    stages = [{"state": state, "label": label, "count": by_state.get(state, {}).get("count", 0),
-               "award_wan": by_state.get(state, {}).get("award", ZERO),
-               "planned_wan": by_state.get(state, {}).get("planned", ZERO)} for state, label in State.choices]
-    regions = list(visible.values("region__name", "region__order").annotate(
-        count=Count("id"), award_wan=Coalesce(Sum("award_wan"), ZERO),
-        planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
-    ).order_by("region__order"))
+    by_state = {
+        row["state"]: row
+        for row in visible.values("state").annotate(
+            count=Count("id"),
+            award=Coalesce(Sum("award_wan"), ZERO),
+            planned=Coalesce(Sum("planned_wan"), ZERO),
+        )
+    }
+    stages = [
+        {
+            "state": state,
+            "label": label,
+            "count": by_state.get(state, {}).get("count", 0),
+            "award_wan": by_state.get(state, {}).get("award", ZERO),
+            "planned_wan": by_state.get(state, {}).get("planned", ZERO),
+        }
+        for state, label in State.choices
+    ]
+    regions = list(
+        visible.values("region__name", "region__order")
+        .annotate(
+            count=Count("id"),
+            award_wan=Coalesce(Sum("award_wan"), ZERO),
+            planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
+        )
+        .order_by("region__order")
+    )
     domain_labels = dict(Domain.choices)
-    domains = [{**row, "label": domain_labels.get(row["call__domain"], row["call__domain"])}
-               for row in visible.values("call__domain").annotate(
-                   count=Count("id"), award_wan=Coalesce(Sum("award_wan"), ZERO),
-                   planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
-               ).order_by("call__domain")]
+    domains = [
+        {**row, "label": domain_labels.get(row["call__domain"], row["call__domain"])}
+        for row in visible.values("call__domain")
+        .annotate(
+            count=Count("id"),
+            award_wan=Coalesce(Sum("award_wan"), ZERO),
+            planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
+        )
+        .order_by("call__domain")
+    ]
     calls = []
     for call in calls_with_usage(user):
         remaining = call.budget_wan - call.committed_wan
-        percent = (call.committed_wan / call.budget_wan * 100).quantize(Decimal("0.1")) if call.budget_wan else None
-        calls.append({"call": call, "committed_wan": call.committed_wan, "remaining_wan": remaining,
-                      "percent": percent, "planned_count": call.planned_count})
-    return {"stages": stages, "regions": regions, "domains": domains, "calls": calls,
-            "total": sum(stage["count"] for stage in stages)}
+        percent = (
+            (call.committed_wan / call.budget_wan * 100).quantize(Decimal("0.1")) if call.budget_wan else None
+        )
+        calls.append(
+            {
+                "call": call,
+                "committed_wan": call.committed_wan,
+                "remaining_wan": remaining,
+                "percent": percent,
+                "planned_count": call.planned_count,
+            }
+        )
+    return {
+        "stages": stages,
+        "regions": regions,
+        "domains": domains,
+        "calls": calls,
+        "total": sum(stage["count"] for stage in stages),
+    }
 
 
 def waiting_applications(state: str) -> QuerySet:

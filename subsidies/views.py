@@ -48,10 +48,16 @@ def application_list(request):
     filterset = ApplicationFilter(request.GET or None, queryset=base, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(rows.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
-    return render(request, "subsidies/application_list.html", {
-        "filter": filterset, "page": page,
-        "can_create": request.user.has_perm("subsidies.add_application") and request.user.region_id is not None,
-    })
+    return render(
+        request,
+        "subsidies/application_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_create": request.user.has_perm("subsidies.add_application")
+            and request.user.region_id is not None,
+        },
+    )
 
 
 @login_required
@@ -61,21 +67,38 @@ def application_detail(request, pk):
     actions = []
     for row in workflow.available(application.state, actors):
         form = TransitionForm(initial={"action": row.action, "version": application.version})
-        actions.append({"row": row, "label": Action(row.action).label, "form": form,
-                        "fields": [form[name] for name in ACTION_FIELDS[row.action]],
-                        "danger": row.action in (Action.RETURN, Action.REJECT)})
+        actions.append(
+            {
+                "row": row,
+                "label": Action(row.action).label,
+                "form": form,
+                "fields": [form[name] for name in ACTION_FIELDS[row.action]],
+                "danger": row.action in (Action.RETURN, Action.REJECT),
+            }
+        )
     assignments = list(ExpertAssignment.objects.filter(application=application).select_related("expert"))
-    mine = next((a for a in assignments if a.expert_id == request.user.pk and a.round == application.review_round),
-                None)
-    return render(request, "subsidies/application_detail.html", {
-        "application": application, "actions": actions, "history": selectors.history_for(application),
-        "documents": selectors.documents_for(application), "assignments": assignments,
-        "score_form": ScoreForm() if mine is not None and application.state == State.EXPERT_REVIEW else None,
-        "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
-        "can_edit": application.is_editable and workflow.COUNTY in actors,
-        "explanation": application.award_explanation or {},
-        "content_type_id": ContentType.objects.get_for_model(application).pk,
-    })
+    mine = next(
+        (a for a in assignments if a.expert_id == request.user.pk and a.round == application.review_round),
+        None,
+    )
+    return render(
+        request,
+        "subsidies/application_detail.html",
+        {
+            "application": application,
+            "actions": actions,
+            "history": selectors.history_for(application),
+            "documents": selectors.documents_for(application),
+            "assignments": assignments,
+            "score_form": ScoreForm()
+            if mine is not None and application.state == State.EXPERT_REVIEW
+            else None,
+            "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
+            "can_edit": application.is_editable and workflow.COUNTY in actors,
+            "explanation": application.award_explanation or {},
+            "content_type_id": ContentType.objects.get_for_model(application).pk,
+        },
+    )
 
 
 @login_required
@@ -89,8 +112,11 @@ def application_transition(request, pk):
     action = form.cleaned_data["action"]
     try:
         services.application_transition(
-            application_id=application.pk, actor=request.user, action=action,
-            comment=form.cleaned_data.get("comment") or "", data=form.data_for_service(),
+            application_id=application.pk,
+            actor=request.user,
+            action=action,
+            comment=form.cleaned_data.get("comment") or "",
+            data=form.data_for_service(),
             expected_version=form.cleaned_data.get("version"),
         )
     except PermissionDenied as exc:
@@ -111,7 +137,9 @@ def expert_score(request, pk):
     form = ScoreForm(request.POST)
     if form.is_valid():
         try:
-            services.expert_score_submit(application_id=application.pk, expert=request.user, **form.cleaned_data)
+            services.expert_score_submit(
+                application_id=application.pk, expert=request.user, **form.cleaned_data
+            )
             messages.success(request, _("评分已保存"))
         except (services.TransitionConflict, ValidationError) as exc:
             messages.error(request, str(getattr(exc, "messages", [exc])[0]))
@@ -145,7 +173,9 @@ def application_edit(request, pk):
     form = ApplicationForm(request.POST or None, instance=application, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_update(actor=request.user, application_id=application.pk, **form.service_kwargs())
+            services.application_update(
+                actor=request.user, application_id=application.pk, **form.service_kwargs()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except services.StateConflict as exc:
@@ -163,8 +193,12 @@ def document_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.document_upload(actor=request.user, application=application,
-                                     uploaded_file=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
+            services.document_upload(
+                actor=request.user,
+                application=application,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
             messages.success(request, _("材料已上传"))
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -181,8 +215,9 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
 
 
 @login_required
@@ -196,14 +231,26 @@ def dashboard(request):
 def call_plan(request, pk):
     """资金分配计划: the planned awards of one call against its budget, and what remains."""
     call = get_object_or_404(selectors.calls_with_usage(request.user), pk=pk)
-    planned = selectors.application_list(request.user).filter(call=call, state__in=selectors.FUNDED_STATES) \
+    planned = (
+        selectors.application_list(request.user)
+        .filter(call=call, state__in=selectors.FUNDED_STATES)
         .order_by("-planned_wan", "id")
-    candidates = selectors.application_list(request.user).filter(call=call, state=State.EXPERT_REVIEW) \
+    )
+    candidates = (
+        selectors.application_list(request.user)
+        .filter(call=call, state=State.EXPERT_REVIEW)
         .order_by("-award_wan", "id")
-    return render(request, "subsidies/call_plan.html", {
-        "call": call, "planned": planned, "candidates": candidates,
-        "remaining_wan": call.budget_wan - call.committed_wan,
-    })
+    )
+    return render(
+        request,
+        "subsidies/call_plan.html",
+        {
+            "call": call,
+            "planned": planned,
+            "candidates": candidates,
+            "remaining_wan": call.budget_wan - call.committed_wan,
+        },
+    )
 
 
 @login_required

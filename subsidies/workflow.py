@@ -47,7 +47,9 @@ class Transition:
 
 
 def _t(source, action, target, actors, guards=(), required=(), branch=None) -> Transition:
-    return Transition(str(source), str(action), str(target), frozenset(actors), tuple(guards), tuple(required), branch)
+    return Transition(
+        str(source), str(action), str(target), frozenset(actors), tuple(guards), tuple(required), branch
+    )
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -55,21 +57,57 @@ TRANSITIONS: tuple[Transition, ...] = (
     # 第八条(二) bars *recommending* an ineligible project, so the eligibility guard sits on ``recommend``.
     _t(State.DRAFT, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed",)),
     _t(State.RETURNED, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed",)),
-    _t(State.COUNTY_REVIEW, Action.RECOMMEND, State.CITY_REVIEW, {COUNTY}, guards=("eligible",),
-       required=("document_no", "inspection_opinion")),
+    _t(
+        State.COUNTY_REVIEW,
+        Action.RECOMMEND,
+        State.CITY_REVIEW,
+        {COUNTY},
+        guards=("eligible",),
+        required=("document_no", "inspection_opinion"),
+    ),
     _t(State.CITY_REVIEW, Action.SEND_TO_EXPERTS, State.EXPERT_REVIEW, {CITY}, required=("experts",)),
-    _t(State.EXPERT_REVIEW, Action.CONCLUDE_REVIEW, State.PLANNED, {CITY},
-       guards=("experts_scored", "award_positive", "within_budget"), required=("comment",)),
+    _t(
+        State.EXPERT_REVIEW,
+        Action.CONCLUDE_REVIEW,
+        State.PLANNED,
+        {CITY},
+        guards=("experts_scored", "award_positive", "within_budget"),
+        required=("comment",),
+    ),
     _t(State.PLANNED, Action.APPROVE, State.APPROVED, {CITY}, required=("document_no",)),
     _t(State.APPROVED, Action.DISBURSE, State.DISBURSED, {FINANCE}, required=("document_no",)),
-    _t(State.DISBURSED, Action.EVALUATE, State.EVALUATED, {COUNTY}, guards=("evaluation_data",),
-       required=("indicator_type", "completed_on", "evaluation_agency")),
-    _t(State.EVALUATED, Action.REEVALUATE, State.CLOSED, {FINANCE}, guards=("reevaluation_due", "reevaluation_data"),
-       branch="recovery"),
-    _t(State.RECOVERY, Action.RECOVER, State.CLOSED, {FINANCE}, guards=("recovered_in_full",),
-       required=("recovered_wan", "document_no")),
-    *(_t(state, Action.RETURN, State.RETURNED, {actor}, required=("comment",)) for state, actor in REVIEW_STATES.items()),
-    *(_t(state, Action.REJECT, State.REJECTED, {actor}, required=("comment",)) for state, actor in REVIEW_STATES.items()),
+    _t(
+        State.DISBURSED,
+        Action.EVALUATE,
+        State.EVALUATED,
+        {COUNTY},
+        guards=("evaluation_data",),
+        required=("indicator_type", "completed_on", "evaluation_agency"),
+    ),
+    _t(
+        State.EVALUATED,
+        Action.REEVALUATE,
+        State.CLOSED,
+        {FINANCE},
+        guards=("reevaluation_due", "reevaluation_data"),
+        branch="recovery",
+    ),
+    _t(
+        State.RECOVERY,
+        Action.RECOVER,
+        State.CLOSED,
+        {FINANCE},
+        guards=("recovered_in_full",),
+        required=("recovered_wan", "document_no"),
+    ),
+    *(
+        _t(state, Action.RETURN, State.RETURNED, {actor}, required=("comment",))
+        for state, actor in REVIEW_STATES.items()
+    ),
+    *(
+        _t(state, Action.REJECT, State.REJECTED, {actor}, required=("comment",))
+        for state, actor in REVIEW_STATES.items()
+    ),
 )
 
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
@@ -88,7 +126,11 @@ def actors_for(user, application) -> frozenset[str]:
     actors = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    if user.has_role(Role.COUNTY_INDUSTRY) and user.region_id is not None and user.region_id == application.region_id:
+    if (
+        user.has_role(Role.COUNTY_INDUSTRY)
+        and user.region_id is not None
+        and user.region_id == application.region_id
+    ):
         actors.add(COUNTY)
     if user.region_id is None and application.call.domain in bureau_domains(user):
         actors.add(CITY)
@@ -118,6 +160,14 @@ def available(state: str, actors: frozenset[str]) -> list[Transition]:
 
 def actors_due(state: str) -> frozenset[str]:
     """Who must act on an application waiting in ``state`` (return/reject aside)."""
-    return frozenset().union(*(
-        t.actors for t in TRANSITIONS if t.source == state and t.action not in (Action.RETURN, Action.REJECT)
-    )) if state else frozenset()
+    return (
+        frozenset().union(
+            *(
+                t.actors
+                for t in TRANSITIONS
+                if t.source == state and t.action not in (Action.RETURN, Action.REJECT)
+            )
+        )
+        if state
+        else frozenset()
+    )

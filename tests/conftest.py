@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-        print(f"\n[linfen] {len(drop)} tests need {', '.join(missing)} and were deselected; .ci/run runs them.")
+        print(
+            f"\n[linfen] {len(drop)} tests need {', '.join(missing)} and were deselected; .ci/run runs them."
+        )
 
 
 @pytest.fixture
@@ -53,10 +55,16 @@ def make_user(seeded, django_user_model):
 
     def make(username, role, region=None, department=None, **extra):
         region_obj = Region.objects.get(name=region) if isinstance(region, str) else region
-        department_obj = Department.objects.get(code=department) if isinstance(department, str) else department
+        department_obj = (
+            Department.objects.get(code=department) if isinstance(department, str) else department
+        )
         user = django_user_model.objects.create_user(
-            username=username, password="pw-for-tests-123", region=region_obj, department=department_obj,
-            email=f"{username}@example.gov.cn", **extra,
+            username=username,
+            password="pw-for-tests-123",
+            region=region_obj,
+            department=department_obj,
+            email=f"{username}@example.gov.cn",
+            **extra,
         )
         user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
         return user
@@ -74,21 +82,29 @@ def users(make_user):
         "leader": make_user("leader", Role.LEADER),
         "city_land": make_user("city_land", Role.CITY_LAND, department="city-land", is_staff=True),
         "yaodu_land": make_user("yaodu_land", Role.COUNTY_LAND, region="尧都区", department="141002-land"),
-        "hongdong_land": make_user("hongdong_land", Role.COUNTY_LAND, region="洪洞县", department="141024-land"),
-        "yaodu_industry": make_user("yaodu_industry", Role.COUNTY_INDUSTRY, region="尧都区",
-                                    department="141002-industry"),
-        "hongdong_industry": make_user("hongdong_industry", Role.COUNTY_INDUSTRY, region="洪洞县",
-                                       department="141024-industry"),
+        "hongdong_land": make_user(
+            "hongdong_land", Role.COUNTY_LAND, region="洪洞县", department="141024-land"
+        ),
+        "yaodu_industry": make_user(
+            "yaodu_industry", Role.COUNTY_INDUSTRY, region="尧都区", department="141002-industry"
+        ),
+        "hongdong_industry": make_user(
+            "hongdong_industry", Role.COUNTY_INDUSTRY, region="洪洞县", department="141024-industry"
+        ),
         "city_industry": make_user("city_industry", Role.CITY_INDUSTRY, department="city-industry"),
         "city_energy": make_user("city_energy", Role.CITY_ENERGY, department="city-energy"),
         "expert1": make_user("expert1", Role.EXPERT),
         "expert2": make_user("expert2", Role.EXPERT),
         "finance": make_user("finance", Role.FINANCE, department="city-finance"),
-        "city_approval": make_user("city_approval", Role.APPROVAL_OFFICER, department="city-approval-service"),
-        "yaodu_approval": make_user("yaodu_approval", Role.APPROVAL_OFFICER, region="尧都区",
-                                    department="141002-approval-service"),
-        "hongdong_approval": make_user("hongdong_approval", Role.APPROVAL_OFFICER, region="洪洞县",
-                                       department="141024-approval-service"),
+        "city_approval": make_user(
+            "city_approval", Role.APPROVAL_OFFICER, department="city-approval-service"
+        ),
+        "yaodu_approval": make_user(
+            "yaodu_approval", Role.APPROVAL_OFFICER, region="尧都区", department="141002-approval-service"
+        ),
+        "hongdong_approval": make_user(
+            "hongdong_approval", Role.APPROVAL_OFFICER, region="洪洞县", department="141024-approval-service"
+        ),
         "inspector1": make_user("inspector1", Role.INSPECTOR, department="city-market"),
     }
 

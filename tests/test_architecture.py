@@ -58,11 +58,16 @@ def test_every_domain_model_admin_writes_through_services_or_not_at_all(rf):
         cls = type(model_admin)
         assert cls.service_save is not ServiceAdminMixin.service_save, f"{model}: saves without a service"
         if model_admin.has_delete_permission(request):
-            assert cls.service_delete is not ServiceAdminMixin.service_delete, f"{model}: deletes without a service"
+            assert cls.service_delete is not ServiceAdminMixin.service_delete, (
+                f"{model}: deletes without a service"
+            )
         for inline in model_admin.inlines:
             if not issubclass(inline, ReadOnlyAdminMixin):
                 assert cls.service_save_inline is not ServiceAdminMixin.service_save_inline, (model, inline)
-                assert cls.service_delete_inline is not ServiceAdminMixin.service_delete_inline, (model, inline)
+                assert cls.service_delete_inline is not ServiceAdminMixin.service_delete_inline, (
+                    model,
+                    inline,
+                )
 
 
 @pytest.mark.parametrize("name", ["save_model", "delete_model", "save_formset", "delete_queryset"])

@@ -20,18 +20,30 @@ class AnyRegionField(RegionNameField):
 class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = Item
-        fields = ["number", "name", "level", "receiving_department", "legal_basis", "supervision_measures",
-                  "remarks", "power_type", "provincial_decision", "receiving_department_kind",
-                  "supervising_departments"]
+        fields = [
+            "number",
+            "name",
+            "level",
+            "receiving_department",
+            "legal_basis",
+            "supervision_measures",
+            "remarks",
+            "power_type",
+            "provincial_decision",
+            "receiving_department_kind",
+            "supervising_departments",
+        ]
         read_only_fields = fields
 
 
 class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
-    item = serializers.SlugRelatedField(slug_field="number", queryset=Item.objects.all(),
-                                        help_text=_("事项序号 1–19"))
+    item = serializers.SlugRelatedField(
+        slug_field="number", queryset=Item.objects.all(), help_text=_("事项序号 1–19")
+    )
     item_name = serializers.CharField(source="item.name", read_only=True)
-    region = AnyRegionField(required=False, allow_null=True,
-                            help_text=_("县级事项必填;市级事项为“市本级”或留空"))
+    region = AnyRegionField(
+        required=False, allow_null=True, help_text=_("县级事项必填;市级事项为“市本级”或留空")
+    )
     department = serializers.CharField(source="department.name", read_only=True)
     department_code = serializers.CharField(source="department.code", read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -39,11 +51,35 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "item", "item_name", "region", "department", "department_code", "applicant_name",
-                  "applicant_credit_code", "accepted_on", "promised_days", "statutory_due_on", "due_on",
-                  "status", "decided_on", "extended_on", "extension_reason", "overdue", "decided_late"]
-        read_only_fields = ["id", "statutory_due_on", "due_on", "status", "decided_on", "extended_on",
-                            "extension_reason"]
+        fields = [
+            "id",
+            "item",
+            "item_name",
+            "region",
+            "department",
+            "department_code",
+            "applicant_name",
+            "applicant_credit_code",
+            "accepted_on",
+            "promised_days",
+            "statutory_due_on",
+            "due_on",
+            "status",
+            "decided_on",
+            "extended_on",
+            "extension_reason",
+            "overdue",
+            "decided_late",
+        ]
+        read_only_fields = [
+            "id",
+            "statutory_due_on",
+            "due_on",
+            "status",
+            "decided_on",
+            "extended_on",
+            "extension_reason",
+        ]
 
     def get_overdue(self, case) -> bool:
         return case.is_overdue_on(timezone.localdate())
@@ -68,7 +104,16 @@ class DrawnEntitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DrawnEntity
-        fields = ["id", "entity", "entity_name", "blacklisted", "inspectors", "result", "result_note", "checked_on"]
+        fields = [
+            "id",
+            "entity",
+            "entity_name",
+            "blacklisted",
+            "inspectors",
+            "result",
+            "result_note",
+            "checked_on",
+        ]
         read_only_fields = fields
 
 
@@ -81,18 +126,36 @@ class ResultSerializer(serializers.Serializer):
 class InspectionDrawSerializer(serializers.ModelSerializer):
     item = serializers.SlugRelatedField(slug_field="number", queryset=Item.objects.all())
     region = AnyRegionField(required=False, allow_null=True)
-    risk_level = serializers.SlugRelatedField(slug_field="code", queryset=RiskLevel.objects.all(), required=False,
-                                              allow_null=True)
-    ratio = serializers.DecimalField(max_digits=4, decimal_places=3, required=False, allow_null=True,
-                                     help_text=_("0 到 1 之间,如 0.100 表示 10%;不填时取风险等级的比例"))
-    seed = serializers.CharField(required=False, allow_blank=True, max_length=64,
-                                 help_text=_("不填时由系统用 secrets 生成"))
+    risk_level = serializers.SlugRelatedField(
+        slug_field="code", queryset=RiskLevel.objects.all(), required=False, allow_null=True
+    )
+    ratio = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        required=False,
+        allow_null=True,
+        help_text=_("0 到 1 之间,如 0.100 表示 10%;不填时取风险等级的比例"),
+    )
+    seed = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text=_("不填时由系统用 secrets 生成")
+    )
     drawn = DrawnEntitySerializer(many=True, read_only=True)
 
     class Meta:
         model = InspectionDraw
-        fields = ["id", "item", "region", "risk_level", "ratio", "seed", "inspectors_per_entity", "drawn_on",
-                  "candidate_entity_ids", "blacklisted_entity_ids", "drawn"]
+        fields = [
+            "id",
+            "item",
+            "region",
+            "risk_level",
+            "ratio",
+            "seed",
+            "inspectors_per_entity",
+            "drawn_on",
+            "candidate_entity_ids",
+            "blacklisted_entity_ids",
+            "drawn",
+        ]
         read_only_fields = ["id", "drawn_on", "candidate_entity_ids", "blacklisted_entity_ids", "drawn"]
 
     def create(self, validated_data):

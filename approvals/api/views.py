@@ -31,8 +31,13 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  viewsets.GenericViewSet):
+class CaseViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """办件: only the handling department's officers see and handle a case; another's answers 404.
     Creating a case for an item/region handled by another department answers 403 with the reason."""
 
@@ -66,12 +71,18 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelM
         return self._step(services.case_extend, reason=body.validated_data["reason"])
 
 
-class InspectionDrawViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                            mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InspectionDrawViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """双随机抽查: ``POST {item, ratio, seed?}`` draws and stores the result with its seed and snapshot."""
 
-    queryset = (InspectionDraw.objects.select_related("item", "region", "risk_level")
-                .prefetch_related("drawn__entity", "drawn__inspectors"))
+    queryset = InspectionDraw.objects.select_related("item", "region", "risk_level").prefetch_related(
+        "drawn__entity", "drawn__inspectors"
+    )
     serializer_class = InspectionDrawSerializer
     filter_backends = []
 
@@ -83,8 +94,9 @@ class InspectionDrawViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         return Response(self.get_serializer(the_draw).data, status=status.HTTP_201_CREATED)
 
 
-class DrawnEntityViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class DrawnEntityViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Drawn entities and their inspection results; ``POST …/{id}/result/`` by one of its drawn inspectors."""
 
     queryset = DrawnEntity.objects.select_related("entity").prefetch_related("inspectors")
@@ -97,6 +109,11 @@ class DrawnEntityViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         body = ResultSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        drawn = services.result_record(actor=request.user, drawn=self.get_object(), result=data["result"],
-                                       checked_on=data["checked_on"], note=data["note"])
+        drawn = services.result_record(
+            actor=request.user,
+            drawn=self.get_object(),
+            result=data["result"],
+            checked_on=data["checked_on"],
+            note=data["note"],
+        )
         return Response(DrawnEntitySerializer(drawn).data)

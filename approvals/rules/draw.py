@@ -31,9 +31,16 @@ def sample_size(ratio: Decimal, population: int) -> int:
     return min(population, math.ceil(Decimal(population) * ratio))
 
 
-def draw(*, seed: str, candidate_ids: list[int], blacklisted_ids: list[int], ratio: Decimal,
-         entity_departments: dict[int, int | None], inspectors: list[tuple[int, int | None]],
-         inspectors_per_entity: int) -> DrawResult:
+def draw(
+    *,
+    seed: str,
+    candidate_ids: list[int],
+    blacklisted_ids: list[int],
+    ratio: Decimal,
+    entity_departments: dict[int, int | None],
+    inspectors: list[tuple[int, int | None]],
+    inspectors_per_entity: int,
+) -> DrawResult:
     rng = random.Random(str(seed))
     candidates = sorted(set(candidate_ids))
     blacklisted = sorted(set(blacklisted_ids) & set(candidates))
@@ -44,8 +51,11 @@ def draw(*, seed: str, candidate_ids: list[int], blacklisted_ids: list[int], rat
     assignments: dict[int, list[int]] = {}
     for entity_id in entity_ids:
         licensing_department = entity_departments.get(entity_id)
-        eligible = [pk for pk, department in pool
-                    if licensing_department is None or department != licensing_department]
+        eligible = [
+            pk
+            for pk, department in pool
+            if licensing_department is None or department != licensing_department
+        ]
         if len(eligible) < inspectors_per_entity:
             raise DrawImpossible(entity_id)
         assignments[entity_id] = sorted(rng.sample(eligible, inspectors_per_entity))

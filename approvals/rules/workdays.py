@@ -37,8 +37,11 @@ class CalendarUnknown(ValidationError):
 
 def _refuse(year: int) -> CalendarUnknown:
     return CalendarUnknown(
-        _("尚无 %(year)s 年的国务院节假日安排,无法计算工作日。请系统管理员在管理后台“工作日历”中按国务院办公厅"
-          "关于 %(year)s 年部分节假日安排的通知录入该年的放假和调休上班日期后再试。") % {"year": year},
+        _(
+            "尚无 %(year)s 年的国务院节假日安排,无法计算工作日。请系统管理员在管理后台“工作日历”中按国务院办公厅"
+            "关于 %(year)s 年部分节假日安排的通知录入该年的放假和调休上班日期后再试。"
+        )
+        % {"year": year},
         code="calendar_unknown",
     )
 
@@ -57,8 +60,9 @@ class Calendar:
     ``supplement_years`` are the years entered (a year with no listed day yet is still known: Mon–Fri).
     """
 
-    def __init__(self, supplement: Mapping[datetime.date, bool] | None = None,
-                 supplement_years: Iterable[int] = ()):
+    def __init__(
+        self, supplement: Mapping[datetime.date, bool] | None = None, supplement_years: Iterable[int] = ()
+    ):
         self.supplement = dict(supplement or {})
         self.supplement_years = frozenset(supplement_years) | {day.year for day in self.supplement}
 
@@ -110,7 +114,9 @@ def add_working_days(start: datetime.date, days: int, *, calendar: Calendar | No
     return day
 
 
-def working_days_between(start: datetime.date, end: datetime.date, *, calendar: Calendar | None = None) -> int:
+def working_days_between(
+    start: datetime.date, end: datetime.date, *, calendar: Calendar | None = None
+) -> int:
     """Working days in (start, end]; negative when ``end`` is before ``start``."""
     if end == start:
         return 0

@@ -31,9 +31,22 @@ from ..rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_d
 from ..selectors import work_calendar
 
 __all__ = [
-    "blacklist_add", "blacklist_update", "calendar_day_delete", "calendar_day_save", "calendar_year_delete",
-    "calendar_year_save", "case_create", "case_decide", "case_extend", "department_for", "draw_create",
-    "entity_create", "entity_update", "handover_update", "result_record", "risk_level_save",
+    "blacklist_add",
+    "blacklist_update",
+    "calendar_day_delete",
+    "calendar_day_save",
+    "calendar_year_delete",
+    "calendar_year_save",
+    "case_create",
+    "case_decide",
+    "case_extend",
+    "department_for",
+    "draw_create",
+    "entity_create",
+    "entity_update",
+    "handover_update",
+    "result_record",
+    "risk_level_save",
 ]
 
 
@@ -76,13 +89,23 @@ def _require_handler(user, department: Department) -> None:
     if user.is_superuser:
         return
     if user.department_id != department.pk:
-        raise PermissionDenied(_("该事项在该区域由“%(dept)s”承办,您所在部门无权办理。") % {"dept": department.name})
+        raise PermissionDenied(
+            _("该事项在该区域由“%(dept)s”承办,您所在部门无权办理。") % {"dept": department.name}
+        )
     require_region(user, department.region)
 
 
 @transaction.atomic
-def case_create(*, actor, item: Item, region: Region | None = None, applicant_name: str, applicant_credit_code: str,
-                accepted_on: datetime.date, promised_days: int | None = None) -> Case:
+def case_create(
+    *,
+    actor,
+    item: Item,
+    region: Region | None = None,
+    applicant_name: str,
+    applicant_credit_code: str,
+    accepted_on: datetime.date,
+    promised_days: int | None = None,
+) -> Case:
     """Register an accepted case (受理). ``due_on`` = the promised limit when given, else 20 working days."""
     region, department = department_for(item=item, region=region)
     _require_handler(actor, department)
@@ -90,11 +113,20 @@ def case_create(*, actor, item: Item, region: Region | None = None, applicant_na
         raise ValidationError({"promised_days": _("承诺时限应在 1 到 20 个工作日之间。")})
     calendar = work_calendar()
     statutory_due_on = add_working_days(accepted_on, STATUTORY_LIMIT_DAYS, calendar=calendar)
-    due_on = add_working_days(accepted_on, promised_days, calendar=calendar) if promised_days else statutory_due_on
+    due_on = (
+        add_working_days(accepted_on, promised_days, calendar=calendar) if promised_days else statutory_due_on
+    )
     case = Case(
-        item=item, region=region, department=department, applicant_name=applicant_name.strip(),
-        applicant_credit_code="".join(applicant_credit_code.split()).upper(), accepted_on=accepted_on,
-        promised_days=promised_days, statutory_due_on=statutory_due_on, due_on=due_on, created_by=actor,
+        item=item,
+        region=region,
+        department=department,
+        applicant_name=applicant_name.strip(),
+        applicant_credit_code="".join(applicant_credit_code.split()).upper(),
+        accepted_on=accepted_on,
+        promised_days=promised_days,
+        statutory_due_on=statutory_due_on,
+        due_on=due_on,
+        created_by=actor,
     )
     case.full_clean()
     case.save()
@@ -128,8 +160,14 @@ def case_extend(*, actor, case: Case, reason: str, on: datetime.date | None = No
     case.statutory_due_on = add_working_days(case.statutory_due_on, EXTENSION_DAYS, calendar=calendar)
     case.full_clean()
     case.save(update_fields=["extended_on", "extension_reason", "due_on", "statutory_due_on"])
-    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=case, before=before, after=audit.snapshot(case),
-                 comment=_("延期 10 个工作日:%(reason)s") % {"reason": case.extension_reason})
+    audit.record(
+        actor=actor,
+        action=audit.Action.TRANSITION,
+        obj=case,
+        before=before,
+        after=audit.snapshot(case),
+        comment=_("延期 10 个工作日:%(reason)s") % {"reason": case.extension_reason},
+    )
     return case
 
 
@@ -150,8 +188,14 @@ def case_decide(*, actor, case: Case, decision: str, decided_on: datetime.date, 
     comment = str(case.get_status_display())
     if case.decided_late:
         comment += _("(超期办结)")
-    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=case, before=before, after=audit.snapshot(case),
-                 comment=comment)
+    audit.record(
+        actor=actor,
+        action=audit.Action.TRANSITION,
+        obj=case,
+        before=before,
+        after=audit.snapshot(case),
+        comment=comment,
+    )
     if decision == Case.Status.APPROVED:
         _entity_from_case(actor=actor, case=case)
     _mark_first_case(actor=actor, case=case)
@@ -161,10 +205,18 @@ def case_decide(*, actor, case: Case, decision: str, decided_on: datetime.date, 
 def _entity_from_case(*, actor, case: Case) -> LicensedEntity:
     code = case.applicant_credit_code
     entity = LicensedEntity(
-        item=case.item, region=case.region, department=case.department, case=case, name=case.applicant_name,
-        holder_kind=(LicensedEntity.HolderKind.INDIVIDUAL if code[:2] == "92"
-                     else LicensedEntity.HolderKind.ORGANISATION),
-        credit_code=code, licensed_on=case.decided_on,
+        item=case.item,
+        region=case.region,
+        department=case.department,
+        case=case,
+        name=case.applicant_name,
+        holder_kind=(
+            LicensedEntity.HolderKind.INDIVIDUAL
+            if code[:2] == "92"
+            else LicensedEntity.HolderKind.ORGANISATION
+        ),
+        credit_code=code,
+        licensed_on=case.decided_on,
     )
     entity.full_clean()
     entity.save()
@@ -182,13 +234,25 @@ def _mark_first_case(*, actor, case: Case) -> None:
         before = audit.snapshot(checklist)
         checklist.first_case_on = case.decided_on
         checklist.save(update_fields=["first_case_on"])
-        audit.record(actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before,
-                     after=audit.snapshot(checklist), comment=_("首件办结自动填写"))
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=checklist,
+            before=before,
+            after=audit.snapshot(checklist),
+            comment=_("首件办结自动填写"),
+        )
 
 
 @transaction.atomic
-def handover_update(*, actor, checklist: HandoverChecklist, received_on: datetime.date | None,
-                    staff_trained_on: datetime.date | None, note: str = "") -> HandoverChecklist:
+def handover_update(
+    *,
+    actor,
+    checklist: HandoverChecklist,
+    received_on: datetime.date | None,
+    staff_trained_on: datetime.date | None,
+    note: str = "",
+) -> HandoverChecklist:
     """Record that the department has received the item and trained its staff."""
     checklist = HandoverChecklist.objects.select_for_update().get(pk=checklist.pk)
     require_actor(actor)
@@ -198,21 +262,37 @@ def handover_update(*, actor, checklist: HandoverChecklist, received_on: datetim
     checklist.received_on, checklist.staff_trained_on, checklist.note = received_on, staff_trained_on, note
     checklist.full_clean()
     checklist.save(update_fields=["received_on", "staff_trained_on", "note"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before,
-                 after=audit.snapshot(checklist))
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before, after=audit.snapshot(checklist)
+    )
     return checklist
 
 
 @transaction.atomic
-def entity_create(*, actor, item: Item, region: Region | None, name: str, credit_code: str = "",
-                  holder_kind: str = LicensedEntity.HolderKind.ORGANISATION,
-                  credit_level: str = LicensedEntity.CreditLevel.A, licensed_on: datetime.date) -> LicensedEntity:
+def entity_create(
+    *,
+    actor,
+    item: Item,
+    region: Region | None,
+    name: str,
+    credit_code: str = "",
+    holder_kind: str = LicensedEntity.HolderKind.ORGANISATION,
+    credit_level: str = LicensedEntity.CreditLevel.A,
+    licensed_on: datetime.date,
+) -> LicensedEntity:
     """Enter a licence holder by hand (e.g. licences issued before the handover)."""
     region, department = department_for(item=item, region=region)
     require_region(actor, region)
-    entity = LicensedEntity(item=item, region=region, department=department, name=name.strip(),
-                            credit_code="".join((credit_code or "").split()).upper(), holder_kind=holder_kind,
-                            credit_level=credit_level, licensed_on=licensed_on)
+    entity = LicensedEntity(
+        item=item,
+        region=region,
+        department=department,
+        name=name.strip(),
+        credit_code="".join((credit_code or "").split()).upper(),
+        holder_kind=holder_kind,
+        credit_level=credit_level,
+        licensed_on=licensed_on,
+    )
     entity.full_clean()
     entity.save()
     audit.record_created(actor=actor, obj=entity)
@@ -236,9 +316,17 @@ def inspector_pool() -> list[tuple[int, int | None]]:
 
 
 @transaction.atomic
-def draw_create(*, actor, item: Item, region: Region | None = None, ratio: Decimal | None = None,
-                risk_level: RiskLevel | None = None, seed: str | None = None, inspectors_per_entity: int = 2,
-                drawn_on: datetime.date | None = None) -> InspectionDraw:
+def draw_create(
+    *,
+    actor,
+    item: Item,
+    region: Region | None = None,
+    ratio: Decimal | None = None,
+    risk_level: RiskLevel | None = None,
+    seed: str | None = None,
+    inspectors_per_entity: int = 2,
+    drawn_on: datetime.date | None = None,
+) -> InspectionDraw:
     """双随机: snapshot the candidates and the inspector pool, draw with ``seed`` (a fresh one when not given)."""
     region, _department = department_for(item=item, region=region)
     require_region(actor, region)
@@ -251,61 +339,88 @@ def draw_create(*, actor, item: Item, region: Region | None = None, ratio: Decim
         raise ValidationError({"ratio": _("抽查比例应大于 0 且不超过 1(如 0.10 表示 10%)。")})
     drawn_on = drawn_on or _today()
     seed = (seed or "").strip() or secrets.token_hex(16)
-    entities = list(LicensedEntity.objects.filter(item=item, region=region, active=True)
-                    .order_by("pk").values_list("pk", "department_id"))
+    entities = list(
+        LicensedEntity.objects.filter(item=item, region=region, active=True)
+        .order_by("pk")
+        .values_list("pk", "department_id")
+    )
     candidate_ids = [pk for pk, _dept in entities]
-    blacklisted_ids = sorted(set(
-        CreditBlacklist.objects.filter(entity_id__in=candidate_ids, listed_on__lte=drawn_on)
-        .exclude(lifted_on__lte=drawn_on).values_list("entity_id", flat=True)
-    ))
+    blacklisted_ids = sorted(
+        set(
+            CreditBlacklist.objects.filter(entity_id__in=candidate_ids, listed_on__lte=drawn_on)
+            .exclude(lifted_on__lte=drawn_on)
+            .values_list("entity_id", flat=True)
+        )
+    )
     entity_departments = {str(pk): dept for pk, dept in entities}
     pool = inspector_pool()
     the_draw = InspectionDraw(
-        item=item, region=region, risk_level=risk_level, ratio=ratio, seed=seed,
-        inspectors_per_entity=inspectors_per_entity, drawn_on=drawn_on, drawn_by=actor,
-        candidate_entity_ids=candidate_ids, blacklisted_entity_ids=blacklisted_ids,
-        entity_departments=entity_departments, inspector_pool=[list(row) for row in pool],
+        item=item,
+        region=region,
+        risk_level=risk_level,
+        ratio=ratio,
+        seed=seed,
+        inspectors_per_entity=inspectors_per_entity,
+        drawn_on=drawn_on,
+        drawn_by=actor,
+        candidate_entity_ids=candidate_ids,
+        blacklisted_entity_ids=blacklisted_ids,
+        entity_departments=entity_departments,
+        inspector_pool=[list(row) for row in pool],
     )
     the_draw.full_clean()
     result = _run(the_draw)
     the_draw.save()
     blacklisted = set(blacklisted_ids)
-    rows = DrawnEntity.objects.bulk_create([
-        DrawnEntity(draw=the_draw, entity_id=pk, blacklisted=pk in blacklisted) for pk in result.entity_ids
-    ])
+    rows = DrawnEntity.objects.bulk_create(
+        [DrawnEntity(draw=the_draw, entity_id=pk, blacklisted=pk in blacklisted) for pk in result.entity_ids]
+    )
     through = DrawnEntity.inspectors.through
-    through.objects.bulk_create([
-        through(drawnentity_id=row.pk, user_id=user_id)
-        for row in rows for user_id in result.assignments[row.entity_id]
-    ])
-    audit.record_created(actor=actor, obj=the_draw,
-                         comment=_("抽中 %(n)s 户(其中失信必查 %(b)s 户)") % {"n": len(rows), "b": len(blacklisted)})
+    through.objects.bulk_create(
+        [
+            through(drawnentity_id=row.pk, user_id=user_id)
+            for row in rows
+            for user_id in result.assignments[row.entity_id]
+        ]
+    )
+    audit.record_created(
+        actor=actor,
+        obj=the_draw,
+        comment=_("抽中 %(n)s 户(其中失信必查 %(b)s 户)") % {"n": len(rows), "b": len(blacklisted)},
+    )
     return the_draw
 
 
 def _run(the_draw: InspectionDraw):
     try:
         return draw(
-            seed=the_draw.seed, candidate_ids=[int(pk) for pk in the_draw.candidate_entity_ids],
-            blacklisted_ids=[int(pk) for pk in the_draw.blacklisted_entity_ids], ratio=the_draw.ratio,
+            seed=the_draw.seed,
+            candidate_ids=[int(pk) for pk in the_draw.candidate_entity_ids],
+            blacklisted_ids=[int(pk) for pk in the_draw.blacklisted_entity_ids],
+            ratio=the_draw.ratio,
             entity_departments={int(k): v for k, v in the_draw.entity_departments.items()},
             inspectors=[(int(pk), dept) for pk, dept in the_draw.inspector_pool],
             inspectors_per_entity=the_draw.inspectors_per_entity,
         )
     except DrawImpossible as exc:
         raise ValidationError(
-            _("可抽取的执法人员不足:每户需 %(n)s 名且不得来自发证部门。") % {"n": the_draw.inspectors_per_entity}
+            _("可抽取的执法人员不足:每户需 %(n)s 名且不得来自发证部门。")
+            % {"n": the_draw.inspectors_per_entity}
         ) from exc
 
 
 @transaction.atomic
-def result_record(*, actor, drawn: DrawnEntity, result: str, checked_on: datetime.date, note: str = "") -> DrawnEntity:
+def result_record(
+    *, actor, drawn: DrawnEntity, result: str, checked_on: datetime.date, note: str = ""
+) -> DrawnEntity:
     """检查结果: recorded by one of the inspectors drawn for that entity."""
     drawn = DrawnEntity.objects.select_for_update().get(pk=drawn.pk)
     require_actor(actor)
     if not actor.is_superuser:
-        if not editable_by(actor, DrawnEntity.objects.filter(pk=drawn.pk)).exists() or \
-                not drawn.inspectors.filter(pk=actor.pk).exists():
+        if (
+            not editable_by(actor, DrawnEntity.objects.filter(pk=drawn.pk)).exists()
+            or not drawn.inspectors.filter(pk=actor.pk).exists()
+        ):
             raise PermissionDenied(_("只有被抽中的检查人员才能录入该主体的检查结果。"))
     if result == DrawnEntity.Result.PENDING:
         raise ValidationError({"result": _("请选择检查结果。")})
@@ -313,7 +428,9 @@ def result_record(*, actor, drawn: DrawnEntity, result: str, checked_on: datetim
     drawn.result, drawn.checked_on, drawn.result_note = result, checked_on, note
     drawn.full_clean()
     drawn.save(update_fields=["result", "checked_on", "result_note"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=drawn, before=before, after=audit.snapshot(drawn))
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=drawn, before=before, after=audit.snapshot(drawn)
+    )
     return drawn
 
 

@@ -31,14 +31,16 @@ def entity_update(*, actor, entity: LicensedEntity, **changes) -> LicensedEntity
     locked.full_clean()
     if audit.diff(before, audit.snapshot(locked)):
         locked.save()
-        audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before,
-                     after=audit.snapshot(locked))
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked)
+        )
     return locked
 
 
 @transaction.atomic
-def blacklist_update(*, actor, listing: CreditBlacklist, reason: str, lifted_on: datetime.date | None
-                     ) -> CreditBlacklist:
+def blacklist_update(
+    *, actor, listing: CreditBlacklist, reason: str, lifted_on: datetime.date | None
+) -> CreditBlacklist:
     """Correct the reason of a listing or lift it (移出失信名单) on a date."""
     locked = lock_editable(actor, listing)
     if lifted_on is not None and lifted_on < locked.listed_on:
@@ -47,7 +49,9 @@ def blacklist_update(*, actor, listing: CreditBlacklist, reason: str, lifted_on:
     locked.reason, locked.lifted_on = reason, lifted_on
     locked.full_clean()
     locked.save(update_fields=["reason", "lifted_on"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked))
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked)
+    )
     return locked
 
 

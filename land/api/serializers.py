@@ -32,8 +32,16 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["year", "title", "document_no", "milestones", "phases", "report_deadlines",
-                  "suspend_after_misses", "bonus_percent"]
+        fields = [
+            "year",
+            "title",
+            "document_no",
+            "milestones",
+            "phases",
+            "report_deadlines",
+            "suspend_after_misses",
+            "bonus_percent",
+        ]
 
 
 class TaskQuotaSerializer(serializers.ModelSerializer):
@@ -73,17 +81,45 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     idle_fee_wan = serializers.SerializerMethodField()
     reclaim_due = serializers.SerializerMethodField()
     withdrawal_eligible = serializers.SerializerMethodField()
-    version = serializers.IntegerField(required=False, min_value=1,
-                                       help_text="修改时必填:读取时的版本号;版本已变化时返回 409")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="修改时必填:读取时的版本号;版本已变化时返回 409"
+    )
 
     class Meta:
         model = Parcel
         fields = [
-            "id", "region", "kind", "code", "name", "location", "coordinates", "area_mu", "disposed_mu", "status",
-            "supervised", "land_use_status", "approval_no", "approved_on", "expropriation_status",
-            "unsupplied_reason", "disposal_path", "supply_method", "supplied_on", "land_price_wan", "land_use",
-            "agreed_start_on", "actual_start_on", "cause", "idle_disposal", "note",
-            "idle_fee_due", "idle_fee_wan", "reclaim_due", "withdrawal_eligible", "version", "updated_at",
+            "id",
+            "region",
+            "kind",
+            "code",
+            "name",
+            "location",
+            "coordinates",
+            "area_mu",
+            "disposed_mu",
+            "status",
+            "supervised",
+            "land_use_status",
+            "approval_no",
+            "approved_on",
+            "expropriation_status",
+            "unsupplied_reason",
+            "disposal_path",
+            "supply_method",
+            "supplied_on",
+            "land_price_wan",
+            "land_use",
+            "agreed_start_on",
+            "actual_start_on",
+            "cause",
+            "idle_disposal",
+            "note",
+            "idle_fee_due",
+            "idle_fee_wan",
+            "reclaim_due",
+            "withdrawal_eligible",
+            "version",
+            "updated_at",
         ]
         read_only_fields = ["id", "status", "updated_at"]
         validators = []  # uniqueness is checked by the service (full_clean), inside its transaction
@@ -146,7 +182,9 @@ class RegionProgressSerializer(serializers.Serializer):
     consecutive_misses = serializers.IntegerField()
     suspended = serializers.BooleanField()
     bonus_mu = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
-    percent = serializers.DecimalField(source="overall_percent", max_digits=8, decimal_places=2, allow_null=True)
+    percent = serializers.DecimalField(
+        source="overall_percent", max_digits=8, decimal_places=2, allow_null=True
+    )
     rank = serializers.IntegerField(allow_null=True)
 
 

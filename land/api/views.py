@@ -38,8 +38,14 @@ def _import_response(run):
     try:
         result = run()
     except SheetInvalid as exc:
-        return Response({"detail": _("表格有误,未写入任何数据。"), "code": "invalid",
-                         "errors": [e.as_dict() for e in exc.errors]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                "detail": _("表格有误,未写入任何数据。"),
+                "code": "invalid",
+                "errors": [e.as_dict() for e in exc.errors],
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return Response(result.as_dict())
 
 
@@ -74,7 +80,8 @@ class TaskQuotaViewSet(ScopedReadOnlyViewSet):
         return queryset
 
     @extend_schema(
-        parameters=[YEAR, DRY_RUN], request={"multipart/form-data": s.QuotaImportRequestSerializer},
+        parameters=[YEAR, DRY_RUN],
+        request={"multipart/form-data": s.QuotaImportRequestSerializer},
         responses={200: s.ImportResultSerializer, 400: s.ImportErrorsSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
@@ -83,8 +90,11 @@ class TaskQuotaViewSet(ScopedReadOnlyViewSet):
         campaign = _campaign(request)
         upload = _upload(request)
         dry_run = parse_bool(request.query_params.get("dry_run"))
-        return _import_response(lambda: imports.quota_import(actor=request.user, campaign=campaign,
-                                                             upload=upload, dry_run=dry_run))
+        return _import_response(
+            lambda: imports.quota_import(
+                actor=request.user, campaign=campaign, upload=upload, dry_run=dry_run
+            )
+        )
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF]))
@@ -147,19 +157,27 @@ class ParcelViewSet(ScopedModelViewSet):
         return Response(s.DisposalSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DisposalRevokeSerializer, responses=s.ParcelSerializer)
-    @action(detail=True, methods=["post"], url_path=r"disposals/(?P<disposal_id>\d+)/revoke",
-            pagination_class=None, filter_backends=[])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"disposals/(?P<disposal_id>\d+)/revoke",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def revoke_disposal(self, request, pk=None, disposal_id=None):
         """Withdraw a disposal entered by mistake: ``{reason}``. The audit trail keeps the record and the reason."""
         parcel = self.get_object()
         disposal = get_object_or_404(parcel.disposals, pk=disposal_id)
         serializer = s.DisposalRevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.disposal_revoke(actor=request.user, disposal=disposal, reason=serializer.validated_data["reason"])
+        services.disposal_revoke(
+            actor=request.user, disposal=disposal, reason=serializer.validated_data["reason"]
+        )
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
-        parameters=[DRY_RUN], request={"multipart/form-data": s.QuotaImportRequestSerializer},
+        parameters=[DRY_RUN],
+        request={"multipart/form-data": s.QuotaImportRequestSerializer},
         responses={200: s.ImportResultSerializer, 400: s.ImportErrorsSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
@@ -167,7 +185,9 @@ class ParcelViewSet(ScopedModelViewSet):
         """Import a parcel list (xlsx/csv, Chinese headers). All-or-nothing, like the quota import."""
         upload = _upload(request)
         dry_run = parse_bool(request.query_params.get("dry_run"))
-        return _import_response(lambda: imports.parcel_import(actor=request.user, upload=upload, dry_run=dry_run))
+        return _import_response(
+            lambda: imports.parcel_import(actor=request.user, upload=upload, dry_run=dry_run)
+        )
 
 
 class ProgressView(APIView):

@@ -32,8 +32,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("未找到,或无权查看。"))
     elif isinstance(exc, FieldNotAllowed):
         response = drf_exception_handler(exceptions.PermissionDenied(exc.message), context)
-        response.data = {"detail": exc.message, "code": "permission_denied",
-                         "errors": [{"field": exc.field, "message": exc.message}]}
+        response.data = {
+            "detail": exc.message,
+            "code": "permission_denied",
+            "errors": [{"field": exc.field, "message": exc.message}],
+        }
         return response
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
@@ -46,7 +49,11 @@ def exception_handler(exc, context):
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        response.data = {"detail": str(detail), "code": code if isinstance(code, str) else "error", "errors": []}
+        response.data = {
+            "detail": str(detail),
+            "code": code if isinstance(code, str) else "error",
+            "errors": [],
+        }
     return response
 
 

@@ -14,8 +14,11 @@ class RefuseReadOnlyFieldsMixin:
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
-            refused = {name: [self.read_only_message] for name, field in self.fields.items()
-                       if field.read_only and name in data}
+            refused = {
+                name: [self.read_only_message]
+                for name, field in self.fields.items()
+                if field.read_only and name in data
+            }
             if refused:
                 raise serializers.ValidationError(refused)
         return super().to_internal_value(data)
@@ -53,7 +56,16 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "region", "department", "roles", "email_notifications"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "region",
+            "department",
+            "roles",
+            "email_notifications",
+        ]
         read_only_fields = ["id", "username", "full_name", "email", "region", "department", "roles"]
 
     def get_roles(self, user) -> list[str]:
@@ -66,6 +78,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "rule", "object_type", "object_id", "period", "title", "body", "url",
-                  "created_at", "read_at", "is_read"]
+        fields = [
+            "id",
+            "rule",
+            "object_type",
+            "object_id",
+            "period",
+            "title",
+            "body",
+            "url",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
         read_only_fields = fields

@@ -17,8 +17,9 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "token"
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
         auth=[],
     )
@@ -69,7 +70,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             notification.save(update_fields=["read_at"])
         return Response(self.get_serializer(notification).data)
 
-    @extend_schema(request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))
+    @extend_schema(
+        request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         """Mark every unread notification of the caller as read."""

@@ -58,28 +58,90 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
     reference = serializers.CharField(read_only=True)
     region = RegionNameField()
     domain = serializers.CharField(source="call.domain", read_only=True)
-    kind = serializers.CharField(required=False, allow_blank=True, write_only=True,
-                                 help_text=_("认定称号类别(recognition 类别使用)"))
-    investment_progress = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100,
-                                                   required=False, allow_null=True, help_text=_("投资进度(%)"))
+    kind = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text=_("认定称号类别(recognition 类别使用)")
+    )
+    investment_progress = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text=_("投资进度(%)"),
+    )
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = Application
         fields = [
-            "id", "reference", "call", "domain", "region", "enterprise_name", "credit_code", "project_name",
-            "category", "support_wan", "investment_wan", "little_giant", "kind", "scheme", "level", "previous_level",
-            "previous_revenue_wan", "investment_progress", "completed_on", "revenue_wan", "above_scale",
-            "prior_city_funding", "award_wan", "award_rule", "award_explanation", "eligible", "eligibility_failures",
-            "state", "state_label", "version", "county_document_no", "inspection_opinion", "committee_opinion",
-            "planned_wan", "disbursed_wan", "indicator_type", "project_completed_on", "targets_met",
-            "cumulative_new_tax_wan", "recovery_wan", "recovered_wan", "state_changed_at", "created_at", "updated_at",
+            "id",
+            "reference",
+            "call",
+            "domain",
+            "region",
+            "enterprise_name",
+            "credit_code",
+            "project_name",
+            "category",
+            "support_wan",
+            "investment_wan",
+            "little_giant",
+            "kind",
+            "scheme",
+            "level",
+            "previous_level",
+            "previous_revenue_wan",
+            "investment_progress",
+            "completed_on",
+            "revenue_wan",
+            "above_scale",
+            "prior_city_funding",
+            "award_wan",
+            "award_rule",
+            "award_explanation",
+            "eligible",
+            "eligibility_failures",
+            "state",
+            "state_label",
+            "version",
+            "county_document_no",
+            "inspection_opinion",
+            "committee_opinion",
+            "planned_wan",
+            "disbursed_wan",
+            "indicator_type",
+            "project_completed_on",
+            "targets_met",
+            "cumulative_new_tax_wan",
+            "recovery_wan",
+            "recovered_wan",
+            "state_changed_at",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = [
-            "award_wan", "award_rule", "award_explanation", "eligible", "eligibility_failures", "state", "version",
-            "county_document_no", "inspection_opinion", "committee_opinion", "planned_wan", "disbursed_wan",
-            "indicator_type", "project_completed_on", "targets_met", "cumulative_new_tax_wan", "recovery_wan",
-            "recovered_wan", "state_changed_at", "created_at", "updated_at",
+            "award_wan",
+            "award_rule",
+            "award_explanation",
+            "eligible",
+            "eligibility_failures",
+            "state",
+            "version",
+            "county_document_no",
+            "inspection_opinion",
+            "committee_opinion",
+            "planned_wan",
+            "disbursed_wan",
+            "indicator_type",
+            "project_completed_on",
+            "targets_met",
+            "cumulative_new_tax_wan",
+            "recovery_wan",
+            "recovered_wan",
+            "state_changed_at",
+            "created_at",
+            "updated_at",
         ]
         extra_kwargs = {"credit_code": {"validators": []}}  # checked (and explained) by the model validator
 
@@ -110,10 +172,16 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
 class TransitionRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, min_value=1, help_text=_("期望的版本号,不一致时返回 409"))
-    document_no = serializers.CharField(required=False, allow_blank=True, help_text=_("推荐、审定、拨付或收回的文号"))
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("期望的版本号,不一致时返回 409")
+    )
+    document_no = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("推荐、审定、拨付或收回的文号")
+    )
     inspection_opinion = serializers.CharField(required=False, allow_blank=True, help_text=_("现场核查意见"))
-    experts = serializers.ListField(child=serializers.IntegerField(), required=False, help_text=_("评审专家用户编号"))
+    experts = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=_("评审专家用户编号")
+    )
     planned_wan = serializers.DecimalField(required=False, **MONEY)
     indicator_type = serializers.ChoiceField(choices=IndicatorType.values, required=False)
     completed_on = serializers.DateField(required=False)
@@ -133,8 +201,20 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApplicationTransition
-        fields = ["id", "action", "action_label", "from_state", "from_label", "to_state", "to_label", "actor",
-                  "actor_name", "at", "comment", "data"]
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_state",
+            "from_label",
+            "to_state",
+            "to_label",
+            "actor",
+            "actor_name",
+            "at",
+            "comment",
+            "data",
+        ]
 
 
 class ScoreRequestSerializer(serializers.Serializer):
@@ -155,7 +235,16 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "original_name", "size", "content_type", "sha256", "uploaded_at", "download_url"]
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_at",
+            "download_url",
+        ]
 
     def get_download_url(self, document) -> str:
         from django.urls import reverse
@@ -165,4 +254,6 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    kind = serializers.ChoiceField(choices=Document.Kind.values, required=False, default=Document.Kind.APPLICATION)
+    kind = serializers.ChoiceField(
+        choices=Document.Kind.values, required=False, default=Document.Kind.APPLICATION
+    )

@@ -20,7 +20,11 @@ from . import serializers as s
 
 class CanQuote(permissions.BasePermission):
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.has_perm("subsidies.view_awardrule"))
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm("subsidies.view_awardrule")
+        )
 
 
 class AwardQuoteView(APIView):
@@ -67,15 +71,22 @@ class ApplicationViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _service_errors(lambda: services.application_create(actor=self.request.user, **data))
+        serializer.instance = _service_errors(
+            lambda: services.application_create(actor=self.request.user, **data)
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _service_errors(lambda: services.application_update(
-            actor=self.request.user, application_id=serializer.instance.pk, **data))
+        serializer.instance = _service_errors(
+            lambda: services.application_update(
+                actor=self.request.user, application_id=serializer.instance.pk, **data
+            )
+        )
 
     @extend_schema(request=s.TransitionRequestSerializer, responses=s.TransitionSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[])
+    @action(
+        detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[]
+    )
     def transitions(self, request, pk=None):
         """Take a workflow action. 403: the role may never take it here; 409: not in the current state."""
         application = self.get_object()
@@ -83,9 +94,16 @@ class ApplicationViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         action_name, comment, version = data.pop("action"), data.pop("comment", ""), data.pop("version", None)
-        step = _service_errors(lambda: services.application_transition(
-            application_id=application.pk, actor=request.user, action=action_name, comment=comment, data=data,
-            expected_version=version))
+        step = _service_errors(
+            lambda: services.application_transition(
+                application_id=application.pk,
+                actor=request.user,
+                action=action_name,
+                comment=comment,
+                data=data,
+                expected_version=version,
+            )
+        )
         return Response(s.TransitionSerializer(step).data, status=status.HTTP_200_OK)
 
     @extend_schema(responses=s.TransitionSerializer(many=True))
@@ -96,21 +114,34 @@ class ApplicationViewSet(ScopedModelViewSet):
         return Response(s.TransitionSerializer(selectors.history_for(application), many=True).data)
 
     @extend_schema(request=s.ScoreRequestSerializer, responses=s.ExpertAssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[])
+    @action(
+        detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[]
+    )
     def scores(self, request, pk=None):
         """An assigned expert scores the application (专家评审)."""
         application = self.get_object()
         body = s.ScoreRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = _service_errors(lambda: services.expert_score_submit(
-            application_id=application.pk, expert=request.user, **body.validated_data))
+        assignment = _service_errors(
+            lambda: services.expert_score_submit(
+                application_id=application.pk, expert=request.user, **body.validated_data
+            )
+        )
         return Response(s.ExpertAssignmentSerializer(assignment).data)
 
     @extend_schema(methods=["get"], responses=s.DocumentSerializer(many=True))
-    @extend_schema(methods=["post"], request={"multipart/form-data": s.DocumentUploadSerializer},
-                   responses={201: s.DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
-            parser_classes=[MultiPartParser, FormParser], filter_backends=[])
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.DocumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[permissions.IsAuthenticated],
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+    )
     def documents(self, request, pk=None):
         """List the application's documents, or upload one (pdf/jpg/png/docx/xlsx, size-limited)."""
         application = self.get_object()
@@ -120,7 +151,10 @@ class ApplicationViewSet(ScopedModelViewSet):
             raise DRFPermissionDenied()
         body = s.DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        document = services.document_upload(actor=request.user, application=application,
-                                            uploaded_file=body.validated_data["file"],
-                                            kind=body.validated_data["kind"])
+        document = services.document_upload(
+            actor=request.user,
+            application=application,
+            uploaded_file=body.validated_data["file"],
+            kind=body.validated_data["kind"],
+        )
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,15 @@ from .eligibility import EligibilityFacts, Failure, check_eligibility
 from .money import wan
 
 __all__ = [
-    "EligibilityFacts", "Failure", "Quote", "RuleBook", "check_eligibility", "economic_recovery_wan",
-    "quote_award", "recovery_wan", "reevaluation_due_on", "technical_recovery_wan", "wan",
+    "EligibilityFacts",
+    "Failure",
+    "Quote",
+    "RuleBook",
+    "check_eligibility",
+    "economic_recovery_wan",
+    "quote_award",
+    "recovery_wan",
+    "reevaluation_due_on",
+    "technical_recovery_wan",
+    "wan",
 ]

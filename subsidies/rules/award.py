@@ -24,8 +24,15 @@ from django.utils.translation import gettext as _
 from .money import ZERO, fmt, wan
 
 CATEGORIES = ("matching", "investment", "recognition", "certification", "revenue")
-RECOGNITION_KINDS = ("tech_center", "innovation_center", "single_champion", "tech_demo", "smart_manufacturing",
-                     "green", "env_performance")
+RECOGNITION_KINDS = (
+    "tech_center",
+    "innovation_center",
+    "single_champion",
+    "tech_demo",
+    "smart_manufacturing",
+    "green",
+    "env_performance",
+)
 RECOGNITION_LEVELS = ("national", "provincial", "municipal", "A", "leading")
 CERTIFICATION_SCHEMES = ("it_integration", "cmmi", "itss", "dcmm")
 CERTIFICATION_LEVELS = ("A", "AA", "AAA", "AAAA", "AAAAA", "1", "2", "3", "4", "5")
@@ -121,17 +128,33 @@ def _dec(value) -> Decimal | None:
 
 def rule_from_dict(row: dict) -> RuleSpec:
     return RuleSpec(
-        code=row["code"], category=row["category"], scheme=row.get("scheme") or "", clause=row["clause"],
-        name=row["name"], method=row["method"], percent=_dec(row.get("percent")), cap_wan=_dec(row.get("cap_wan")),
+        code=row["code"],
+        category=row["category"],
+        scheme=row.get("scheme") or "",
+        clause=row["clause"],
+        name=row["name"],
+        method=row["method"],
+        percent=_dec(row.get("percent")),
+        cap_wan=_dec(row.get("cap_wan")),
         min_base_wan=_dec(row.get("min_base_wan")),
         min_base_wan_little_giant=_dec(row.get("min_base_wan_little_giant")),
         upgrade_pays_difference=bool(row.get("upgrade_pays_difference")),
-        tiers=tuple(sorted(
-            (Tier(grade=t.get("grade") or "", label=t["label"], award_wan=Decimal(str(t["award_wan"])),
-                  rank=int(t["rank"]), lower_wan=_dec(t.get("lower_wan")), upper_wan=_dec(t.get("upper_wan")))
-             for t in row.get("tiers", [])),
-            key=lambda tier: tier.rank,
-        )),
+        tiers=tuple(
+            sorted(
+                (
+                    Tier(
+                        grade=t.get("grade") or "",
+                        label=t["label"],
+                        award_wan=Decimal(str(t["award_wan"])),
+                        rank=int(t["rank"]),
+                        lower_wan=_dec(t.get("lower_wan")),
+                        upper_wan=_dec(t.get("upper_wan")),
+                    )
+                    for t in row.get("tiers", [])
+                ),
+                key=lambda tier: tier.rank,
+            )
+        ),
     )
 
 
@@ -163,11 +186,16 @@ class Quote:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "eligible": self.eligible, "award_wan": str(self.award_wan), "rule": self.rule,
-            "rule_label": self.rule_label, "tier": self.tier, "base_award_wan": str(self.base_award_wan),
+            "eligible": self.eligible,
+            "award_wan": str(self.award_wan),
+            "rule": self.rule,
+            "rule_label": self.rule_label,
+            "tier": self.tier,
+            "base_award_wan": str(self.base_award_wan),
             "capped": self.capped,
             "previous_award_wan": None if self.previous_award_wan is None else str(self.previous_award_wan),
-            "reasons": list(self.reasons), "explanation": list(self.explanation),
+            "reasons": list(self.reasons),
+            "explanation": list(self.explanation),
         }
 
 
@@ -196,7 +224,10 @@ def quote_award(book: RuleBook, params: dict) -> Quote:
     scheme = _scheme_of(params)
     rule = book.find(category, scheme)
     if rule is None:
-        return _refuse(Quote(eligible=False), (_("没有适用的奖励规则:%(rule)s") % {"rule": f"{category} {scheme}".strip()}))
+        return _refuse(
+            Quote(eligible=False),
+            (_("没有适用的奖励规则:%(rule)s") % {"rule": f"{category} {scheme}".strip()}),
+        )
     quote = Quote(eligible=True, rule=rule.code, rule_label=rule.label)
     quote.explanation.append(_("适用%(rule)s") % {"rule": rule.label})
     if rule.method == "percent":
@@ -212,14 +243,18 @@ def _percent(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
         return _refuse(quote, _("上年度未获得国、省专项资金支持,不适用配套奖励"))
     raw = wan(support * rule.percent / Decimal(100))
     quote.base_award_wan = raw
-    quote.explanation.append(_("国、省支持 %(support)s 万元 × %(percent)s%% = %(raw)s 万元") % {
-        "support": fmt(support), "percent": f"{rule.percent.normalize():f}", "raw": fmt(raw)})
+    quote.explanation.append(
+        _("国、省支持 %(support)s 万元 × %(percent)s%% = %(raw)s 万元")
+        % {"support": fmt(support), "percent": f"{rule.percent.normalize():f}", "raw": fmt(raw)}
+    )
     award = raw
     if rule.cap_wan is not None and raw > rule.cap_wan:
         award = wan(rule.cap_wan)
         quote.capped = True
-        quote.explanation.append(_("单个项目配套奖励不超过 %(cap)s 万元,按上限 %(award)s 万元计")
-                                 % {"cap": fmt(rule.cap_wan), "award": fmt(award)})
+        quote.explanation.append(
+            _("单个项目配套奖励不超过 %(cap)s 万元,按上限 %(award)s 万元计")
+            % {"cap": fmt(rule.cap_wan), "award": fmt(award)}
+        )
     quote.award_wan = award
     return quote
 
@@ -233,8 +268,11 @@ def _bracket(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
             return _refuse(quote, _("缺少固定资产实际投资额"))
         if minimum is not None and amount < minimum:
             who = _("专精特新“小巨人”企业") if params.get("little_giant") else _("技术改造项目")
-            return _refuse(quote, _("%(who)s固定资产投资须达到 %(minimum)s 万元以上,实际为 %(amount)s 万元")
-                           % {"who": who, "minimum": fmt(minimum), "amount": fmt(amount)})
+            return _refuse(
+                quote,
+                _("%(who)s固定资产投资须达到 %(minimum)s 万元以上,实际为 %(amount)s 万元")
+                % {"who": who, "minimum": fmt(minimum), "amount": fmt(amount)},
+            )
     else:
         amount = params.get("revenue_wan")
         noun = _("上年度主营业务收入")
@@ -242,12 +280,17 @@ def _bracket(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
             return _refuse(quote, _("缺少上年度主营业务收入"))
     tier = rule.tier_for_amount(amount)
     if tier is None:
-        return _refuse(quote, _("%(noun)s %(amount)s 万元未达到%(rule)s的最低档次")
-                       % {"noun": noun, "amount": fmt(amount), "rule": rule.name})
+        return _refuse(
+            quote,
+            _("%(noun)s %(amount)s 万元未达到%(rule)s的最低档次")
+            % {"noun": noun, "amount": fmt(amount), "rule": rule.name},
+        )
     quote.tier = tier.label
     quote.base_award_wan = wan(tier.award_wan)
-    quote.explanation.append(_("%(noun)s %(amount)s 万元,属于“%(tier)s”档,奖励 %(award)s 万元") % {
-        "noun": noun, "amount": fmt(amount), "tier": tier.label, "award": fmt(tier.award_wan)})
+    quote.explanation.append(
+        _("%(noun)s %(amount)s 万元,属于“%(tier)s”档,奖励 %(award)s 万元")
+        % {"noun": noun, "amount": fmt(amount), "tier": tier.label, "award": fmt(tier.award_wan)}
+    )
     previous_amount = params.get("previous_revenue_wan") if rule.category == "revenue" else None
     previous = rule.tier_for_amount(previous_amount) if previous_amount is not None else None
     return _apply_previous(rule, tier, previous, quote)
@@ -258,19 +301,26 @@ def _grade(rule: RuleSpec, params: dict, quote: Quote) -> Quote:
     tier = rule.tier_for_grade(level)
     if tier is None:
         grades = "、".join(t.label for t in rule.tiers)
-        return _refuse(quote, _("%(rule)s只奖励:%(grades)s;“%(level)s”不在奖励范围")
-                       % {"rule": rule.name, "grades": grades, "level": level})
+        return _refuse(
+            quote,
+            _("%(rule)s只奖励:%(grades)s;“%(level)s”不在奖励范围")
+            % {"rule": rule.name, "grades": grades, "level": level},
+        )
     quote.tier = tier.label
     quote.base_award_wan = wan(tier.award_wan)
-    quote.explanation.append(_("%(rule)s%(tier)s,奖励 %(award)s 万元")
-                             % {"rule": rule.name, "tier": tier.label, "award": fmt(tier.award_wan)})
+    quote.explanation.append(
+        _("%(rule)s%(tier)s,奖励 %(award)s 万元")
+        % {"rule": rule.name, "tier": tier.label, "award": fmt(tier.award_wan)}
+    )
     previous_level = params.get("previous_level") or ""
     previous = None
     if previous_level:
         previous = rule.tier_for_grade(previous_level)
         if previous is None:
-            return _refuse(quote, _("此前等次“%(level)s”不是%(rule)s的奖励等次")
-                           % {"level": previous_level, "rule": rule.name})
+            return _refuse(
+                quote,
+                _("此前等次“%(level)s”不是%(rule)s的奖励等次") % {"level": previous_level, "rule": rule.name},
+            )
     return _apply_previous(rule, tier, previous, quote)
 
 
@@ -281,21 +331,33 @@ def _apply_previous(rule: RuleSpec, tier: Tier, previous: Tier | None, quote: Qu
         return quote
     quote.previous_award_wan = wan(previous.award_wan)
     if tier.rank <= previous.rank:
-        return _refuse(quote, _("已按“%(previous)s”奖励过,“%(tier)s”不是更高等次,不能重复奖励")
-                       % {"previous": previous.label, "tier": tier.label})
+        return _refuse(
+            quote,
+            _("已按“%(previous)s”奖励过,“%(tier)s”不是更高等次,不能重复奖励")
+            % {"previous": previous.label, "tier": tier.label},
+        )
     if not rule.upgrade_pays_difference:
         quote.award_wan = wan(tier.award_wan)
-        quote.explanation.append(_("由“%(previous)s”升至“%(tier)s”,本条款未规定补差,按新等次全额奖励")
-                                 % {"previous": previous.label, "tier": tier.label})
+        quote.explanation.append(
+            _("由“%(previous)s”升至“%(tier)s”,本条款未规定补差,按新等次全额奖励")
+            % {"previous": previous.label, "tier": tier.label}
+        )
         return quote
     difference = wan(tier.award_wan - previous.award_wan)
     quote.explanation.append(
-        _("由“%(previous)s”(%(previous_award)s 万元)升级至“%(tier)s”,只奖励差额 %(difference)s 万元") % {
-            "previous": previous.label, "previous_award": fmt(previous.award_wan), "tier": tier.label,
-            "difference": fmt(difference)}
+        _("由“%(previous)s”(%(previous_award)s 万元)升级至“%(tier)s”,只奖励差额 %(difference)s 万元")
+        % {
+            "previous": previous.label,
+            "previous_award": fmt(previous.award_wan),
+            "tier": tier.label,
+            "difference": fmt(difference),
+        }
     )
     if difference <= 0:
-        return _refuse(quote, _("“%(tier)s”与已奖励的“%(previous)s”奖励额相同,没有差额可奖励")
-                       % {"tier": tier.label, "previous": previous.label})
+        return _refuse(
+            quote,
+            _("“%(tier)s”与已奖励的“%(previous)s”奖励额相同,没有差额可奖励")
+            % {"tier": tier.label, "previous": previous.label},
+        )
     quote.award_wan = difference
     return quote

@@ -32,8 +32,13 @@ def technical_recovery_wan(*, award_wan: Decimal, targets_met: bool) -> Decimal:
     return ZERO if targets_met else wan(award_wan)
 
 
-def recovery_wan(*, indicator_type: str, award_wan: Decimal, cumulative_new_tax_wan: Decimal | None = None,
-                 targets_met: bool | None = None) -> Decimal:
+def recovery_wan(
+    *,
+    indicator_type: str,
+    award_wan: Decimal,
+    cumulative_new_tax_wan: Decimal | None = None,
+    targets_met: bool | None = None,
+) -> Decimal:
     if indicator_type == ECONOMIC:
         if cumulative_new_tax_wan is None:
             raise ValueError("economic re-evaluation needs cumulative_new_tax_wan")

@@ -51,30 +51,53 @@ def check_eligibility(facts: EligibilityFacts) -> list[Failure]:
     if not check.valid:
         failures.append(Failure("credit_code", ";".join(check.errors)))
     elif not check.division_code.startswith(LINFEN_DIVISION_PREFIX):
-        failures.append(Failure(
-            "not_registered_in_linfen",
-            _("企业须在临汾市境内注册(统一社会信用代码第 3–8 位为 %(code)s,不属于临汾市)") % {"code": check.division_code},
-        ))
+        failures.append(
+            Failure(
+                "not_registered_in_linfen",
+                _("企业须在临汾市境内注册(统一社会信用代码第 3–8 位为 %(code)s,不属于临汾市)")
+                % {"code": check.division_code},
+            )
+        )
     if not facts.above_scale and (facts.revenue_wan is None or facts.revenue_wan < MIN_REVENUE_WAN):
-        revenue = _("未填报") if facts.revenue_wan is None else _("%(amount)s 万元") % {"amount": fmt(facts.revenue_wan)}
-        failures.append(Failure(
-            "scale", _("须为规模以上企业,或上年度主营业务收入达到 %(minimum)s 万元以上(实际 %(revenue)s)")
-            % {"minimum": fmt(MIN_REVENUE_WAN), "revenue": revenue}
-        ))
+        revenue = (
+            _("未填报")
+            if facts.revenue_wan is None
+            else _("%(amount)s 万元") % {"amount": fmt(facts.revenue_wan)}
+        )
+        failures.append(
+            Failure(
+                "scale",
+                _("须为规模以上企业,或上年度主营业务收入达到 %(minimum)s 万元以上(实际 %(revenue)s)")
+                % {"minimum": fmt(MIN_REVENUE_WAN), "revenue": revenue},
+            )
+        )
     if facts.category in PROJECT_CATEGORIES and not _progress_ok(facts):
-        progress = _("未填报") if facts.investment_progress is None else f"{facts.investment_progress.normalize():f}%"
-        failures.append(Failure(
-            "progress",
-            _("推荐上报的技改项目投资进度须达到 %(minimum)s%% 以上(实际 %(progress)s),或为上年度申报截止日之后完工的项目")
-            % {"minimum": f"{MIN_PROGRESS_PERCENT.normalize():f}", "progress": progress},
-        ))
+        progress = (
+            _("未填报")
+            if facts.investment_progress is None
+            else f"{facts.investment_progress.normalize():f}%"
+        )
+        failures.append(
+            Failure(
+                "progress",
+                _(
+                    "推荐上报的技改项目投资进度须达到 %(minimum)s%% 以上(实际 %(progress)s),或为上年度申报截止日之后完工的项目"
+                )
+                % {"minimum": f"{MIN_PROGRESS_PERCENT.normalize():f}", "progress": progress},
+            )
+        )
     if facts.prior_city_funding:
-        failures.append(Failure("double_funding", _("该项目已享受市级财政专项资金支持,不得重复申请(第七条(七))")))
+        failures.append(
+            Failure("double_funding", _("该项目已享受市级财政专项资金支持,不得重复申请(第七条(七))"))
+        )
     if facts.duplicate_reference:
-        failures.append(Failure(
-            "duplicate", _("同一项目已有申报(%(reference)s),不得重复申请市级技术改造资金(第七条(七))")
-            % {"reference": facts.duplicate_reference}
-        ))
+        failures.append(
+            Failure(
+                "duplicate",
+                _("同一项目已有申报(%(reference)s),不得重复申请市级技术改造资金(第七条(七))")
+                % {"reference": facts.duplicate_reference},
+            )
+        )
     return failures
 
 

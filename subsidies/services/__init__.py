@@ -7,7 +7,17 @@ from .reference import call_delete, call_save, step_limit_delete, step_limit_sav
 from .transitions import TransitionConflict, application_transition
 
 __all__ = [
-    "StateConflict", "TransitionConflict", "application_create", "application_evaluate", "application_transition",
-    "application_update", "call_delete", "call_save", "document_upload", "expert_score_submit", "may_attach",
-    "step_limit_delete", "step_limit_save",
+    "StateConflict",
+    "TransitionConflict",
+    "application_create",
+    "application_evaluate",
+    "application_transition",
+    "application_update",
+    "call_delete",
+    "call_save",
+    "document_upload",
+    "expert_score_submit",
+    "may_attach",
+    "step_limit_delete",
+    "step_limit_save",
 ]

@@ -17,9 +17,24 @@ from ..rules import EligibilityFacts, Failure, check_eligibility, quote_award
 from ..rules.award import check_params
 
 EDITABLE_FIELDS = (
-    "call", "region", "enterprise_name", "credit_code", "project_name", "category", "support_wan", "investment_wan",
-    "little_giant", "scheme", "level", "previous_level", "previous_revenue_wan", "investment_progress",
-    "completed_on", "revenue_wan", "above_scale", "prior_city_funding",
+    "call",
+    "region",
+    "enterprise_name",
+    "credit_code",
+    "project_name",
+    "category",
+    "support_wan",
+    "investment_wan",
+    "little_giant",
+    "scheme",
+    "level",
+    "previous_level",
+    "previous_revenue_wan",
+    "investment_progress",
+    "completed_on",
+    "revenue_wan",
+    "above_scale",
+    "prior_city_funding",
 )
 
 
@@ -33,9 +48,13 @@ def application_evaluate(application: Application, *, book=None) -> None:
     quote = quote_award(book, application.quote_params())
     call: Call = application.call
     facts = EligibilityFacts(
-        credit_code=application.credit_code, category=application.category, above_scale=application.above_scale,
-        revenue_wan=application.revenue_wan, investment_progress=application.investment_progress,
-        completed_on=application.completed_on, previous_deadline=call.previous_deadline,
+        credit_code=application.credit_code,
+        category=application.category,
+        above_scale=application.above_scale,
+        revenue_wan=application.revenue_wan,
+        investment_progress=application.investment_progress,
+        completed_on=application.completed_on,
+        previous_deadline=call.previous_deadline,
         prior_city_funding=application.prior_city_funding,
         duplicate_reference=selectors.duplicate_reference(application),
     )
@@ -55,22 +74,42 @@ def _require_county_staff(actor) -> None:
 
 
 @transaction.atomic
-def application_create(*, actor, call: Call, region, enterprise_name: str, credit_code: str, project_name: str,
-                       category: str, today=None, **params) -> Application:
+def application_create(
+    *,
+    actor,
+    call: Call,
+    region,
+    enterprise_name: str,
+    credit_code: str,
+    project_name: str,
+    category: str,
+    today=None,
+    **params,
+) -> Application:
     """A county bureau enters an application for an enterprise of its region (enterprises have no accounts),
     while the call is open."""
     _require_county_staff(actor)
     require_region(actor, region)
     today = today or timezone.localdate()
     if not (call.opens_on <= today <= call.closes_on):
-        raise ValidationError({"call": _("该申报通知的申报期为 %(start)s 至 %(end)s,当前不在申报期内")
-                               % {"start": call.opens_on.isoformat(), "end": call.closes_on.isoformat()}})
+        raise ValidationError(
+            {
+                "call": _("该申报通知的申报期为 %(start)s 至 %(end)s,当前不在申报期内")
+                % {"start": call.opens_on.isoformat(), "end": call.closes_on.isoformat()}
+            }
+        )
     unknown = set(params) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     application = Application(
-        call=call, region=region, enterprise_name=enterprise_name.strip(), credit_code=_code(credit_code),
-        project_name=project_name.strip(), category=category, created_by=actor, state_changed_at=timezone.now(),
+        call=call,
+        region=region,
+        enterprise_name=enterprise_name.strip(),
+        credit_code=_code(credit_code),
+        project_name=project_name.strip(),
+        category=category,
+        created_by=actor,
+        state_changed_at=timezone.now(),
         **params,
     )
     _validate(application)
@@ -84,7 +123,9 @@ def application_create(*, actor, call: Call, region, enterprise_name: str, credi
 def application_update(*, actor, application_id: int, **changes) -> Application:
     """Edit an application while it is a draft or returned for correction; the award is recomputed."""
     _require_county_staff(actor)
-    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application_id)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application_id)
+    )
     require_region(actor, application.region)
     if application.state not in EDITABLE_STATES:
         raise StateConflict(_("只有草稿或退回补正的申报可以修改"))
@@ -104,8 +145,13 @@ def application_update(*, actor, application_id: int, **changes) -> Application:
     application_evaluate(application)
     application.version += 1
     application.save()
-    audit.record(actor=actor, action=audit.Action.UPDATE, obj=application, before=before,
-                 after=audit.snapshot(application))
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=application,
+        before=before,
+        after=audit.snapshot(application),
+    )
     return application
 
 

@@ -22,6 +22,8 @@ ALLOWED = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
 def may_attach(user, application: Application) -> bool:
     """Whoever acts on the application now (the county while drafting) may attach documents."""
     actors = workflow.actors_for(user, application)
@@ -31,8 +33,9 @@ def may_attach(user, application: Application) -> bool:
 
 
 @transaction.atomic
-def document_upload(*, actor, application: Application, uploaded_file, kind: str = Document.Kind.APPLICATION
-                    ) -> Document:
+def document_upload(
+    *, actor, application: Application, uploaded_file, kind: str = Document.Kind.APPLICATION
+) -> Document:
     """Check and store one uploaded file for an application the actor may act on."""
     if not may_attach(actor, application):
         raise PermissionDenied(_("当前环节您不能上传材料"))
@@ -45,9 +48,15 @@ def document_upload(*, actor, application: Application, uploaded_file, kind: str
     if kind not in Document.Kind.values:
         raise ValidationError({"kind": _("材料类别无效")})
     uploaded_file.seek(0)
-    document = Document(application=application, kind=kind, original_name=name[:200], size=size,
-                        content_type=ALLOWED[extension], sha256=hashlib.sha256(content).hexdigest(),
-                        uploaded_by=actor)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=name[:200],
+        size=size,
+        content_type=ALLOWED[extension],
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
     document.file.save(name, uploaded_file, save=False)
     document.save()
     audit.record_created(actor=actor, obj=document)

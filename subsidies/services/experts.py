@@ -19,8 +19,11 @@ from .transitions import TransitionConflict
 def expert_score_submit(*, application_id: int, expert, score, opinion: str) -> ExpertAssignment:
     """Record (or correct) the calling expert's score for the current review round."""
     application = Application.objects.select_for_update().get(pk=application_id)
-    assignment = (ExpertAssignment.objects.select_for_update()
-                  .filter(application=application, expert=expert, round=application.review_round).first())
+    assignment = (
+        ExpertAssignment.objects.select_for_update()
+        .filter(application=application, expert=expert, round=application.review_round)
+        .first()
+    )
     if assignment is None:
         raise PermissionDenied(_("您不是该申报本轮评审的专家"))
     if application.state != State.EXPERT_REVIEW:
@@ -39,6 +42,12 @@ def expert_score_submit(*, application_id: int, expert, score, opinion: str) -> 
     assignment.scored_at = timezone.now()
     assignment.full_clean()
     assignment.save(update_fields=["score", "opinion", "scored_at"])
-    audit.record(actor=expert, action=audit.Action.UPDATE, obj=assignment, before=before,
-                 after=audit.snapshot(assignment), comment=_("专家评分"))
+    audit.record(
+        actor=expert,
+        action=audit.Action.UPDATE,
+        obj=assignment,
+        before=before,
+        after=audit.snapshot(assignment),
+        comment=_("专家评分"),
+    )
     return assignment

@@ -36,6 +36,7 @@ class StepContext:
 
 # --- Guards ------------------------------------------------------------------------------------------------
 
+
 def _guard_eligible(ctx: StepContext) -> None:
     application_evaluate(ctx.application)
     if not ctx.application.eligible:
@@ -49,15 +50,18 @@ def _guard_recomputed(ctx: StepContext) -> None:
 
 
 def _guard_experts_scored(ctx: StepContext) -> None:
-    assignments = list(ExpertAssignment.objects.filter(application=ctx.application,
-                                                       round=ctx.application.review_round))
+    assignments = list(
+        ExpertAssignment.objects.filter(application=ctx.application, round=ctx.application.review_round)
+    )
     if not assignments:
         raise TransitionConflict(_("尚未指定评审专家"))
     missing = [str(a.expert) for a in assignments if a.score is None]
     if missing:
         raise TransitionConflict(_("以下专家尚未评分:%(names)s") % {"names": "、".join(missing)})
-    ctx.record["scores"] = [{"expert": a.expert_id, "name": str(a.expert), "score": str(a.score),
-                             "opinion": a.opinion} for a in assignments]
+    ctx.record["scores"] = [
+        {"expert": a.expert_id, "name": str(a.expert), "score": str(a.score), "opinion": a.opinion}
+        for a in assignments
+    ]
 
 
 def _guard_award_positive(ctx: StepContext) -> None:
@@ -66,8 +70,12 @@ def _guard_award_positive(ctx: StepContext) -> None:
         raise TransitionConflict(_("测算奖励为 0,不能列入资金分配计划"))
     planned = ctx.data.get("planned_wan", app.award_wan)
     if planned <= 0 or planned > app.award_wan:
-        raise ValidationError({"planned_wan": _("拟支持金额应大于 0 且不超过测算奖励 %(award)s 万元")
-                               % {"award": fmt(app.award_wan)}})
+        raise ValidationError(
+            {
+                "planned_wan": _("拟支持金额应大于 0 且不超过测算奖励 %(award)s 万元")
+                % {"award": fmt(app.award_wan)}
+            }
+        )
     ctx.data["planned_wan"] = planned
 
 
@@ -79,12 +87,21 @@ def _guard_within_budget(ctx: StepContext) -> None:
     remaining = call.budget_wan - committed
     if planned > remaining:
         raise TransitionConflict(
-            _("超出年度预算:预算 %(budget)s 万元,已安排 %(committed)s 万元,剩余 %(remaining)s 万元,本项目拟支持 %(planned)s 万元")
-            % {"budget": fmt(call.budget_wan), "committed": fmt(committed), "remaining": fmt(remaining),
-               "planned": fmt(planned)}
+            _(
+                "超出年度预算:预算 %(budget)s 万元,已安排 %(committed)s 万元,剩余 %(remaining)s 万元,本项目拟支持 %(planned)s 万元"
+            )
+            % {
+                "budget": fmt(call.budget_wan),
+                "committed": fmt(committed),
+                "remaining": fmt(remaining),
+                "planned": fmt(planned),
+            }
         )
-    ctx.record["budget"] = {"budget_wan": str(call.budget_wan), "committed_wan": str(committed),
-                            "remaining_after_wan": str(remaining - planned)}
+    ctx.record["budget"] = {
+        "budget_wan": str(call.budget_wan),
+        "committed_wan": str(committed),
+        "remaining_after_wan": str(remaining - planned),
+    }
 
 
 def _guard_evaluation_data(ctx: StepContext) -> None:
@@ -94,9 +111,13 @@ def _guard_evaluation_data(ctx: StepContext) -> None:
 
 def _guard_reevaluation_due(ctx: StepContext) -> None:
     app = ctx.application
-    due = clawback.reevaluation_due_on(indicator_type=app.indicator_type, completed_on=app.project_completed_on)
+    due = clawback.reevaluation_due_on(
+        indicator_type=app.indicator_type, completed_on=app.project_completed_on
+    )
     if ctx.today < due:
-        raise TransitionConflict(_("经济指标项目须在完工 5 年后(%(due)s 起)再评价") % {"due": due.isoformat()})
+        raise TransitionConflict(
+            _("经济指标项目须在完工 5 年后(%(due)s 起)再评价") % {"due": due.isoformat()}
+        )
 
 
 def _guard_reevaluation_data(ctx: StepContext) -> None:
@@ -114,21 +135,29 @@ def _guard_recovered_in_full(ctx: StepContext) -> None:
 
 
 GUARDS = {
-    "eligible": _guard_eligible, "recomputed": _guard_recomputed, "experts_scored": _guard_experts_scored, "award_positive": _guard_award_positive,
-    "within_budget": _guard_within_budget, "evaluation_data": _guard_evaluation_data,
-    "reevaluation_due": _guard_reevaluation_due, "reevaluation_data": _guard_reevaluation_data,
+    "eligible": _guard_eligible,
+    "recomputed": _guard_recomputed,
+    "experts_scored": _guard_experts_scored,
+    "award_positive": _guard_award_positive,
+    "within_budget": _guard_within_budget,
+    "evaluation_data": _guard_evaluation_data,
+    "reevaluation_due": _guard_reevaluation_due,
+    "reevaluation_data": _guard_reevaluation_data,
     "recovered_in_full": _guard_recovered_in_full,
 }
 
 
 # --- Branches and effects ----------------------------------------------------------------------------------
 
+
 def _branch_recovery(ctx: StepContext) -> str:
     app = ctx.application
     award = app.disbursed_wan or app.planned_wan or Decimal(0)
     amount = clawback.recovery_wan(
-        indicator_type=app.indicator_type, award_wan=award,
-        cumulative_new_tax_wan=ctx.data.get("cumulative_new_tax_wan"), targets_met=app.targets_met,
+        indicator_type=app.indicator_type,
+        award_wan=award,
+        cumulative_new_tax_wan=ctx.data.get("cumulative_new_tax_wan"),
+        targets_met=app.targets_met,
     )
     app.recovery_wan = amount
     if "cumulative_new_tax_wan" in ctx.data:

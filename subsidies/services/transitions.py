@@ -20,6 +20,7 @@ from .guards import BRANCHES, GUARDS, StepContext, TransitionConflict
 
 # --- Payload -----------------------------------------------------------------------------------------------
 
+
 def _text(value) -> str:
     return str(value or "").strip()
 
@@ -66,9 +67,16 @@ def _indicator(value) -> str:
 
 
 PARSERS = {
-    "document_no": _text, "inspection_opinion": _text, "evaluation_agency": _text, "experts": _ids,
-    "planned_wan": _decimal, "indicator_type": _indicator, "completed_on": _date, "targets_met": _bool,
-    "cumulative_new_tax_wan": _decimal, "recovered_wan": _decimal,
+    "document_no": _text,
+    "inspection_opinion": _text,
+    "evaluation_agency": _text,
+    "experts": _ids,
+    "planned_wan": _decimal,
+    "indicator_type": _indicator,
+    "completed_on": _date,
+    "targets_met": _bool,
+    "cumulative_new_tax_wan": _decimal,
+    "recovered_wan": _decimal,
 }
 
 
@@ -84,8 +92,11 @@ def _clean(row: workflow.Transition, comment: str, data: dict) -> dict:
     for name in row.required:
         present = bool(comment.strip()) if name == "comment" else cleaned.get(name) not in (None, "", [])
         if not present and name not in errors:
-            errors[name] = _("请填写退回或不予支持的理由") if name == "comment" and row.action in (
-                Action.RETURN, Action.REJECT) else _("此项为必填项")
+            errors[name] = (
+                _("请填写退回或不予支持的理由")
+                if name == "comment" and row.action in (Action.RETURN, Action.REJECT)
+                else _("此项为必填项")
+            )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -128,31 +139,65 @@ def _effects(row: workflow.Transition, ctx: StepContext) -> None:
     elif row.action in (Action.RETURN, Action.REJECT) and row.source == State.PLANNED:
         app.planned_wan = None  # frees the budget
     for key, value in data.items():
-        ctx.record.setdefault(key, value.isoformat() if isinstance(value, datetime.date)
-                              else str(value) if isinstance(value, Decimal) else value)
+        ctx.record.setdefault(
+            key,
+            value.isoformat()
+            if isinstance(value, datetime.date)
+            else str(value)
+            if isinstance(value, Decimal)
+            else value,
+        )
 
 
 # --- The service -------------------------------------------------------------------------------------------
 
+
 def _lock(application_id: int) -> Application:
     # of=("self",): lock the application row only, not the joined call and region rows (the budget guard
     # locks the call itself when it needs to).
-    return Application.objects.select_for_update(of=("self",)).select_related("call", "region").get(
-        pk=application_id)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "region")
+        .get(pk=application_id)
+    )
 
 
 TRACKED_FIELDS = (
-    "state", "version", "state_changed_at", "award_wan", "award_rule", "award_explanation", "eligible",
-    "eligibility_failures", "county_document_no", "inspection_opinion", "review_round", "committee_opinion",
-    "planned_wan", "disbursed_wan", "indicator_type", "project_completed_on", "targets_met", "cumulative_new_tax_wan",
-    "recovery_wan", "recovered_wan", "updated_at",
+    "state",
+    "version",
+    "state_changed_at",
+    "award_wan",
+    "award_rule",
+    "award_explanation",
+    "eligible",
+    "eligibility_failures",
+    "county_document_no",
+    "inspection_opinion",
+    "review_round",
+    "committee_opinion",
+    "planned_wan",
+    "disbursed_wan",
+    "indicator_type",
+    "project_completed_on",
+    "targets_met",
+    "cumulative_new_tax_wan",
+    "recovery_wan",
+    "recovered_wan",
+    "updated_at",
 )
 
 
 @transaction.atomic
-def application_transition(*, application_id: int, actor, action: str, comment: str = "", data: dict | None = None,
-                           expected_version: int | None = None,
-                           today: datetime.date | None = None) -> ApplicationTransition:
+def application_transition(
+    *,
+    application_id: int,
+    actor,
+    action: str,
+    comment: str = "",
+    data: dict | None = None,
+    expected_version: int | None = None,
+    today: datetime.date | None = None,
+) -> ApplicationTransition:
     """Take ``action`` on an application: lock the row, check the table and its guards, write the history row
     and an audit row, and queue notifications for whoever must act next once the transaction commits.
 
@@ -167,13 +212,22 @@ def application_transition(*, application_id: int, actor, action: str, comment: 
     try:
         row = workflow.find(app.state, action, workflow.actors_for(actor, app))
     except workflow.NotAllowed as exc:
-        raise PermissionDenied(_("您的角色不能对该申报执行“%(action)s”") % {"action": Action(action).label}) from exc
+        raise PermissionDenied(
+            _("您的角色不能对该申报执行“%(action)s”") % {"action": Action(action).label}
+        ) from exc
     except workflow.NotNow as exc:
-        raise TransitionConflict(_("申报当前为“%(state)s”,不能执行“%(action)s”")
-                                 % {"state": State(app.state).label, "action": Action(action).label}) from exc
+        raise TransitionConflict(
+            _("申报当前为“%(state)s”,不能执行“%(action)s”")
+            % {"state": State(app.state).label, "action": Action(action).label}
+        ) from exc
     comment = (comment or "").strip()
-    ctx = StepContext(application=app, actor=actor, comment=comment, data=_clean(row, comment, data or {}),
-                      today=today or timezone.localdate())
+    ctx = StepContext(
+        application=app,
+        actor=actor,
+        comment=comment,
+        data=_clean(row, comment, data or {}),
+        today=today or timezone.localdate(),
+    )
     before = audit.snapshot(app)
     from_state, old_version = app.state, app.version
     for guard in row.guards:
@@ -190,10 +244,22 @@ def application_transition(*, application_id: int, actor, action: str, comment: 
     if updated != 1:
         raise TransitionConflict(_("该申报已被他人处理,请刷新后重试"))
     step = ApplicationTransition.objects.create(
-        application=app, action=action, from_state=from_state, to_state=target, actor=actor,
-        actor_name=str(actor)[:150], comment=comment, data=ctx.record,
+        application=app,
+        action=action,
+        from_state=from_state,
+        to_state=target,
+        actor=actor,
+        actor_name=str(actor)[:150],
+        comment=comment,
+        data=ctx.record,
     )
-    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=app, before=before, after=audit.snapshot(app),
-                 comment=f"{Action(action).label}:{comment}" if comment else str(Action(action).label))
+    audit.record(
+        actor=actor,
+        action=audit.Action.TRANSITION,
+        obj=app,
+        before=before,
+        after=audit.snapshot(app),
+        comment=f"{Action(action).label}:{comment}" if comment else str(Action(action).label),
+    )
     transaction.on_commit(lambda: notifications.notify_transition(step.pk))
     return step

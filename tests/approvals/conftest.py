@@ -39,10 +39,13 @@ def new_case(items, regions, users):
         elif isinstance(actor, str):
             actor = users[actor]
         return services.case_create(
-            actor=actor, item=items[number], region=regions[region] if region else None,
+            actor=actor,
+            item=items[number],
+            region=regions[region] if region else None,
             applicant_name=extra.pop("applicant_name", f"申请人{counter['n']}"),
             applicant_credit_code=extra.pop("applicant_credit_code", make_code(serial=counter["n"])),
-            accepted_on=accepted_on, **extra,
+            accepted_on=accepted_on,
+            **extra,
         )
 
     return make

@@ -22,9 +22,11 @@ HOLIDAY, MAKEUP = WorkCalendarDay.Kind.HOLIDAY, WorkCalendarDay.Kind.MAKEUP_WORK
 
 def enter_year(year, days, **extra):
     entry = WorkCalendarYear.objects.create(
-        year=year, notice_title=extra.pop("notice_title", f"国务院办公厅关于{year}年部分节假日安排的通知(测试)"),
+        year=year,
+        notice_title=extra.pop("notice_title", f"国务院办公厅关于{year}年部分节假日安排的通知(测试)"),
         document_number=extra.pop("document_number", "国办发明电〔测试〕1号"),
-        published_on=extra.pop("published_on", D(year - 1, 11, 1)), **extra,
+        published_on=extra.pop("published_on", D(year - 1, 11, 1)),
+        **extra,
     )
     for date, kind, name in days:
         day = WorkCalendarDay(year=entry, date=date, kind=kind, name=name)
@@ -40,14 +42,15 @@ def year_2027(db):
 
 # ---- the pure rules with a Calendar built by hand -------------------------------------------------------------
 
+
 def test_calendar_from_a_dict_and_supplement_years():
     calendar = Calendar({D(2027, 1, 1): False, D(2027, 1, 23): True})
     assert calendar.supplement_years == {2027}
-    assert is_working_day(D(2027, 1, 1), calendar=calendar) is False      # listed holiday (Fri)
-    assert is_working_day(D(2027, 1, 2), calendar=calendar) is False      # ordinary Saturday
-    assert is_working_day(D(2027, 1, 4), calendar=calendar) is True       # ordinary Monday
-    assert is_working_day(D(2027, 1, 23), calendar=calendar) is True      # listed make-up Saturday
-    assert is_working_day(D(2022, 10, 3), calendar=calendar) is False     # 2022: still the package
+    assert is_working_day(D(2027, 1, 1), calendar=calendar) is False  # listed holiday (Fri)
+    assert is_working_day(D(2027, 1, 2), calendar=calendar) is False  # ordinary Saturday
+    assert is_working_day(D(2027, 1, 4), calendar=calendar) is True  # ordinary Monday
+    assert is_working_day(D(2027, 1, 23), calendar=calendar) is True  # listed make-up Saturday
+    assert is_working_day(D(2022, 10, 3), calendar=calendar) is False  # 2022: still the package
     # a year entered without any listed day yet is known (Mon–Fri), a year not entered is not
     assert Calendar(supplement_years=[2028]).is_working_day(D(2028, 1, 3)) is True
     with pytest.raises(CalendarUnknown):
@@ -63,6 +66,7 @@ def test_default_calendar_is_the_package_only():
 
 # ---- services, selectors and reminders read the entered years ------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestEnteredYear:
     def test_case_accepted_in_december_gets_a_january_due_date(self, year_2027, new_case):
@@ -72,8 +76,9 @@ class TestEnteredYear:
 
     def test_extension_counts_the_make_up_saturday(self, year_2027, new_case, users):
         case = new_case(accepted_on=D(2026, 12, 15))
-        case = services.case_extend(actor=users["yaodu_approval"], case=case, reason="需现场核查",
-                                    on=D(2027, 1, 5))
+        case = services.case_extend(
+            actor=users["yaodu_approval"], case=case, reason="需现场核查", on=D(2027, 1, 5)
+        )
         # from 1/13: 1/14, 1/15 (2) · 1/18–22 (7) · 1/23 调休上班 (8) · 1/25, 1/26 (10)
         assert case.due_on == case.statutory_due_on == D(2027, 1, 26)
 
@@ -96,8 +101,15 @@ class TestEnteredYear:
         assert new_case(accepted_on=D(2022, 9, 26)).due_on == D(2022, 10, 27)  # the package
         # A correction: the real National Day schedule plus one more day off on Monday 10/10.
         national_day = [(D(2022, 10, d), HOLIDAY, "国庆节") for d in range(1, 8)]
-        enter_year(2022, [*national_day, (D(2022, 10, 8), MAKEUP, "国庆节"), (D(2022, 10, 9), MAKEUP, "国庆节"),
-                          (D(2022, 10, 10), HOLIDAY, "测试更正")])
+        enter_year(
+            2022,
+            [
+                *national_day,
+                (D(2022, 10, 8), MAKEUP, "国庆节"),
+                (D(2022, 10, 9), MAKEUP, "国庆节"),
+                (D(2022, 10, 10), HOLIDAY, "测试更正"),
+            ],
+        )
         # 9/27–30 (4) · 10/8*, 10/9* (6) · 10/10 off · 10/11–14 (10) · 10/17–21 (15) · 10/24–28 (20)
         assert new_case(accepted_on=D(2022, 9, 26)).due_on == D(2022, 10, 28)
         # the entered year replaces the package wholesale: 2022's Spring Festival is not in this entry,
@@ -106,9 +118,9 @@ class TestEnteredYear:
         assert calendar.is_working_day(D(2022, 2, 1)) is True
         assert calendar.is_working_day(D(2023, 1, 2)) is False
 
-    def test_the_provider_costs_one_query_not_one_per_day(self, year_2027, new_case,
-                                                          django_assert_num_queries,
-                                                          django_assert_max_num_queries):
+    def test_the_provider_costs_one_query_not_one_per_day(
+        self, year_2027, new_case, django_assert_num_queries, django_assert_max_num_queries
+    ):
         with django_assert_num_queries(1):
             calendar = selectors.work_calendar()
         with django_assert_num_queries(0):
@@ -127,6 +139,7 @@ class TestEnteredYear:
 
 # ---- model validation -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_a_day_must_lie_in_its_year_and_be_listed_once(year_2027):
     with pytest.raises(ValidationError) as caught:
@@ -141,9 +154,14 @@ def test_a_day_must_lie_in_its_year_and_be_listed_once(year_2027):
 
 # ---- admin: administrators write, everyone else reads ---------------------------------------------------------
 
+
 def _inline(rows, initial=0):
-    data = {"days-TOTAL_FORMS": str(len(rows)), "days-INITIAL_FORMS": str(initial),
-            "days-MIN_NUM_FORMS": "0", "days-MAX_NUM_FORMS": "1000"}
+    data = {
+        "days-TOTAL_FORMS": str(len(rows)),
+        "days-INITIAL_FORMS": str(initial),
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+    }
     for i, row in enumerate(rows):
         data.update({f"days-{i}-{key}": value for key, value in row.items()})
     return data
@@ -152,10 +170,18 @@ def _inline(rows, initial=0):
 @pytest.mark.django_db
 def test_admin_enters_a_year_with_its_days(client, users, new_case):
     client.force_login(users["admin"])
-    data = {"year": "2027", "notice_title": "国务院办公厅关于2027年部分节假日安排的通知(测试)",
-            "document_number": "国办发明电〔测试〕1号", "published_on": "2026-11-01",
-            **_inline([{"date": "2027-01-01", "kind": "holiday", "name": "元旦", "note": ""},
-                       {"date": "2027-01-23", "kind": "makeup_workday", "name": "测试调休", "note": ""}])}
+    data = {
+        "year": "2027",
+        "notice_title": "国务院办公厅关于2027年部分节假日安排的通知(测试)",
+        "document_number": "国办发明电〔测试〕1号",
+        "published_on": "2026-11-01",
+        **_inline(
+            [
+                {"date": "2027-01-01", "kind": "holiday", "name": "元旦", "note": ""},
+                {"date": "2027-01-23", "kind": "makeup_workday", "name": "测试调休", "note": ""},
+            ]
+        ),
+    }
     response = client.post("/admin/approvals/workcalendaryear/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = WorkCalendarYear.objects.get(year=2027)
@@ -169,8 +195,13 @@ def test_admin_enters_a_year_with_its_days(client, users, new_case):
 @pytest.mark.django_db
 def test_admin_refuses_a_day_outside_its_year(client, users):
     client.force_login(users["admin"])
-    data = {"year": "2027", "notice_title": "测试", "document_number": "", "published_on": "2026-11-01",
-            **_inline([{"date": "2026-12-31", "kind": "holiday", "name": "元旦", "note": ""}])}
+    data = {
+        "year": "2027",
+        "notice_title": "测试",
+        "document_number": "",
+        "published_on": "2026-11-01",
+        **_inline([{"date": "2026-12-31", "kind": "holiday", "name": "元旦", "note": ""}]),
+    }
     response = client.post("/admin/approvals/workcalendaryear/add/", data)
     assert response.status_code == 200 and "不在 2027 年内" in response.content.decode()
     assert not WorkCalendarYear.objects.exists()
@@ -178,18 +209,30 @@ def test_admin_refuses_a_day_outside_its_year(client, users):
 
 @pytest.mark.django_db
 def test_other_staff_may_view_but_not_change(client, users, make_user, year_2027):
-    officer = make_user("city_staff", Role.APPROVAL_OFFICER, department="city-approval-service", is_staff=True)
+    officer = make_user(
+        "city_staff", Role.APPROVAL_OFFICER, department="city-approval-service", is_staff=True
+    )
     for user in (officer, users["city_land"]):
         client.force_login(user)
         assert client.get("/admin/approvals/workcalendaryear/").status_code == 200
         assert client.get(f"/admin/approvals/workcalendaryear/{year_2027.pk}/change/").status_code == 200
         assert client.get("/admin/approvals/workcalendaryear/add/").status_code == 403
-        response = client.post(f"/admin/approvals/workcalendaryear/{year_2027.pk}/change/", {
-            "year": "2027", "notice_title": "篡改", "published_on": "2026-11-01", **_inline([]),
-        })
+        response = client.post(
+            f"/admin/approvals/workcalendaryear/{year_2027.pk}/change/",
+            {
+                "year": "2027",
+                "notice_title": "篡改",
+                "published_on": "2026-11-01",
+                **_inline([]),
+            },
+        )
         assert response.status_code == 403
-        assert client.post(f"/admin/approvals/workcalendaryear/{year_2027.pk}/delete/",
-                           {"post": "yes"}).status_code == 403
+        assert (
+            client.post(
+                f"/admin/approvals/workcalendaryear/{year_2027.pk}/delete/", {"post": "yes"}
+            ).status_code
+            == 403
+        )
     year_2027.refresh_from_db()
     assert year_2027.notice_title != "篡改" and year_2027.days.count() == 2
 

@@ -22,7 +22,7 @@ def seed_rows() -> dict[int, str]:
     lines = SEED.read_text(encoding="utf-8").splitlines()[2123:3214]
     start = next(i for i, line in enumerate(lines) if "行政审批事项清单(共 19 项)" in line)
     end = next(i for i, line in enumerate(lines) if "关于成立临汾市汾西灌区" in line)
-    body = lines[start + 1:end]
+    body = lines[start + 1 : end]
     starts = []
     cursor = 0
     for number in range(1, 20):
@@ -37,13 +37,15 @@ def seed_rows() -> dict[int, str]:
         text = squash("\n".join(body[begin:finish])).replace(HEADER, "")
         # the 临汾市人民政府 signature printed vertically after the table
         text = re.sub(r"临汾市人民政府$", "", text)
-        rows[index + 1] = text[len(str(index + 1)):]
+        rows[index + 1] = text[len(str(index + 1)) :]
     return rows
 
 
 def parse_row(text: str) -> dict:
     name, rest = text.split(POWER_TYPE_VERTICAL, 1)
-    match = re.match(r"(?P<basis>.*?)(?P<decision>下放至.*?部门)(?P<dept>.*?)(?P<tail>(1\.|通过|下放后).*)$", rest)
+    match = re.match(
+        r"(?P<basis>.*?)(?P<decision>下放至.*?部门)(?P<dept>.*?)(?P<tail>(1\.|通过|下放后).*)$", rest
+    )
     assert match, text
     return {"name": name, **match.groupdict()}
 
@@ -89,7 +91,12 @@ def test_measures_and_remarks_cover_the_rest_of_the_row(fixture_items, parsed):
 
 
 def test_receiving_department_kind_matches_the_printed_department(fixture_items):
-    kinds = {"行政审批": "approval_service", "农业农村": "agriculture", "交通运输": "transport", "卫健": "health"}
+    kinds = {
+        "行政审批": "approval_service",
+        "农业农村": "agriculture",
+        "交通运输": "transport",
+        "卫健": "health",
+    }
     for item in fixture_items:
         expected = [kind for word, kind in kinds.items() if word in item["receiving_department"]]
         assert [item["receiving_department_kind"]] == expected, item["number"]

@@ -23,7 +23,9 @@ def test_due_soon_goes_to_the_handling_department_officers(users, new_case):
     assert [u.username for u in reminder.recipients] == ["yaodu_approval"]
     assert reminder.url.endswith(f"/approvals/cases/{case.pk}/")
     # around National Day the horizon jumps the holiday: on 9/30, 3 working days ahead is 10/10
-    early = new_case(accepted_on=D(2022, 9, 9), promised_days=16)  # 9/13–16, 9/19–23, 9/26–30 (14), 10/8*, 10/9*
+    early = new_case(
+        accepted_on=D(2022, 9, 9), promised_days=16
+    )  # 9/13–16, 9/19–23, 9/26–30 (14), 10/8*, 10/9*
     assert early.due_on == D(2022, 10, 9)
     assert early in [r.obj for r in reminders.collect_due_soon(D(2022, 9, 30))]
 
@@ -34,7 +36,9 @@ def test_overdue_and_decided_cases(users, new_case):
     assert list(reminders.collect_overdue(D(2022, 10, 27))) == []
     [reminder] = list(reminders.collect_overdue(D(2022, 10, 28)))
     assert reminder.obj == case and reminder.period == "overdue:2022-10-27"
-    services.case_decide(actor=users["yaodu_approval"], case=case, decision="approved", decided_on=D(2022, 10, 28))
+    services.case_decide(
+        actor=users["yaodu_approval"], case=case, decision="approved", decided_on=D(2022, 10, 28)
+    )
     assert list(reminders.collect_overdue(D(2022, 10, 29))) == []
     assert list(reminders.collect_due_soon(D(2022, 10, 26))) == []
 
@@ -70,7 +74,10 @@ def test_demo_loader_is_idempotent(users, items, settings):
         assert first == second
         assert overdue(Case.objects.all(), today).exists()
         assert due_soon(Case.objects.all(), today).exists()
-    assert Case.objects.filter(region__name="尧都区").exists() and Case.objects.filter(region__name="市本级").exists()
+    assert (
+        Case.objects.filter(region__name="尧都区").exists()
+        and Case.objects.filter(region__name="市本级").exists()
+    )
     assert CreditBlacklist.objects.count() == 1 and InspectionDraw.objects.count() == 1
     assert Case.objects.exclude(status="pending").exists()
 

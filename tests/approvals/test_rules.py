@@ -16,26 +16,30 @@ D = datetime.date
 # (accepted, working days, expected) — counted by hand from the day after acceptance, 2022 State Council notice.
 ADD_CASES = [
     # Spring Festival: 1/31–2/6 off, 1/29 (Sat) and 1/30 (Sun) are working days.
-    (D(2022, 1, 27), 5, D(2022, 2, 8)),     # 1/28, 1/29*, 1/30*, (holiday), 2/7, 2/8
-    (D(2022, 1, 28), 2, D(2022, 1, 30)),    # the make-up Saturday and Sunday count
-    (D(2022, 1, 30), 1, D(2022, 2, 7)),     # the whole holiday week is skipped
-    (D(2022, 1, 20), 20, D(2022, 2, 22)),   # 1/21,24–30 (8) · 2/7–11 (13) · 2/14–18 (18) · 2/21, 2/22
+    (D(2022, 1, 27), 5, D(2022, 2, 8)),  # 1/28, 1/29*, 1/30*, (holiday), 2/7, 2/8
+    (D(2022, 1, 28), 2, D(2022, 1, 30)),  # the make-up Saturday and Sunday count
+    (D(2022, 1, 30), 1, D(2022, 2, 7)),  # the whole holiday week is skipped
+    (D(2022, 1, 20), 20, D(2022, 2, 22)),  # 1/21,24–30 (8) · 2/7–11 (13) · 2/14–18 (18) · 2/21, 2/22
     # Qingming: 4/3–4/5 off, 4/2 (Sat) working.
-    (D(2022, 3, 31), 3, D(2022, 4, 6)),     # 4/1, 4/2*, 4/6
+    (D(2022, 3, 31), 3, D(2022, 4, 6)),  # 4/1, 4/2*, 4/6
     # May Day: 4/30–5/4 off, 4/24 (Sun) and 5/7 (Sat) working.
-    (D(2022, 4, 22), 1, D(2022, 4, 24)),    # the make-up Sunday
-    (D(2022, 4, 22), 20, D(2022, 5, 23)),   # 4/24*–29 (6) · 5/5, 5/6, 5/7* (9) · 5/9–13 (14) · 5/16–20 (19) · 5/23
-    (D(2022, 4, 29), 3, D(2022, 5, 7)),     # 5/5, 5/6, 5/7*
+    (D(2022, 4, 22), 1, D(2022, 4, 24)),  # the make-up Sunday
+    (
+        D(2022, 4, 22),
+        20,
+        D(2022, 5, 23),
+    ),  # 4/24*–29 (6) · 5/5, 5/6, 5/7* (9) · 5/9–13 (14) · 5/16–20 (19) · 5/23
+    (D(2022, 4, 29), 3, D(2022, 5, 7)),  # 5/5, 5/6, 5/7*
     # Dragon Boat: 6/3 (Fri) off, no make-up day.
-    (D(2022, 6, 1), 3, D(2022, 6, 7)),      # 6/2, 6/6, 6/7
+    (D(2022, 6, 1), 3, D(2022, 6, 7)),  # 6/2, 6/6, 6/7
     # Mid-Autumn: 9/10–9/12 off (9/12 Mon), no make-up day.
-    (D(2022, 9, 8), 2, D(2022, 9, 13)),     # 9/9, 9/13
+    (D(2022, 9, 8), 2, D(2022, 9, 13)),  # 9/9, 9/13
     # National Day: 10/1–10/7 off, 10/8 (Sat) and 10/9 (Sun) working.
     (D(2022, 9, 26), 20, D(2022, 10, 27)),  # DESIGN.md's example
-    (D(2022, 9, 30), 2, D(2022, 10, 9)),    # 10/8*, 10/9*
-    (D(2022, 10, 3), 1, D(2022, 10, 8)),    # accepted on a holiday
+    (D(2022, 9, 30), 2, D(2022, 10, 9)),  # 10/8*, 10/9*
+    (D(2022, 10, 3), 1, D(2022, 10, 8)),  # accepted on a holiday
     (D(2022, 10, 27), 10, D(2022, 11, 10)),  # an extension of the 9/26 case: 10/28, 10/31–11/4, 11/7–11/10
-    (D(2022, 12, 30), 1, D(2023, 1, 3)),    # New Year 2023: 12/31–1/2 off
+    (D(2022, 12, 30), 1, D(2023, 1, 3)),  # New Year 2023: 12/31–1/2 off
 ]
 
 
@@ -44,32 +48,53 @@ def test_add_working_days(accepted, days, expected):
     assert add_working_days(accepted, days) == expected
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    (D(2022, 1, 29), True), (D(2022, 1, 30), True), (D(2022, 2, 1), False), (D(2022, 2, 6), False),
-    (D(2022, 4, 2), True), (D(2022, 4, 5), False), (D(2022, 4, 24), True), (D(2022, 5, 4), False),
-    (D(2022, 5, 7), True), (D(2022, 6, 3), False), (D(2022, 9, 12), False), (D(2022, 10, 7), False),
-    (D(2022, 10, 8), True), (D(2022, 10, 9), True), (D(2022, 10, 15), False), (D(2022, 10, 17), True),
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2022, 1, 29), True),
+        (D(2022, 1, 30), True),
+        (D(2022, 2, 1), False),
+        (D(2022, 2, 6), False),
+        (D(2022, 4, 2), True),
+        (D(2022, 4, 5), False),
+        (D(2022, 4, 24), True),
+        (D(2022, 5, 4), False),
+        (D(2022, 5, 7), True),
+        (D(2022, 6, 3), False),
+        (D(2022, 9, 12), False),
+        (D(2022, 10, 7), False),
+        (D(2022, 10, 8), True),
+        (D(2022, 10, 9), True),
+        (D(2022, 10, 15), False),
+        (D(2022, 10, 17), True),
+    ],
+)
 def test_is_working_day(day, working):
     assert is_working_day(day) is working
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    (D(2022, 9, 26), D(2022, 10, 27), 20),
-    (D(2022, 10, 27), D(2022, 9, 26), -20),
-    (D(2022, 1, 28), D(2022, 2, 7), 3),
-    (D(2022, 10, 1), D(2022, 10, 7), 0),
-    (D(2022, 5, 5), D(2022, 5, 5), 0),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2022, 9, 26), D(2022, 10, 27), 20),
+        (D(2022, 10, 27), D(2022, 9, 26), -20),
+        (D(2022, 1, 28), D(2022, 2, 7), 3),
+        (D(2022, 10, 1), D(2022, 10, 7), 0),
+        (D(2022, 5, 5), D(2022, 5, 5), 0),
+    ],
+)
 def test_working_days_between(start, end, expected):
     assert working_days_between(start, end) == expected
 
 
-@pytest.mark.parametrize(("start", "days", "year"), [
-    (D(2026, 12, 20), 20, 2027),
-    (D(2027, 3, 1), 1, 2027),
-    (D(2003, 12, 1), 5, 2003),
-])
+@pytest.mark.parametrize(
+    ("start", "days", "year"),
+    [
+        (D(2026, 12, 20), 20, 2027),
+        (D(2027, 3, 1), 1, 2027),
+        (D(2003, 12, 1), 5, 2003),
+    ],
+)
 def test_unknown_year_is_refused_in_chinese(start, days, year):
     with pytest.raises(CalendarUnknown) as caught:
         add_working_days(start, days)
@@ -77,17 +102,20 @@ def test_unknown_year_is_refused_in_chinese(start, days, year):
     assert f"尚无 {year} 年的国务院节假日安排" in caught.value.messages[0]
 
 
-@pytest.mark.parametrize(("code", "valid"), [
-    ("91430111MA4L41YT1U", True),
-    ("91350200776049653A", True),
-    ("913502000728319549", True),
-    (" 91350200776049653a ", True),  # spaces and lower case are normalised
-    ("91350200776049653B", False),   # wrong check character
-    ("913502007760496530", False),
-    ("91350200776049653", False),    # 17 characters
-    ("9135020077604965IA", False),   # I is not in the alphabet
-    ("91A50200776049653A", False),   # region code must be digits
-])
+@pytest.mark.parametrize(
+    ("code", "valid"),
+    [
+        ("91430111MA4L41YT1U", True),
+        ("91350200776049653A", True),
+        ("913502000728319549", True),
+        (" 91350200776049653a ", True),  # spaces and lower case are normalised
+        ("91350200776049653B", False),  # wrong check character
+        ("913502007760496530", False),
+        ("91350200776049653", False),  # 17 characters
+        ("9135020077604965IA", False),  # I is not in the alphabet
+        ("91A50200776049653A", False),  # region code must be digits
+    ],
+)
 def test_credit_code(code, valid):
     assert is_valid(code, check_organization_code=False) is valid
     if valid:
@@ -99,7 +127,10 @@ def test_credit_code(code, valid):
 
 def _inputs(**overrides):
     inputs = {
-        "seed": "abc", "candidate_ids": list(range(1, 41)), "blacklisted_ids": [7, 33], "ratio": Decimal("0.1"),
+        "seed": "abc",
+        "candidate_ids": list(range(1, 41)),
+        "blacklisted_ids": [7, 33],
+        "ratio": Decimal("0.1"),
         # entities 1–20 licensed by department 100, 21–40 by department 200
         "entity_departments": {pk: (100 if pk <= 20 else 200) for pk in range(1, 41)},
         # inspectors 1–3 belong to department 100, 4–6 to 200, 7–8 to 300

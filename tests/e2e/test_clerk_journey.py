@@ -18,12 +18,21 @@ def parcels(users):
     load_land_reference()
 
     def make(region, code, area):
-        return services.parcel_create(actor=users["city_land"], data={
-            "region": Region.objects.get(name=region), "kind": "unsupplied", "code": code,
-            "name": f"{region} 演示地块", "area_mu": Decimal(area)})
+        return services.parcel_create(
+            actor=users["city_land"],
+            data={
+                "region": Region.objects.get(name=region),
+                "kind": "unsupplied",
+                "code": code,
+                "name": f"{region} 演示地块",
+                "area_mu": Decimal(area),
+            },
+        )
 
-    return {"yaodu": make("尧都区", "1410022016B00001", "100.000"),
-            "hongdong": make("洪洞县", "1410242016B00002", "50.000")}
+    return {
+        "yaodu": make("尧都区", "1410022016B00001", "100.000"),
+        "hongdong": make("洪洞县", "1410242016B00002", "50.000"),
+    }
 
 
 def test_clerk_records_a_disposal_and_sees_it_everywhere(page, parcels):

@@ -38,9 +38,14 @@ def make_parcel(land, users):
 
     def make(region_name="尧都区", kind="unsupplied", area="100", actor=None, **extra):
         counter["n"] += 1
-        data = {"region": Region.objects.get(name=region_name), "kind": kind,
-                "code": extra.pop("code", f"T{counter['n']:05d}"), "name": extra.pop("name", f"测试地块{counter['n']}"),
-                "area_mu": D(area), **extra}
+        data = {
+            "region": Region.objects.get(name=region_name),
+            "kind": kind,
+            "code": extra.pop("code", f"T{counter['n']:05d}"),
+            "name": extra.pop("name", f"测试地块{counter['n']}"),
+            "area_mu": D(area),
+            **extra,
+        }
         return services.parcel_create(actor=actor or users["city_land"], data=data)
 
     return make
@@ -52,8 +57,13 @@ def dispose(users):
 
     def record(parcel, on, area, method=None, actor=None):
         method = method or ("accelerate" if parcel.kind == "unsupplied" else "idle_fee")
-        return services.disposal_record(actor=actor or users["city_land"], parcel=parcel,
-                                        disposed_on=datetime.date.fromisoformat(on), area_mu=D(area), method=method)
+        return services.disposal_record(
+            actor=actor or users["city_land"],
+            parcel=parcel,
+            disposed_on=datetime.date.fromisoformat(on),
+            area_mu=D(area),
+            method=method,
+        )
 
     return record
 
@@ -74,8 +84,11 @@ def xlsx_upload(rows, name="sheet.xlsx"):
         workbook.active.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name,
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def fixture_upload(name):

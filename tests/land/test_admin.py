@@ -45,7 +45,11 @@ def test_admin_offers_no_spreadsheet_import(client, users):
     """Imports go through the import page and the API (one validation, one write path); the admin exports only."""
     from django.urls import NoReverseMatch
 
-    for name in ("admin:land_parcel_import", "admin:land_taskquota_import", "admin:land_parcel_process_import"):
+    for name in (
+        "admin:land_parcel_import",
+        "admin:land_taskquota_import",
+        "admin:land_parcel_process_import",
+    ):
         with pytest.raises(NoReverseMatch):
             reverse(name)
     client.force_login(users["city_land"])
@@ -62,10 +66,18 @@ def test_admin_edit_with_a_stale_version_is_refused(client, users, make_parcel):
     form_page = client.get(url).content.decode()
     assert 'name="expected_version" value="1"' in form_page
     services.parcel_update(actor=users["yaodu_land"], parcel=parcel, version=1, data={"name": "县里改的"})
-    data = {"region": parcel.region_id, "kind": "unsupplied", "code": parcel.code, "name": "后台改的",
-            "area_mu": "100", "expected_version": "1",
-            "disposals-TOTAL_FORMS": "0", "disposals-INITIAL_FORMS": "0", "disposals-MIN_NUM_FORMS": "0",
-            "disposals-MAX_NUM_FORMS": "1000"}
+    data = {
+        "region": parcel.region_id,
+        "kind": "unsupplied",
+        "code": parcel.code,
+        "name": "后台改的",
+        "area_mu": "100",
+        "expected_version": "1",
+        "disposals-TOTAL_FORMS": "0",
+        "disposals-INITIAL_FORMS": "0",
+        "disposals-MIN_NUM_FORMS": "0",
+        "disposals-MAX_NUM_FORMS": "1000",
+    }
     stale = client.post(url, data)
     assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
     parcel.refresh_from_db()
@@ -78,12 +90,14 @@ def test_admin_edit_with_a_stale_version_is_refused(client, users, make_parcel):
 
 def _admin_post_data(response) -> dict:
     """The change form as the browser would send it back unchanged (main form and every inline)."""
+
     def put(data, bound_field):
         value = bound_field.value()
         if value is None or value is False:
             return
-        data[bound_field.html_name] = "on" if value is True else (
-            value.isoformat() if hasattr(value, "isoformat") else str(value))
+        data[bound_field.html_name] = (
+            "on" if value is True else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+        )
 
     data = {}
     form = response.context["adminform"].form
@@ -107,8 +121,11 @@ def test_campaign_inline_edits_write_audit_rows(client, users, land):
     url = reverse("admin:land_campaign_change", args=[campaign.pk])
     client.force_login(users["admin"])
     data = _admin_post_data(client.get(url))
-    prefix = next(k[: -len("-id")] for k, v in data.items()
-                  if k.startswith("milestones-") and k.endswith("-id") and v == str(milestone.pk))
+    prefix = next(
+        k[: -len("-id")]
+        for k, v in data.items()
+        if k.startswith("milestones-") and k.endswith("-id") and v == str(milestone.pk)
+    )
     data[f"{prefix}-percent"] = "55"
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
@@ -176,10 +193,19 @@ def test_admin_add_goes_through_the_service(client, users, land):
     from linfen_admin.models import Region
 
     client.force_login(users["city_land"])
-    data = {"region": Region.objects.get(name="尧都区").pk, "kind": "unsupplied", "code": "ADM-1", "name": "后台新增",
-            "area_mu": "12.5", "supervised": "on", "expected_version": "",
-            "disposals-TOTAL_FORMS": "0", "disposals-INITIAL_FORMS": "0", "disposals-MIN_NUM_FORMS": "0",
-            "disposals-MAX_NUM_FORMS": "1000"}
+    data = {
+        "region": Region.objects.get(name="尧都区").pk,
+        "kind": "unsupplied",
+        "code": "ADM-1",
+        "name": "后台新增",
+        "area_mu": "12.5",
+        "supervised": "on",
+        "expected_version": "",
+        "disposals-TOTAL_FORMS": "0",
+        "disposals-INITIAL_FORMS": "0",
+        "disposals-MIN_NUM_FORMS": "0",
+        "disposals-MAX_NUM_FORMS": "1000",
+    }
     response = client.post(reverse("admin:land_parcel_add"), data)
     assert response.status_code == 302, response.context and response.context["errors"]
     parcel = Parcel.objects.get(code="ADM-1")
@@ -221,7 +247,9 @@ def test_admin_delete_of_a_disposed_parcel_is_refused_with_a_message(client, use
     parcel = make_parcel(area="100")
     dispose(parcel, "2022-05-20", "10")
     client.force_login(users["admin"])
-    response = client.post(reverse("admin:land_parcel_delete", args=[parcel.pk]), {"post": "yes"}, follow=True)
+    response = client.post(
+        reverse("admin:land_parcel_delete", args=[parcel.pk]), {"post": "yes"}, follow=True
+    )
     assert response.status_code == 200
     assert Parcel.objects.filter(pk=parcel.pk).exists()
 

@@ -35,10 +35,10 @@ def test_sample_sheet_imports_the_whole_table_and_twice_changes_nothing(api, use
     quotas = TaskQuota.objects.filter(campaign=empty_campaign)
     assert sum(q.unsupplied_mu for q in quotas) == D("5147.330")
     assert sum(q.idle_mu for q in quotas) == D("383.528")
-    assert quotas.get(region__name="曲沃县").idle_mu == D("20.238")   # not 20.237999… from a float
+    assert quotas.get(region__name="曲沃县").idle_mu == D("20.238")  # not 20.237999… from a float
     assert quotas.get(region__name="古县").unsupplied_mu == D("3.600")  # padded "古　 县"
     assert quotas.get(region__name="尧都区").unsupplied_mu == D("1289.350")  # "1,289.35"
-    assert quotas.get(region__name="襄汾县").idle_mu == D("0")          # blank = 0
+    assert quotas.get(region__name="襄汾县").idle_mu == D("0")  # blank = 0
     audits = AuditEvent.objects.filter(action="import").count()
     assert audits == 19
 
@@ -53,7 +53,9 @@ def test_seeded_quotas_equal_the_sample_sheet(api, users, land):
 
 
 def test_dry_run_writes_nothing(api, users, empty_campaign):
-    response = post(api, users["city_land"], URL.replace("false", "true"), fixture_upload("land_quota_2022_sample.csv"))
+    response = post(
+        api, users["city_land"], URL.replace("false", "true"), fixture_upload("land_quota_2022_sample.csv")
+    )
     assert response.json() == {"rows": 19, "created": 19, "updated": 0}
     assert not TaskQuota.objects.exists()
     assert not AuditEvent.objects.filter(action="import").exists()
@@ -70,21 +72,28 @@ def test_update_counts_only_changed_rows_and_audits_them(api, users, land):
 
 def test_every_bad_row_is_reported_and_nothing_is_written(api, users, empty_campaign):
     rows = [
-        ["临汾市 2022 年度任务分解表"], ["单位:亩"], HEADER,          # rows 1–3
-        ["尧都区", "1289.35", "210.03"],                               # 4 fine
-        ["尧都县", "10", ""],                                          # 5 unknown region
-        ["洪洞县", "-5", "1"],                                         # 6 negative
-        ["曲沃县", "abc", "20.238"],                                   # 7 not a number
-        ["尧都区", "1", "1"],                                          # 8 duplicate
-        ["翼城县", "1.2345", ""],                                      # 9 too many decimals
+        ["临汾市 2022 年度任务分解表"],
+        ["单位:亩"],
+        HEADER,  # rows 1–3
+        ["尧都区", "1289.35", "210.03"],  # 4 fine
+        ["尧都县", "10", ""],  # 5 unknown region
+        ["洪洞县", "-5", "1"],  # 6 negative
+        ["曲沃县", "abc", "20.238"],  # 7 not a number
+        ["尧都区", "1", "1"],  # 8 duplicate
+        ["翼城县", "1.2345", ""],  # 9 too many decimals
     ]
     response = post(api, users["city_land"], URL, xlsx_upload(rows))
     assert response.status_code == 400
     body = response.json()
     assert body["detail"]
     errors = {(e["row"], e["column"]) for e in body["errors"]}
-    assert errors == {(5, "县(市、区)"), (6, "批而未供土地消化任务"), (7, "批而未供土地消化任务"), (8, "县(市、区)"),
-                      (9, "批而未供土地消化任务")}
+    assert errors == {
+        (5, "县(市、区)"),
+        (6, "批而未供土地消化任务"),
+        (7, "批而未供土地消化任务"),
+        (8, "县(市、区)"),
+        (9, "批而未供土地消化任务"),
+    }
     messages = " ".join(e["message"] for e in body["errors"])
     for words in ("未知的县(市、区)", "不能为负数", "不是有效的数字", "重复", "小数"):
         assert words in messages
@@ -96,11 +105,16 @@ def test_total_row_must_agree_and_is_not_imported(api, users, empty_campaign):
     rows = [HEADER, ["尧都区", "100", "10"], ["洪洞县", "50.5", ""], ["总　 计", "150.5", "11"]]
     response = post(api, users["city_land"], URL, csv_upload(rows))
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"row": 4, "column": "闲置土地处置任务",
-                                          "message": "总计 11.000 与上方各行之和 10.000 不符"}]
+    assert response.json()["errors"] == [
+        {"row": 4, "column": "闲置土地处置任务", "message": "总计 11.000 与上方各行之和 10.000 不符"}
+    ]
     assert not TaskQuota.objects.exists()
     rows[-1][2] = "10"
-    assert post(api, users["city_land"], URL, csv_upload(rows)).json() == {"rows": 2, "created": 2, "updated": 0}
+    assert post(api, users["city_land"], URL, csv_upload(rows)).json() == {
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+    }
 
 
 def test_gbk_csv_and_thousands_separators(api, users, empty_campaign):
@@ -117,11 +131,14 @@ def test_missing_header_row_is_reported(api, users, land):
     assert "未找到表头行" in response.json()["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("upload, message", [
-    (SimpleUploadedFile("quota.txt", b"a,b"), "只接受"),
-    (SimpleUploadedFile("quota.xlsx", "县(市、区),批而未供土地消化任务\n".encode()), "扩展名与内容不符"),
-    (SimpleUploadedFile("quota.csv", b"PK\x03\x04binary\x00\x00"), "扩展名与内容不符"),
-])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("quota.txt", b"a,b"), "只接受"),
+        (SimpleUploadedFile("quota.xlsx", "县(市、区),批而未供土地消化任务\n".encode()), "扩展名与内容不符"),
+        (SimpleUploadedFile("quota.csv", b"PK\x03\x04binary\x00\x00"), "扩展名与内容不符"),
+    ],
+)
 def test_uploads_are_checked(api, users, land, upload, message):
     response = post(api, users["city_land"], URL, upload)
     assert response.status_code == 400
@@ -141,37 +158,62 @@ def test_only_the_city_bureau_imports_quotas(api, users, land, who):
     assert response.status_code == 403
 
 
-PARCEL_HEADER = ["县(市、区)", "类型", "宗地编号", "项目名称", "面积(亩)", "批准时间", "约定开工时间", "未开工原因",
-                 "价款(万元)", "挂牌督办"]
+PARCEL_HEADER = [
+    "县(市、区)",
+    "类型",
+    "宗地编号",
+    "项目名称",
+    "面积(亩)",
+    "批准时间",
+    "约定开工时间",
+    "未开工原因",
+    "价款(万元)",
+    "挂牌督办",
+]
 
 
 def test_parcel_list_import_creates_then_updates_then_nothing(api, users, land):
-    rows = [["2022 年宗地清单"], PARCEL_HEADER,
-            ["尧都区", "批而未供", "P-1", "地块一", "12.5", "2018-05-02", "", "", "", "否"],
-            ["尧都区", "闲置土地", "P-2", "地块二", "3. 25", "", "2019/6/1", "企业自身原因", "1,200.50", "是"]]
+    rows = [
+        ["2022 年宗地清单"],
+        PARCEL_HEADER,
+        ["尧都区", "批而未供", "P-1", "地块一", "12.5", "2018-05-02", "", "", "", "否"],
+        ["尧都区", "闲置土地", "P-2", "地块二", "3. 25", "", "2019/6/1", "企业自身原因", "1,200.50", "是"],
+    ]
     response = post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows))
     assert response.json() == {"rows": 2, "created": 2, "updated": 0}
     idle = Parcel.objects.get(code="P-2")
-    assert (idle.area_mu, idle.cause, idle.land_price_wan, idle.supervised) == (D("3.250"), "enterprise",
-                                                                                D("1200.50"), True)
+    assert (idle.area_mu, idle.cause, idle.land_price_wan, idle.supervised) == (
+        D("3.250"),
+        "enterprise",
+        D("1200.50"),
+        True,
+    )
     assert AuditEvent.objects.filter(action="import").count() == 2
-    assert post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows)).json() == {"rows": 2, "created": 0,
-                                                                                     "updated": 0}
+    assert post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows)).json() == {
+        "rows": 2,
+        "created": 0,
+        "updated": 0,
+    }
     rows[2][4] = "13"
-    assert post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows)).json() == {"rows": 2, "created": 0,
-                                                                                     "updated": 1}
+    assert post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows)).json() == {
+        "rows": 2,
+        "created": 0,
+        "updated": 1,
+    }
     parcel = Parcel.objects.get(code="P-1")
     assert (parcel.area_mu, parcel.version) == (D("13.000"), 2)
     assert AuditEvent.objects.filter(action="import").count() == 3
 
 
 def test_parcel_import_errors_and_scoping(api, users, land):
-    rows = [PARCEL_HEADER,
-            ["洪洞县", "批而未供", "P-1", "别县地块", "1", "", "", "", "", ""],       # another county
-            ["尧都区", "荒地", "P-2", "地块", "1", "", "", "", "", ""],               # unknown kind
-            ["尧都区", "批而未供", "P-3", "地块", "0", "", "", "", "", ""],           # zero area
-            ["尧都区", "批而未供", "P-4", "地块", "1", "2018-02-30", "", "", "", ""],  # bad date
-            ["尧都区", "批而未供", "P-5", "地块", "1", "", "", "企业自身原因", "", ""]]  # cause on unsupplied land
+    rows = [
+        PARCEL_HEADER,
+        ["洪洞县", "批而未供", "P-1", "别县地块", "1", "", "", "", "", ""],  # another county
+        ["尧都区", "荒地", "P-2", "地块", "1", "", "", "", "", ""],  # unknown kind
+        ["尧都区", "批而未供", "P-3", "地块", "0", "", "", "", "", ""],  # zero area
+        ["尧都区", "批而未供", "P-4", "地块", "1", "2018-02-30", "", "", "", ""],  # bad date
+        ["尧都区", "批而未供", "P-5", "地块", "1", "", "", "企业自身原因", "", ""],
+    ]  # cause on unsupplied land
     response = post(api, users["yaodu_land"], PARCEL_URL, csv_upload(rows))
     assert response.status_code == 400
     errors = {(e["row"], e["column"]) for e in response.json()["errors"]}

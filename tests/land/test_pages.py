@@ -23,7 +23,9 @@ def login(client):
 
 
 def test_ledger_lists_own_region_with_filters_and_sorting(login, users, make_parcel):
-    make_parcel("尧都区", "idle", code="A-IDLE", name="闲置甲", cause="enterprise", agreed_start_on="2019-01-01")
+    make_parcel(
+        "尧都区", "idle", code="A-IDLE", name="闲置甲", cause="enterprise", agreed_start_on="2019-01-01"
+    )
     make_parcel("尧都区", "unsupplied", code="B-UNS", name="批而未供乙", supervised=True)
     make_parcel("洪洞县", "unsupplied", code="C-HD", name="洪洞丙")
     client = login(users["yaodu_land"])
@@ -54,7 +56,9 @@ def test_ledger_query_count_does_not_grow_with_rows(login, users, make_parcel, d
     assert response.content.decode().count("可申请撤回批文") >= 40
 
 
-def test_dashboard_and_its_query_count(login, users, land, make_parcel, dispose, django_assert_max_num_queries):
+def test_dashboard_and_its_query_count(
+    login, users, land, make_parcel, dispose, django_assert_max_num_queries
+):
     dispose(make_parcel("尧都区", area="700"), "2022-06-30", "644.675")
     client = login(users["leader"])
     with django_assert_max_num_queries(14):
@@ -96,7 +100,10 @@ def test_ledger_export_is_scoped(login, users, make_parcel):
     make_parcel("尧都区", code="YD-1")
     make_parcel("洪洞县", code="HD-1")
     response = login(users["yaodu_land"]).get(reverse("land:parcel-export"))
-    codes = [r[2] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)]
+    codes = [
+        r[2]
+        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+    ]
     assert codes == ["YD-1"]
 
 
@@ -108,8 +115,10 @@ def test_another_regions_parcel_is_404(login, users, make_parcel, name):
 
 def test_another_regions_disposal_post_is_404(login, users, make_parcel):
     parcel = make_parcel("洪洞县")
-    response = login(users["yaodu_land"]).post(reverse("land:disposal-create", args=[parcel.pk]), {
-        "disposed_on": "2022-06-01", "area_mu": "1", "method": "accelerate"})
+    response = login(users["yaodu_land"]).post(
+        reverse("land:disposal-create", args=[parcel.pk]),
+        {"disposed_on": "2022-06-01", "area_mu": "1", "method": "accelerate"},
+    )
     assert response.status_code == 404
     assert not DisposalRecord.objects.exists()
 
@@ -131,8 +140,15 @@ def test_detail_shows_disposals_and_audit_trail(login, users, make_parcel, dispo
 
 
 def edit_payload(parcel, **changes):
-    data = {"region": parcel.region_id, "kind": parcel.kind, "code": parcel.code, "name": parcel.name,
-            "area_mu": str(parcel.area_mu), "status": parcel.status, "version": parcel.version}
+    data = {
+        "region": parcel.region_id,
+        "kind": parcel.kind,
+        "code": parcel.code,
+        "name": parcel.name,
+        "area_mu": str(parcel.area_mu),
+        "status": parcel.status,
+        "version": parcel.version,
+    }
     data.update(changes)
     return data
 
@@ -153,19 +169,44 @@ def test_edit_form_saves_and_a_stale_form_is_refused(login, users, make_parcel):
 
 def test_create_form_validation_message(login, users, land, region):
     client = login(users["yaodu_land"])
-    response = client.post(reverse("land:parcel-create"), {
-        "region": region("尧都区").pk, "kind": "unsupplied", "code": "N-1", "name": "新地块", "area_mu": "5",
-        "status": "pending", "cause": "enterprise"})
+    response = client.post(
+        reverse("land:parcel-create"),
+        {
+            "region": region("尧都区").pk,
+            "kind": "unsupplied",
+            "code": "N-1",
+            "name": "新地块",
+            "area_mu": "5",
+            "status": "pending",
+            "cause": "enterprise",
+        },
+    )
     assert response.status_code == 200
     assert "未开工原因只适用于闲置土地" in response.content.decode()
     assert not Parcel.objects.exists()
-    other = client.post(reverse("land:parcel-create"), {
-        "region": region("洪洞县").pk, "kind": "unsupplied", "code": "N-2", "name": "别县", "area_mu": "5",
-        "status": "pending"})
+    other = client.post(
+        reverse("land:parcel-create"),
+        {
+            "region": region("洪洞县").pk,
+            "kind": "unsupplied",
+            "code": "N-2",
+            "name": "别县",
+            "area_mu": "5",
+            "status": "pending",
+        },
+    )
     assert other.status_code == 200 and not Parcel.objects.exists()
-    ok = client.post(reverse("land:parcel-create"), {
-        "region": region("尧都区").pk, "kind": "unsupplied", "code": "N-3", "name": "好地块", "area_mu": "5",
-        "status": "pending"})
+    ok = client.post(
+        reverse("land:parcel-create"),
+        {
+            "region": region("尧都区").pk,
+            "kind": "unsupplied",
+            "code": "N-3",
+            "name": "好地块",
+            "area_mu": "5",
+            "status": "pending",
+        },
+    )
     assert ok.status_code == 302
     assert Parcel.objects.get().code == "N-3"
 
@@ -186,15 +227,31 @@ def test_import_page(login, users, land):
     from .conftest import fixture_upload
 
     client = login(users["city_land"])
-    response = client.post(reverse("land:import"), {"kind": "quota", "campaign": "2022", "dry_run": "on",
-                                                    "file": fixture_upload("land_quota_2022_sample.xlsx")})
+    response = client.post(
+        reverse("land:import"),
+        {
+            "kind": "quota",
+            "campaign": "2022",
+            "dry_run": "on",
+            "file": fixture_upload("land_quota_2022_sample.xlsx"),
+        },
+    )
     assert response.status_code == 200
     assert "共 19 行" in response.content.decode()
-    bad = client.post(reverse("land:import"), {"kind": "quota", "campaign": "2022",
-                                               "file": fixture_upload("land_2022.json")})
+    bad = client.post(
+        reverse("land:import"),
+        {"kind": "quota", "campaign": "2022", "file": fixture_upload("land_2022.json")},
+    )
     assert bad.status_code == 400
-    assert login(users["yaodu_land"]).post(reverse("land:import"), {
-        "kind": "quota", "campaign": "2022", "file": fixture_upload("land_quota_2022_sample.csv")}).status_code == 403
+    assert (
+        login(users["yaodu_land"])
+        .post(
+            reverse("land:import"),
+            {"kind": "quota", "campaign": "2022", "file": fixture_upload("land_quota_2022_sample.csv")},
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_menu_entries_registered(login, users, land):

@@ -16,17 +16,17 @@ def scenario(land, make_parcel, dispose):
     # 尧都区: quota 1289.35 (批而未供) / 210.03 (闲置)
     yaodu_u = make_parcel("尧都区", "unsupplied", "1500")
     yaodu_i = make_parcel("尧都区", "idle", "250")
-    dispose(yaodu_u, "2021-12-31", "100")        # last year: never counts for 2022
-    dispose(yaodu_u, "2022-06-30", "644.675")    # exactly 50 % of 1289.35 on the due date
-    dispose(yaodu_i, "2022-06-01", "105.015")    # exactly 50 % of 210.03
-    dispose(yaodu_u, "2022-07-01", "355.325")    # → 1000.000 by 9-30: < 80 % (1031.48) → missed
-    dispose(yaodu_i, "2022-09-30", "63.009")     # → 168.024 = exactly 80 % of 210.03
+    dispose(yaodu_u, "2021-12-31", "100")  # last year: never counts for 2022
+    dispose(yaodu_u, "2022-06-30", "644.675")  # exactly 50 % of 1289.35 on the due date
+    dispose(yaodu_i, "2022-06-01", "105.015")  # exactly 50 % of 210.03
+    dispose(yaodu_u, "2022-07-01", "355.325")  # → 1000.000 by 9-30: < 80 % (1031.48) → missed
+    dispose(yaodu_i, "2022-09-30", "63.009")  # → 168.024 = exactly 80 % of 210.03
     # 洪洞县: quota 295.65 / 15.71
     hongdong_u = make_parcel("洪洞县", "unsupplied", "400")
     hongdong_i = make_parcel("洪洞县", "idle", "15.71")
-    dispose(hongdong_i, "2022-05-20", "15.71")   # 100 % of idle early
-    dispose(hongdong_u, "2022-06-30", "100")     # 33.8 % < 50 % → 6-30 missed
-    dispose(hongdong_u, "2022-09-30", "200")     # 300 ≥ 80 % (236.52) and ≥ 100 % (295.65)
+    dispose(hongdong_i, "2022-05-20", "15.71")  # 100 % of idle early
+    dispose(hongdong_u, "2022-06-30", "100")  # 33.8 % < 50 % → 6-30 missed
+    dispose(hongdong_u, "2022-09-30", "200")  # 300 ≥ 80 % (236.52) and ≥ 100 % (295.65)
     # 古县 (3.60, no idle quota) does nothing; every other region likewise.
     return land
 
@@ -43,7 +43,7 @@ def test_before_the_first_due_date_nothing_is_decided(scenario):
     progress = progress_for_campaign(scenario, d(2022, 6, 29))
     assert {tuple(m.met for m in r.milestones) for r in progress.regions} == {(None, None, None)}
     yaodu = row(progress, "尧都区")
-    assert yaodu.unsupplied.done_mu == D("0")      # the 2021 disposal does not count
+    assert yaodu.unsupplied.done_mu == D("0")  # the 2021 disposal does not count
     assert yaodu.idle.done_mu == D("105.015")
     assert yaodu.idle.percent == D("50.00")
 
@@ -51,7 +51,7 @@ def test_before_the_first_due_date_nothing_is_decided(scenario):
 def test_on_the_first_due_date(scenario):
     progress = progress_for_campaign(scenario, d(2022, 6, 30))
     assert met(progress, "尧都区") == [True, None, None]
-    assert met(progress, "洪洞县") == [False, None, None]    # 100 / 295.65 = 33.82 %
+    assert met(progress, "洪洞县") == [False, None, None]  # 100 / 295.65 = 33.82 %
     assert met(progress, "古县") == [False, None, None]
     yaodu = row(progress, "尧都区")
     assert (yaodu.unsupplied.done_mu, yaodu.unsupplied.percent) == (D("644.675"), D("50.00"))
@@ -60,7 +60,7 @@ def test_on_the_first_due_date(scenario):
 
 def test_after_the_second_due_date(scenario):
     progress = progress_for_campaign(scenario, d(2022, 10, 1))
-    assert met(progress, "尧都区") == [True, False, None]   # 1000 < 1031.48 although idle is exactly 80 %
+    assert met(progress, "尧都区") == [True, False, None]  # 1000 < 1031.48 although idle is exactly 80 %
     assert met(progress, "洪洞县") == [False, True, None]
     assert met(progress, "古县") == [False, False, None]
     assert (row(progress, "古县").consecutive_misses, row(progress, "古县").suspended) == (2, True)
@@ -89,8 +89,8 @@ def test_year_end(scenario):
     totals = progress.totals
     assert (totals["unsupplied"].task_mu, totals["unsupplied"].done_mu) == (D("5147.330"), D("1300.000"))
     assert (totals["idle"].task_mu, totals["idle"].done_mu) == (D("383.528"), D("183.734"))
-    assert totals["unsupplied"].percent == D("25.26")   # 1300 / 5147.33
-    assert totals["idle"].percent == D("47.91")         # 183.734 / 383.528
+    assert totals["unsupplied"].percent == D("25.26")  # 1300 / 5147.33
+    assert totals["idle"].percent == D("47.91")  # 183.734 / 383.528
     assert totals["bonus_mu"] == D("0.435")
 
 
@@ -107,7 +107,11 @@ def test_progress_api_matches(api, users, scenario):
     assert hongdong["unsupplied"] == {"task_mu": "295.650", "done_mu": "300.000", "percent": "101.47"}
     assert hongdong["idle"] == {"task_mu": "15.710", "done_mu": "15.710", "percent": "100.00"}
     assert [m["met"] for m in hongdong["milestones"]] == [False, True, True]
-    assert (hongdong["consecutive_misses"], hongdong["suspended"], hongdong["bonus_mu"]) == (1, False, "0.435")
+    assert (hongdong["consecutive_misses"], hongdong["suspended"], hongdong["bonus_mu"]) == (
+        1,
+        False,
+        "0.435",
+    )
     gu = next(r for r in body["regions"] if r["region"] == "古县")
     assert gu["idle"] == {"task_mu": "0.000", "done_mu": "0.000", "percent": None}
     assert gu["bonus_mu"] == "0.000"
@@ -122,7 +126,9 @@ def test_a_region_without_any_quota_meets_every_milestone(scenario):
     assert row(progress, "霍州市").rank is None
 
 
-def test_the_dashboard_query_count_does_not_grow(scenario, django_assert_max_num_queries, make_parcel, dispose):
+def test_the_dashboard_query_count_does_not_grow(
+    scenario, django_assert_max_num_queries, make_parcel, dispose
+):
     with django_assert_max_num_queries(5):
         progress_for_campaign(scenario, d(2022, 12, 31))
     for _index in range(10):

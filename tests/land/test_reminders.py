@@ -20,10 +20,10 @@ def collect(rule, as_of):
 def test_milestone_due_within_14_days_for_regions_behind(users, land, make_parcel, dispose):
     dispose(make_parcel("尧都区", area="1300"), "2022-06-10", "644.675")
     dispose(make_parcel("尧都区", "idle", area="210.03"), "2022-06-10", "105.015")
-    assert collect(reminders.milestone_due, d(2022, 6, 15)) == []           # 15 days ahead: not yet
+    assert collect(reminders.milestone_due, d(2022, 6, 15)) == []  # 15 days ahead: not yet
     due = collect(reminders.milestone_due, d(2022, 6, 16))
     regions = {r.obj.region.name for r in due}
-    assert "尧都区" not in regions                                            # already at 50 %
+    assert "尧都区" not in regions  # already at 50 %
     assert "洪洞县" in regions and len(regions) == 18
     hongdong = next(r for r in due if r.obj.region.name == "洪洞县")
     assert {u.username for u in hongdong.recipients} == {"hongdong_land", "city_land"}
@@ -85,8 +85,9 @@ def test_engine_sends_once(users, land, make_parcel):
 
 
 @pytest.mark.parametrize("rule", reminders.RULES, ids=lambda rule: rule.code)
-def test_each_rule_runs_in_the_same_number_of_queries_whatever_the_data(users, make_parcel, dispose, make_user,
-                                                                        rule):
+def test_each_rule_runs_in_the_same_number_of_queries_whatever_the_data(
+    users, make_parcel, dispose, make_user, rule
+):
     """Query count constant in data size: more parcels, disposals, regions and clerks cost no more queries (the
     idle-land rule once ran two queries per reminder)."""
     from django.db import connection
@@ -94,8 +95,11 @@ def test_each_rule_runs_in_the_same_number_of_queries_whatever_the_data(users, m
 
     from linfen_admin.roles import Role
 
-    as_of = {"land.milestone_due": d(2022, 6, 20), "land.report_deadline": d(2022, 12, 15),
-             "land.parcel_stale": timezone.localdate()}.get(rule.code, d(2022, 10, 1))
+    as_of = {
+        "land.milestone_due": d(2022, 6, 20),
+        "land.report_deadline": d(2022, 12, 15),
+        "land.parcel_stale": timezone.localdate(),
+    }.get(rule.code, d(2022, 10, 1))
     regions = ["尧都区", "洪洞县", "古县", "吉县", "蒲县"]
 
     def grow(names):

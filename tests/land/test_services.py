@@ -42,7 +42,9 @@ def test_disposal_moves_status_and_version_and_is_audited(make_parcel, dispose):
     assert (parcel.status, parcel.version) == (Parcel.Status.IN_PROGRESS, 2)
     assert AuditEvent.objects.for_object(record).filter(action="create").exists()
     assert AuditEvent.objects.for_object(parcel).filter(action="update").first().changes["status"] == [
-        "pending", "in_progress"]
+        "pending",
+        "in_progress",
+    ]
 
 
 def test_area_cannot_shrink_below_disposed(make_parcel, dispose, users):
@@ -50,13 +52,16 @@ def test_area_cannot_shrink_below_disposed(make_parcel, dispose, users):
     dispose(parcel, "2022-06-01", "8")
     parcel.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.parcel_update(actor=users["city_land"], parcel=parcel, version=parcel.version,
-                               data={"area_mu": D("7.999")})
+        services.parcel_update(
+            actor=users["city_land"], parcel=parcel, version=parcel.version, data={"area_mu": D("7.999")}
+        )
 
 
 def test_update_writes_before_and_after_and_a_no_op_changes_nothing(make_parcel, users):
     parcel = make_parcel(name="旧名")
-    updated = services.parcel_update(actor=users["yaodu_land"], parcel=parcel, version=1, data={"name": "新名"})
+    updated = services.parcel_update(
+        actor=users["yaodu_land"], parcel=parcel, version=1, data={"name": "新名"}
+    )
     assert updated.version == 2
     event = AuditEvent.objects.for_object(parcel).get(action="update")
     assert event.changes["name"] == ["旧名", "新名"]
@@ -90,9 +95,16 @@ def test_two_racing_disposals_cannot_together_exceed_the_area(seeded, django_use
 
     load_land_reference()
     actor = django_user_model.objects.create_superuser("racer", "r@example.gov.cn", "pw-for-tests-123")
-    parcel = services.parcel_create(actor=actor, data={"region": Region.objects.get(name="尧都区"),
-                                                       "kind": "unsupplied", "code": "RACE", "name": "赛跑",
-                                                       "area_mu": D("100")})
+    parcel = services.parcel_create(
+        actor=actor,
+        data={
+            "region": Region.objects.get(name="尧都区"),
+            "kind": "unsupplied",
+            "code": "RACE",
+            "name": "赛跑",
+            "area_mu": D("100"),
+        },
+    )
     barrier = threading.Barrier(2)
     outcomes = []
     real_total = services.disposed_total
@@ -109,8 +121,13 @@ def test_two_racing_disposals_cannot_together_exceed_the_area(seeded, django_use
 
         try:
             barrier.wait(timeout=10)
-            services.disposal_record(actor=actor, parcel=parcel, disposed_on=datetime.date(2022, 6, 1),
-                                     area_mu=D("60"), method="accelerate")
+            services.disposal_record(
+                actor=actor,
+                parcel=parcel,
+                disposed_on=datetime.date(2022, 6, 1),
+                area_mu=D("60"),
+                method="accelerate",
+            )
             outcomes.append("ok")
         except ValidationError:
             outcomes.append("refused")

@@ -66,12 +66,21 @@ def test_api_county_clerk_may_not_set_or_lift_supervision(api, users, make_parce
     assert "挂牌督办" in _errors(lifted)["supervised"]
     created = clerk.post(
         PARCELS,
-        {"region": "尧都区", "kind": "unsupplied", "code": "W-2", "name": "乙", "area_mu": "5", "supervised": True},
+        {
+            "region": "尧都区",
+            "kind": "unsupplied",
+            "code": "W-2",
+            "name": "乙",
+            "area_mu": "5",
+            "supervised": True,
+        },
         format="json",
     )
     assert created.status_code == 403 and "supervised" in _errors(created)
     # Sending the value it already has changes nothing and is not an attack.
-    same = clerk.patch(f"{PARCELS}{parcel.pk}/", {"version": 1, "supervised": True, "name": "改名"}, format="json")
+    same = clerk.patch(
+        f"{PARCELS}{parcel.pk}/", {"version": 1, "supervised": True, "name": "改名"}, format="json"
+    )
     assert same.status_code == 200, same.json()
     parcel.refresh_from_db()
     assert parcel.supervised is True and not Parcel.objects.filter(code="W-2").exists()
@@ -80,8 +89,14 @@ def test_api_county_clerk_may_not_set_or_lift_supervision(api, users, make_parce
 def test_api_city_land_bureau_sets_and_lifts_supervision(api, users, make_parcel):
     parcel = make_parcel("尧都区")
     city = api.as_user(users["city_land"])
-    assert city.patch(f"{PARCELS}{parcel.pk}/", {"version": 1, "supervised": True}, format="json").status_code == 200
-    assert city.patch(f"{PARCELS}{parcel.pk}/", {"version": 2, "supervised": False}, format="json").status_code == 200
+    assert (
+        city.patch(f"{PARCELS}{parcel.pk}/", {"version": 1, "supervised": True}, format="json").status_code
+        == 200
+    )
+    assert (
+        city.patch(f"{PARCELS}{parcel.pk}/", {"version": 2, "supervised": False}, format="json").status_code
+        == 200
+    )
     changes = [event.changes.get("supervised") for event in AuditEvent.objects.for_object(parcel)]
     assert [True, False] in changes and [False, True] in changes
 
@@ -100,8 +115,14 @@ def test_page_post_of_status_or_supervision_by_a_clerk_changes_neither(client, u
     parcel = make_parcel("尧都区", supervised=True)
     client.force_login(users["yaodu_land"])
     edit = {
-        "region": parcel.region_id, "kind": "unsupplied", "code": parcel.code, "name": "改名",
-        "area_mu": "100", "version": "1", "status": "done", "supervised": "",
+        "region": parcel.region_id,
+        "kind": "unsupplied",
+        "code": parcel.code,
+        "name": "改名",
+        "area_mu": "100",
+        "version": "1",
+        "status": "done",
+        "supervised": "",
     }
     assert client.post(reverse("land:parcel-edit", args=[parcel.pk]), edit).status_code == 302
     parcel.refresh_from_db()
@@ -181,23 +202,37 @@ def test_permission_checks_live_in_the_services(users, make_parcel, land):
     leader = users["leader"]
     with pytest.raises(PermissionDenied):
         services.disposal_record(
-            actor=leader, parcel=parcel, disposed_on=datetime.date(2022, 5, 1), area_mu=D("1"), method="accelerate"
+            actor=leader,
+            parcel=parcel,
+            disposed_on=datetime.date(2022, 5, 1),
+            area_mu=D("1"),
+            method="accelerate",
         )
     with pytest.raises(PermissionDenied):
         services.parcel_update(actor=leader, parcel=parcel, version=1, data={"name": "x"})
     with pytest.raises(PermissionDenied):
-        services.parcel_create(actor=leader, data={"region": parcel.region, "kind": "unsupplied", "code": "L",
-                                                   "name": "x", "area_mu": D("1")})
-    quota_sheet = xlsx_upload([["县(市、区)", "批而未供土地消化任务", "闲置土地处置任务"], ["尧都区", "1", "1"]])
+        services.parcel_create(
+            actor=leader,
+            data={"region": parcel.region, "kind": "unsupplied", "code": "L", "name": "x", "area_mu": D("1")},
+        )
+    quota_sheet = xlsx_upload(
+        [["县(市、区)", "批而未供土地消化任务", "闲置土地处置任务"], ["尧都区", "1", "1"]]
+    )
     with pytest.raises(PermissionDenied):
         imports.quota_import(actor=users["yaodu_land"], campaign=land, upload=quota_sheet, dry_run=False)
     with pytest.raises(PermissionDenied):
-        services.quota_save(actor=users["yaodu_land"], quota=TaskQuota.objects.get(campaign=land,
-                                                                                   region=parcel.region))
+        services.quota_save(
+            actor=users["yaodu_land"], quota=TaskQuota.objects.get(campaign=land, region=parcel.region)
+        )
     other = make_parcel("洪洞县")
     with pytest.raises(PermissionDenied):
-        services.disposal_record(actor=users["yaodu_land"], parcel=other, disposed_on=datetime.date(2022, 5, 1),
-                                 area_mu=D("1"), method="accelerate")
+        services.disposal_record(
+            actor=users["yaodu_land"],
+            parcel=other,
+            disposed_on=datetime.date(2022, 5, 1),
+            area_mu=D("1"),
+            method="accelerate",
+        )
     assert not DisposalRecord.objects.exists()
 
 

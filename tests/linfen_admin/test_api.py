@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_token_endpoint_returns_a_token_that_authenticates(client, users):
-    response = client.post("/api/v1/auth/token/", {"username": "yaodu_land", "password": "pw-for-tests-123"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "yaodu_land", "password": "pw-for-tests-123"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
@@ -22,8 +25,11 @@ def test_token_endpoint_returns_a_token_that_authenticates(client, users):
 
 
 def test_wrong_password_is_refused_with_the_common_error_body(client, users):
-    response = client.post("/api/v1/auth/token/", {"username": "yaodu_land", "password": "wrong"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "yaodu_land", "password": "wrong"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     body = response.json()
     assert set(body) == {"detail", "code", "errors"}
@@ -43,8 +49,12 @@ def test_a_bad_token_is_refused(client, seeded):
 def _notify(user, title, period="2022-06"):
     region = Region.objects.get(name="尧都区")
     return Notification.objects.create(
-        recipient=user, rule="test.rule", content_type=ContentType.objects.get_for_model(Region),
-        object_id=str(region.pk), period=period, title=title,
+        recipient=user,
+        rule="test.rule",
+        content_type=ContentType.objects.get_for_model(Region),
+        object_id=str(region.pk),
+        period=period,
+        title=title,
     )
 
 
@@ -75,9 +85,21 @@ def test_not_found_has_the_common_error_body(api, users):
 
 def test_schema_generation_has_no_warnings():
     result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null",
-         "--settings", "linfen_admin.settings.test"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            "/dev/null",
+            "--settings",
+            "linfen_admin.settings.test",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr

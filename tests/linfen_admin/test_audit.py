@@ -11,9 +11,14 @@ from linfen_admin.models import AuditEvent, Region
 @pytest.fixture
 def event(users):
     region = Region.objects.get(name="尧都区")
-    return audit.record(actor=users["city_land"], action=audit.Action.UPDATE, obj=region,
-                        before={"name": "尧都区", "order": 3}, after={"name": "尧都区", "order": 4},
-                        comment="调整排序")
+    return audit.record(
+        actor=users["city_land"],
+        action=audit.Action.UPDATE,
+        obj=region,
+        before={"name": "尧都区", "order": 3},
+        after={"name": "尧都区", "order": 4},
+        comment="调整排序",
+    )
 
 
 def test_record_keeps_who_when_what_before_and_after(event, users):
@@ -68,8 +73,11 @@ def test_postgresql_refuses_delete_from_raw_sql(event):
 
 def test_bulk_recording_writes_one_row_per_object(users):
     regions = list(Region.objects.all()[:5])
-    written = audit.record_many(actor=users["admin"], action=audit.Action.IMPORT,
-                                changes=[(region, None, audit.snapshot(region)) for region in regions])
+    written = audit.record_many(
+        actor=users["admin"],
+        action=audit.Action.IMPORT,
+        changes=[(region, None, audit.snapshot(region)) for region in regions],
+    )
     assert written == 5
     assert AuditEvent.objects.filter(action="import").count() == 5
 
@@ -78,7 +86,9 @@ def test_admin_offers_no_add_change_or_delete_even_to_superusers(client, users, 
     client.force_login(users["admin"])
     assert client.get("/admin/linfen_admin/auditevent/").status_code == 200
     assert client.get("/admin/linfen_admin/auditevent/add/").status_code == 403
-    assert client.post(f"/admin/linfen_admin/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/linfen_admin/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
     page = client.get(f"/admin/linfen_admin/auditevent/{event.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -9,15 +9,32 @@ from linfen_admin import audit
 from linfen_admin.models import AuditEvent, Region
 from linfen_admin.scoping import audit_events_visible_to
 
-ROLES = ["admin", "leader", "city_land", "yaodu_land", "yaodu_industry", "city_industry", "expert1", "finance"]
+ROLES = [
+    "admin",
+    "leader",
+    "city_land",
+    "yaodu_land",
+    "yaodu_industry",
+    "city_industry",
+    "expert1",
+    "finance",
+]
 
 
 @pytest.fixture
 def events(users):
     yaodu = Region.objects.get(name="尧都区")
     hongdong = Region.objects.get(name="洪洞县")
-    return [audit.record(actor=users["admin"], action=audit.Action.UPDATE, obj=region,
-                         before={"name": "旧"}, after={"name": region.name}) for region in (yaodu, hongdong)]
+    return [
+        audit.record(
+            actor=users["admin"],
+            action=audit.Action.UPDATE,
+            obj=region,
+            before={"name": "旧"},
+            after={"name": region.name},
+        )
+        for region in (yaodu, hongdong)
+    ]
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -39,10 +39,13 @@ def test_beat_schedule_names_registered_tasks():
 
 @pytest.mark.django_db
 def test_sweep_task_runs_the_engine_returns_plain_data_and_queues_the_flush_after_commit(
-        users, rules, django_capture_on_commit_callbacks):
+    users, rules, django_capture_on_commit_callbacks
+):
     rules.add("test.region", region_rule(["尧都区", "洪洞县"], Role.COUNTY_LAND))
-    with mock.patch.object(flush_outbox_task, "apply_async") as apply_async, \
-            django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with (
+        mock.patch.object(flush_outbox_task, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
         result = send_reminders_task.apply(kwargs={"as_of_iso": "2022-07-01"}).get()
         assert apply_async.call_count == 0  # not before commit
     assert json.loads(json.dumps(result)) == result  # strings and numbers only
@@ -51,8 +54,10 @@ def test_sweep_task_runs_the_engine_returns_plain_data_and_queues_the_flush_afte
     callbacks[0]()
     assert apply_async.call_count == 1
     # safe to run twice: nothing new, no flush queued
-    with mock.patch.object(flush_outbox_task, "apply_async") as apply_async, \
-            django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        mock.patch.object(flush_outbox_task, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         again = send_reminders_task.apply(kwargs={"as_of_iso": "2022-07-01"}).get()
     assert (again["created"], again["existing"], callbacks, apply_async.call_count) == (0, 2, [], 0)
     assert Notification.objects.count() == 2
@@ -61,8 +66,10 @@ def test_sweep_task_runs_the_engine_returns_plain_data_and_queues_the_flush_afte
 @pytest.mark.django_db
 def test_a_rolled_back_transaction_queues_nothing(users, rules, django_capture_on_commit_callbacks):
     rules.add("test.region", region_rule(["尧都区"], Role.COUNTY_LAND))
-    with mock.patch.object(flush_outbox_task, "apply_async") as apply_async, \
-            django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        mock.patch.object(flush_outbox_task, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         with pytest.raises(RuntimeError):
             with transaction.atomic():
                 send_reminders_task.apply(kwargs={"as_of_iso": "2022-07-01"}, throw=True)
@@ -90,8 +97,10 @@ def test_flush_task_retries_with_exponential_backoff_when_the_mail_server_fails(
     moment = datetime.datetime.now(tz=datetime.UTC)
     for retries in range(3):
         moment += datetime.timedelta(hours=3)  # past the row's own backoff
-        with time_machine.travel(moment, tick=False), \
-                mock.patch.object(flush_outbox_task, "retry", side_effect=Retry("later")) as retry:
+        with (
+            time_machine.travel(moment, tick=False),
+            mock.patch.object(flush_outbox_task, "retry", side_effect=Retry("later")) as retry,
+        ):
             flush_outbox_task.apply(retries=retries)
         countdowns.append(retry.call_args.kwargs["countdown"])
         assert "SMTPServerDisconnected" in str(retry.call_args.kwargs["exc"])
@@ -127,19 +136,41 @@ def test_a_real_worker_runs_the_sweep_end_to_end(users, tmp_path):
     log = tmp_path / "worker.log"
     with log.open("w") as log_file:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "linfen_admin", "worker", "--pool=solo", "--concurrency=1",
-             "-Q", queue, "-n", f"{queue}@%h", "-I", "tests.linfen_admin.test_celery_worker_rule",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "linfen_admin",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "-I",
+                "tests.linfen_admin.test_celery_worker_rule",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     try:
-        send_reminders_task.apply_async(kwargs={"as_of_iso": "2022-07-01", "rule_codes": [WORKER_RULE]},
-                                        queue=queue)
+        send_reminders_task.apply_async(
+            kwargs={"as_of_iso": "2022-07-01", "rule_codes": [WORKER_RULE]}, queue=queue
+        )
         deadline = time.monotonic() + 60
         sent = False
         while time.monotonic() < deadline and worker.poll() is None:
-            notes = list(Notification.objects.filter(rule=WORKER_RULE).values_list("recipient__username",
-                                                                                   flat=True))
+            notes = list(
+                Notification.objects.filter(rule=WORKER_RULE).values_list("recipient__username", flat=True)
+            )
             sent = EmailOutbox.objects.filter(status=EmailOutbox.Status.SENT).exists()
             if notes and sent:
                 break

@@ -14,4 +14,6 @@ from .test_reminders_helpers import region_rule
 WORKER_RULE = "test.worker"
 
 if os.environ.get("LINFEN_TEST_WORKER_RULE") == "1":
-    registry.add_reminder_rule(ReminderRule(WORKER_RULE, "测试规则(worker)", region_rule(["尧都区"], Role.COUNTY_LAND)))
+    registry.add_reminder_rule(
+        ReminderRule(WORKER_RULE, "测试规则(worker)", region_rule(["尧都区"], Role.COUNTY_LAND))
+    )

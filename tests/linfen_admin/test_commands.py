@@ -16,8 +16,20 @@ def test_seed_demo_creates_one_user_per_role_and_is_idempotent(db, settings):
     settings.DEMO_PASSWORD = "another-demo-password"
     call_command("seed_demo", verbosity=0)
     users = {user.username: user for user in User.objects.prefetch_related("groups")}
-    for name in ("admin", "leader", "city_land", "yaodu_land", "hongdong_land", "yaodu_industry",
-                 "city_industry", "city_energy", "expert1", "finance", "city_approval", "yaodu_approval"):
+    for name in (
+        "admin",
+        "leader",
+        "city_land",
+        "yaodu_land",
+        "hongdong_land",
+        "yaodu_industry",
+        "city_industry",
+        "city_energy",
+        "expert1",
+        "finance",
+        "city_approval",
+        "yaodu_approval",
+    ):
         assert name in users
         assert users[name].check_password("another-demo-password")
     assert users["yaodu_land"].region.name == "尧都区"

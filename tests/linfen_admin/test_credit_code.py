@@ -20,14 +20,17 @@ def test_every_other_check_character_fails(code):
             assert any("第 18 位校验码错误" in error for error in check.errors)
 
 
-@pytest.mark.parametrize(("raw", "fragment"), [
-    ("", "18 位"),
-    ("91430111MA4L41YT1", "18 位"),
-    ("91430111MA4L41YT1U0", "18 位"),
-    ("91430111MA4L41YTIU", "不允许的字符"),  # I is not in the alphabet
-    ("9143O111MA4L41YT1U", "不允许的字符"),
-    ("91ABCDEFMA4L41YT1U", "数字"),
-])
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("", "18 位"),
+        ("91430111MA4L41YT1", "18 位"),
+        ("91430111MA4L41YT1U0", "18 位"),
+        ("91430111MA4L41YTIU", "不允许的字符"),  # I is not in the alphabet
+        ("9143O111MA4L41YT1U", "不允许的字符"),
+        ("91ABCDEFMA4L41YT1U", "数字"),
+    ],
+)
 def test_malformed_codes(raw, fragment):
     check = credit_code.inspect(raw)
     assert not check.valid

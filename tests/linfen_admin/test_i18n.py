@@ -71,7 +71,9 @@ def test_catalog_is_complete(app_label):
     assert len(entries) > 50
     untranslated = [e["msgid"] for e in entries if not e["msgstr"] or not all(e["msgstr"].values())]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
-    assert untranslated == [], f"{len(untranslated)} untranslated in {app_label}: run makemessages and translate"
+    assert untranslated == [], (
+        f"{len(untranslated)} untranslated in {app_label}: run makemessages and translate"
+    )
     assert fuzzy == [], f"fuzzy entries are not compiled: {fuzzy}"
 
 
@@ -128,7 +130,9 @@ def test_workbench_in_english_and_back_to_chinese(client, users):
     response = client.get("/")
     page = response.content.decode()
     assert response["Content-Language"] == "en" and 'lang="en"' in page
-    assert "<h1>Workbench</h1>" in page and "County natural resources bureau" in page and "Parcel ledger" in page
+    assert (
+        "<h1>Workbench</h1>" in page and "County natural resources bureau" in page and "Parcel ledger" in page
+    )
     assert "工作台" not in page and "县级自然资源局" not in page and "宗地台账" not in page
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     page = client.get("/").content.decode()

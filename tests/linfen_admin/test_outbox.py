@@ -120,8 +120,11 @@ def test_mail_server_outage_delays_mail_but_loses_none(swept, flaky):
     flaky.mode = "up"
     with time_machine.travel(NOON + datetime.timedelta(minutes=10), tick=False):
         assert outbox.flush_outbox().sent == 3
-    assert sorted(m.to[0] for m in mail.outbox) == ["city_land@example.gov.cn", "hongdong_land@example.gov.cn",
-                                                   "yaodu_land@example.gov.cn"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "city_land@example.gov.cn",
+        "hongdong_land@example.gov.cn",
+        "yaodu_land@example.gov.cn",
+    ]
 
 
 def test_a_refused_recipient_does_not_hold_back_the_others(swept, flaky):
@@ -129,11 +132,14 @@ def test_a_refused_recipient_does_not_hold_back_the_others(swept, flaky):
     with time_machine.travel(NOON, tick=False):
         result = outbox.flush_outbox()
     assert (result.sent, result.retry_later) == (2, 1)
-    assert EmailOutbox.objects.get(recipient=swept["hongdong_land"]).last_error.startswith("SMTPRecipientsRefused")
+    assert EmailOutbox.objects.get(recipient=swept["hongdong_land"]).last_error.startswith(
+        "SMTPRecipientsRefused"
+    )
 
 
-def test_after_the_last_attempt_the_digest_fails_and_the_admin_retry_sends_it(swept, flaky, settings,
-                                                                                django_capture_on_commit_callbacks):
+def test_after_the_last_attempt_the_digest_fails_and_the_admin_retry_sends_it(
+    swept, flaky, settings, django_capture_on_commit_callbacks
+):
     settings.REMINDER_EMAIL_MAX_ATTEMPTS = 2
     flaky.mode = "reject:yaodu_land@example.gov.cn"
     moment = NOON
@@ -151,9 +157,11 @@ def test_after_the_last_attempt_the_digest_fails_and_the_admin_retry_sends_it(sw
     request = RequestFactory().post("/admin/")
     request.user = swept["admin"]
     flaky.mode = "up"
-    with mock.patch("linfen_admin.tasks.flush_outbox_task.delay") as delay, \
-            mock.patch.object(EmailOutboxAdmin, "message_user") as message_user, \
-            django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        mock.patch("linfen_admin.tasks.flush_outbox_task.delay") as delay,
+        mock.patch.object(EmailOutboxAdmin, "message_user") as message_user,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         model_admin.retry_failed(request, EmailOutbox.objects.all())
     assert len(callbacks) == 1 and delay.call_count == 1
     assert "1" in str(message_user.call_args)
@@ -180,8 +188,10 @@ def test_failed_digests_are_listed_for_administrators_on_the_live_admin(client, 
 
 def test_a_rolled_back_retry_queues_nothing(swept, django_capture_on_commit_callbacks):
     EmailOutbox.objects.update(status=Status.FAILED)
-    with mock.patch("linfen_admin.tasks.flush_outbox_task.delay") as delay, \
-            django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        mock.patch("linfen_admin.tasks.flush_outbox_task.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         try:
             with transaction.atomic():
                 assert outbox.retry_digests(EmailOutbox.objects.values_list("pk", flat=True)) == 3

@@ -14,7 +14,9 @@ def test_sign_in_with_wrong_password_says_so_in_chinese(client, users):
 
 
 def test_workbench_shows_who_role_region_and_modules(client, users):
-    assert client.post("/login/", {"username": "yaodu_land", "password": "pw-for-tests-123"}).status_code == 302
+    assert (
+        client.post("/login/", {"username": "yaodu_land", "password": "pw-for-tests-123"}).status_code == 302
+    )
     page = client.get("/").content.decode()
     assert "工作台" in page
     assert "yaodu_land" in page
@@ -44,8 +46,13 @@ def test_inbox_page_lists_only_own_notifications_and_marks_read(client, users):
     from linfen_admin.models import Notification, Region
 
     region = Region.objects.get(name="尧都区")
-    kwargs = {"rule": "t", "content_type": ContentType.objects.get_for_model(Region), "object_id": str(region.pk),
-              "period": "p", "url": "/"}
+    kwargs = {
+        "rule": "t",
+        "content_type": ContentType.objects.get_for_model(Region),
+        "object_id": str(region.pk),
+        "period": "p",
+        "url": "/",
+    }
     mine = Notification.objects.create(recipient=users["yaodu_land"], title="我的提醒", **kwargs)
     Notification.objects.create(recipient=users["hongdong_land"], title="别人的提醒", **kwargs)
     client.force_login(users["yaodu_land"])

@@ -31,17 +31,28 @@ def test_sweep_writes_one_notification_per_reminder_and_recipient(users, rules):
     rules.add("test.region", region_rule(["尧都区", "洪洞县"], Role.COUNTY_LAND))
     summary = run_reminders(AS_OF)
     yaodu, hongdong = Region.objects.get(name="尧都区"), Region.objects.get(name="洪洞县")
-    assert keys() == sorted([("test.region", str(yaodu.pk), "2022-W26", "yaodu_land"),
-                             ("test.region", str(hongdong.pk), "2022-W26", "hongdong_land")])
+    assert keys() == sorted(
+        [
+            ("test.region", str(yaodu.pk), "2022-W26", "yaodu_land"),
+            ("test.region", str(hongdong.pk), "2022-W26", "hongdong_land"),
+        ]
+    )
     note = Notification.objects.get(recipient=users["yaodu_land"])
-    assert (note.title, note.body, note.url, note.content_type.model) == ("尧都区 进度提醒", "截至 2022-07-01",
-                                                                          "/land/", "region")
+    assert (note.title, note.body, note.url, note.content_type.model) == (
+        "尧都区 进度提醒",
+        "截至 2022-07-01",
+        "/land/",
+        "region",
+    )
     assert note.read_at is None
     assert (summary.created, summary.existing, summary.emails, summary.ok) == (2, 0, 2, True)
     assert summary.rules[0].reminders == 2
     # both recipients want e-mail and have an address: each gets a digest carrying the notification
     assert OutboxItem.objects.count() == 2
-    assert set(EmailOutbox.objects.values_list("recipient__username", flat=True)) == {"yaodu_land", "hongdong_land"}
+    assert set(EmailOutbox.objects.values_list("recipient__username", flat=True)) == {
+        "yaodu_land",
+        "hongdong_land",
+    }
 
 
 def test_running_twice_sends_nothing_new(users, rules):
@@ -109,10 +120,14 @@ def test_a_rule_that_raises_does_not_stop_the_others(users, rules, caplog):
 
 def test_a_bad_reminder_is_reported_as_a_rule_error(users, rules):
     region = Region.objects.get(name="尧都区")
-    rules.add("test.bad_period", lambda as_of: [Reminder(obj=region, period="x" * 40, recipients=[users["admin"]],
-                                                          title="t")])
-    rules.add("test.unsaved", lambda as_of: [Reminder(obj=Region(name="新区"), period="p",
-                                                       recipients=[users["admin"]], title="t")])
+    rules.add(
+        "test.bad_period",
+        lambda as_of: [Reminder(obj=region, period="x" * 40, recipients=[users["admin"]], title="t")],
+    )
+    rules.add(
+        "test.unsaved",
+        lambda as_of: [Reminder(obj=Region(name="新区"), period="p", recipients=[users["admin"]], title="t")],
+    )
     summary = run_reminders(AS_OF)
     assert set(summary.errors) == {"test.bad_period", "test.unsaved"}
     assert Notification.objects.count() == 0
@@ -120,8 +135,10 @@ def test_a_bad_reminder_is_reported_as_a_rule_error(users, rules):
 
 def test_long_titles_are_shortened_not_refused(users, rules):
     region = Region.objects.get(name="尧都区")
-    rules.add("test.long", lambda as_of: [Reminder(obj=region, period="p", recipients=[users["admin"]],
-                                                    title="长" * 300)])
+    rules.add(
+        "test.long",
+        lambda as_of: [Reminder(obj=region, period="p", recipients=[users["admin"]], title="长" * 300)],
+    )
     run_reminders(AS_OF)
     title = Notification.objects.get().title
     assert len(title) == 200 and title.endswith("…")
@@ -132,7 +149,9 @@ class Crash(BaseException):
 
 
 def test_crash_in_the_middle_then_rerun_sends_the_rest_and_nothing_twice(users, rules, monkeypatch):
-    rules.add("test.region", region_rule(list(Region.objects.values_list("name", flat=True)), Role.COUNTY_LAND))
+    rules.add(
+        "test.region", region_rule(list(Region.objects.values_list("name", flat=True)), Role.COUNTY_LAND)
+    )
     rules.add("test.dept", department_rule(["141002-land", "141024-land", "city-land"]))
     monkeypatch.setattr(reminders, "BATCH_SIZE", 1)  # one recipient row per transaction
     real_enqueue = outbox.enqueue
@@ -155,8 +174,11 @@ def test_crash_in_the_middle_then_rerun_sends_the_rest_and_nothing_twice(users, 
     assert Notification.objects.count() == 5
     assert OutboxItem.objects.count() == 5  # each notification in exactly one digest
     outbox.flush_outbox()
-    assert sorted(m.to[0] for m in mail.outbox) == ["city_land@example.gov.cn", "hongdong_land@example.gov.cn",
-                                                   "yaodu_land@example.gov.cn"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "city_land@example.gov.cn",
+        "hongdong_land@example.gov.cn",
+        "yaodu_land@example.gov.cn",
+    ]
     assert sum(m.body.count("提醒") for m in mail.outbox if m.to == ["yaodu_land@example.gov.cn"]) >= 2
     assert run_reminders(AS_OF).created == 0
 
@@ -179,7 +201,10 @@ def test_failure_while_writing_a_batch_is_a_rule_error_and_the_rerun_completes(u
     monkeypatch.setattr(outbox, "enqueue", real_enqueue)
     run_reminders(AS_OF)
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
-        "yaodu_land", "hongdong_land", "city_land"}
+        "yaodu_land",
+        "hongdong_land",
+        "city_land",
+    }
     assert OutboxItem.objects.count() == 3
 
 
@@ -195,12 +220,23 @@ def test_engine_never_widens_recipients(users, rules, make_user):
     assert Notification.objects.count() == 2
     assert summary.rules[1].dropped == 1
     # with include_city_level the rule itself asks for city-level holders too; the engine follows, no more
-    rules.add("test.with_city", lambda as_of: [Reminder(
-        obj=region, period="p", recipients=users_with_role(Role.COUNTY_LAND, Role.CITY_LAND, region=region,
-                                                           include_city_level=True), title="t")])
+    rules.add(
+        "test.with_city",
+        lambda as_of: [
+            Reminder(
+                obj=region,
+                period="p",
+                recipients=users_with_role(
+                    Role.COUNTY_LAND, Role.CITY_LAND, region=region, include_city_level=True
+                ),
+                title="t",
+            )
+        ],
+    )
     run_reminders(AS_OF)
-    assert set(Notification.objects.filter(rule="test.with_city").values_list("recipient__username", flat=True)) \
-        == {"yaodu_land", "city_land"}
+    assert set(
+        Notification.objects.filter(rule="test.with_city").values_list("recipient__username", flat=True)
+    ) == {"yaodu_land", "city_land"}
 
 
 def test_sweep_after_beat_was_down_across_a_deadline_still_sends(users, rules):
@@ -216,8 +252,12 @@ def test_sweep_after_beat_was_down_across_a_deadline_still_sends(users, rules):
         for user in type(newcomer).objects.filter(last_login__isnull=True, pk=newcomer.pk):
             due = tz.localtime(user.date_joined).date() + datetime.timedelta(days=30)
             if as_of >= due - datetime.timedelta(days=3):
-                yield Reminder(obj=user, period=f"due-{due:%Y%m%d}", recipients=[user],
-                               title="账号未激活" if as_of <= due else "账号激活已逾期")
+                yield Reminder(
+                    obj=user,
+                    period=f"due-{due:%Y%m%d}",
+                    recipients=[user],
+                    title="账号未激活" if as_of <= due else "账号激活已逾期",
+                )
 
     rules.add("test.activation", activation_due)
     assert run_reminders(datetime.date(2022, 6, 20)).created == 0  # before the window

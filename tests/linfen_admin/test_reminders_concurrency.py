@@ -62,7 +62,9 @@ def test_two_sweeps_at_once_send_everything_exactly_once(users, rules, make_user
 
     assert first.ok and second.ok, (first.errors, second.errors)
     total = Notification.objects.count()
-    expected = Notification.objects.values("rule", "content_type", "object_id", "period", "recipient").distinct()
+    expected = Notification.objects.values(
+        "rule", "content_type", "object_id", "period", "recipient"
+    ).distinct()
     assert total == expected.count() == 18 * 3 + 2 + 3
     # each sweep counted only what it really inserted: together exactly the rows that exist
     assert first.created + second.created == total

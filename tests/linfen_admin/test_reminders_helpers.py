@@ -31,9 +31,14 @@ def region_rule(region_names, role, *, period=None, title="{name} 进度提醒",
 
     def collect(as_of: datetime.date):
         for region in Region.objects.filter(name__in=region_names).order_by("order"):
-            yield Reminder(obj=region, period=period or f"{as_of:%G-W%V}",
-                           recipients=users_with_role(role, region=region),
-                           title=title.format(name=region.name), body=f"截至 {as_of:%Y-%m-%d}", url=url)
+            yield Reminder(
+                obj=region,
+                period=period or f"{as_of:%G-W%V}",
+                recipients=users_with_role(role, region=region),
+                title=title.format(name=region.name),
+                body=f"截至 {as_of:%Y-%m-%d}",
+                url=url,
+            )
 
     return collect
 
@@ -44,7 +49,11 @@ def department_rule(codes, *, period="2022-Q3"):
 
     def collect(as_of):
         for department in Department.objects.filter(code__in=codes).order_by("code"):
-            yield Reminder(obj=department, period=period, recipients=department.users.all(),
-                           title=f"{department.name} 季度报送提醒")
+            yield Reminder(
+                obj=department,
+                period=period,
+                recipients=department.users.all(),
+                title=f"{department.name} 季度报送提醒",
+            )
 
     return collect

@@ -14,10 +14,20 @@ def events(users):
     yaodu = Region.objects.get(name="尧都区")
     hongdong = Region.objects.get(name="洪洞县")
     return {
-        "yaodu": audit.record(actor=users["city_land"], action=audit.Action.UPDATE, obj=yaodu,
-                              before={"name": "a"}, after={"name": "b"}),
-        "hongdong": audit.record(actor=users["city_land"], action=audit.Action.UPDATE, obj=hongdong,
-                                 before={"name": "a"}, after={"name": "b"}),
+        "yaodu": audit.record(
+            actor=users["city_land"],
+            action=audit.Action.UPDATE,
+            obj=yaodu,
+            before={"name": "a"},
+            after={"name": "b"},
+        ),
+        "hongdong": audit.record(
+            actor=users["city_land"],
+            action=audit.Action.UPDATE,
+            obj=hongdong,
+            before={"name": "a"},
+            after={"name": "b"},
+        ),
     }
 
 
@@ -39,7 +49,9 @@ def test_city_level_and_leader_see_every_region(users, events):
 def test_other_region_object_is_not_found_not_forbidden(users, events):
     with pytest.raises(Http404):
         scoping.get_visible_or_404(users["yaodu_land"], AuditEvent.objects.all(), pk=events["hongdong"].pk)
-    assert scoping.get_visible_or_404(users["hongdong_land"], AuditEvent.objects.all(), pk=events["hongdong"].pk)
+    assert scoping.get_visible_or_404(
+        users["hongdong_land"], AuditEvent.objects.all(), pk=events["hongdong"].pk
+    )
 
 
 def test_anonymous_and_inactive_users_see_nothing(users, events, django_user_model):

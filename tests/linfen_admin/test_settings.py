@@ -10,12 +10,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _settings_value(expression: str, env: dict, module: str = "linfen_admin.settings.local") -> str:
     """Evaluate one settings expression in a fresh interpreter with exactly ``env``."""
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE=module, VAR_DIR=env.get("VAR_DIR", str(ROOT / "var")))
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -34,8 +38,10 @@ def test_database_url_selects_postgresql_with_psycopg3(tmp_path):
     env = {"VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://u:p@db.example:5433/linfen"}
     assert _settings_value("settings.DATABASES['default']['ENGINE']", env) == "django.db.backends.postgresql"
     assert _settings_value("settings.DATABASES['default']['PORT']", env) == "5433"
-    assert _settings_value("__import__('django.db', fromlist=['connection']).connection.Database.__name__",
-                           env) == "psycopg"
+    assert (
+        _settings_value("__import__('django.db', fromlist=['connection']).connection.Database.__name__", env)
+        == "psycopg"
+    )
 
 
 def test_redis_url_selects_redis_for_celery_and_cache(tmp_path):
@@ -52,8 +58,14 @@ def test_debug_only_when_asked(tmp_path):
 def test_production_refuses_to_start_without_a_secret(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env.update(DJANGO_SETTINGS_MODULE="linfen_admin.settings.production", VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -66,8 +78,14 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         ALLOWED_HOSTS="linfen.example.gov.cn",
         VAR_DIR=str(tmp_path),
     )
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

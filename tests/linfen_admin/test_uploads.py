@@ -7,12 +7,15 @@ from linfen_admin.uploads import check_upload
 ALLOWED = (".pdf", ".png", ".csv")
 
 
-@pytest.mark.parametrize("name, content, code", [
-    ("a.exe", b"MZ", "extension"),
-    ("a.pdf", b"", "empty"),
-    ("a.pdf", b"\x89PNG\r\n\x1a\n", "content"),
-    ("a.csv", b"PK\x03\x04zip", "content"),
-])
+@pytest.mark.parametrize(
+    "name, content, code",
+    [
+        ("a.exe", b"MZ", "extension"),
+        ("a.pdf", b"", "empty"),
+        ("a.pdf", b"\x89PNG\r\n\x1a\n", "content"),
+        ("a.csv", b"PK\x03\x04zip", "content"),
+    ],
+)
 def test_refusals_say_why(name, content, code):
     with pytest.raises(ValidationError) as refused:
         check_upload(SimpleUploadedFile(name, content), allowed=ALLOWED)

@@ -53,8 +53,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         model = Application
 
     call = factory.SubFactory(CallFactory)
-    region = factory.LazyFunction(lambda: __import__("linfen_admin.models", fromlist=["Region"]).Region.objects.get(
-        name="尧都区"))
+    region = factory.LazyFunction(
+        lambda: __import__("linfen_admin.models", fromlist=["Region"]).Region.objects.get(name="尧都区")
+    )
     enterprise_name = factory.Sequence(lambda n: f"临汾示范制造有限公司{n}")
     credit_code = factory.Sequence(lambda n: linfen_code(n + 1))
     project_name = factory.Sequence(lambda n: f"智能化技术改造项目{n}")
@@ -71,28 +72,45 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         submitted = factory.Trait(state=State.COUNTY_REVIEW)
-        recommended = factory.Trait(state=State.CITY_REVIEW, county_document_no="尧工信发〔2026〕1 号",
-                                    inspection_opinion="材料真实完整,现场核查属实")
+        recommended = factory.Trait(
+            state=State.CITY_REVIEW,
+            county_document_no="尧工信发〔2026〕1 号",
+            inspection_opinion="材料真实完整,现场核查属实",
+        )
         in_expert_review = factory.Trait(recommended=True, state=State.EXPERT_REVIEW, review_round=1)
-        planned = factory.Trait(in_expert_review=True, state=State.PLANNED, planned_wan=D("300.00"),
-                                committee_opinion="同意支持")
+        planned = factory.Trait(
+            in_expert_review=True, state=State.PLANNED, planned_wan=D("300.00"), committee_opinion="同意支持"
+        )
         approved = factory.Trait(planned=True, state=State.APPROVED)
         disbursed = factory.Trait(approved=True, state=State.DISBURSED, disbursed_wan=D("300.00"))
-        evaluated = factory.Trait(disbursed=True, state=State.EVALUATED, indicator_type=IndicatorType.ECONOMIC,
-                                  project_completed_on=datetime.date(TODAY.year - 6, 3, 1))
-        in_recovery = factory.Trait(evaluated=True, state=State.RECOVERY, cumulative_new_tax_wan=D("120.00"),
-                                    recovery_wan=D("180.00"))
-        closed = factory.Trait(evaluated=True, state=State.CLOSED, cumulative_new_tax_wan=D("400.00"),
-                               recovery_wan=D("0.00"))
+        evaluated = factory.Trait(
+            disbursed=True,
+            state=State.EVALUATED,
+            indicator_type=IndicatorType.ECONOMIC,
+            project_completed_on=datetime.date(TODAY.year - 6, 3, 1),
+        )
+        in_recovery = factory.Trait(
+            evaluated=True, state=State.RECOVERY, cumulative_new_tax_wan=D("120.00"), recovery_wan=D("180.00")
+        )
+        closed = factory.Trait(
+            evaluated=True, state=State.CLOSED, cumulative_new_tax_wan=D("400.00"), recovery_wan=D("0.00")
+        )
         returned = factory.Trait(state=State.RETURNED)
         rejected = factory.Trait(state=State.REJECTED)
 
 
 TRAIT_BY_STATE = {
-    State.DRAFT: {}, State.COUNTY_REVIEW: {"submitted": True}, State.CITY_REVIEW: {"recommended": True},
-    State.EXPERT_REVIEW: {"in_expert_review": True}, State.PLANNED: {"planned": True},
-    State.APPROVED: {"approved": True}, State.DISBURSED: {"disbursed": True}, State.EVALUATED: {"evaluated": True},
-    State.RECOVERY: {"in_recovery": True}, State.CLOSED: {"closed": True}, State.RETURNED: {"returned": True},
+    State.DRAFT: {},
+    State.COUNTY_REVIEW: {"submitted": True},
+    State.CITY_REVIEW: {"recommended": True},
+    State.EXPERT_REVIEW: {"in_expert_review": True},
+    State.PLANNED: {"planned": True},
+    State.APPROVED: {"approved": True},
+    State.DISBURSED: {"disbursed": True},
+    State.EVALUATED: {"evaluated": True},
+    State.RECOVERY: {"in_recovery": True},
+    State.CLOSED: {"closed": True},
+    State.RETURNED: {"returned": True},
     State.REJECTED: {"rejected": True},
 }
 
@@ -109,9 +127,14 @@ def make_application(subsidies_seed):
 @pytest.fixture
 def score(db):
     def give(application, expert, value="85"):
-        return ExpertAssignment.objects.create(application=application, expert=expert,
-                                               round=application.review_round, score=D(value), opinion="同意",
-                                               scored_at=timezone.now())
+        return ExpertAssignment.objects.create(
+            application=application,
+            expert=expert,
+            round=application.review_round,
+            score=D(value),
+            opinion="同意",
+            scored_at=timezone.now(),
+        )
 
     return give
 

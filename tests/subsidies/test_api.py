@@ -14,23 +14,62 @@ QUOTE = "/api/v1/subsidies/award-quote/"
 APPS = "/api/v1/subsidies/applications/"
 
 
-@pytest.mark.parametrize(("body", "eligible", "award", "rule"), [
-    ({"category": "matching", "support_wan": "4000"}, True, "1000.00", "matching"),
-    ({"category": "matching", "support_wan": "200"}, True, "60.00", "matching"),
-    ({"category": "investment", "investment_wan": "30000", "little_giant": False}, True, "500.00", "investment"),
-    ({"category": "investment", "investment_wan": "1500", "little_giant": True}, True, "100.00", "investment"),
-    ({"category": "investment", "investment_wan": "1500"}, False, "0.00", "investment"),
-    ({"category": "recognition", "kind": "tech_center", "level": "provincial"}, True, "20.00",
-     "recognition.tech_center"),
-    ({"category": "recognition", "kind": "innovation_center", "level": "municipal"}, False, "0.00",
-     "recognition.innovation_center"),
-    ({"category": "certification", "scheme": "it_integration", "level": "AAA", "previous_level": "A"}, True, "30.00",
-     "certification.it_integration"),
-    ({"category": "certification", "scheme": "itss", "level": "1"}, True, "20.00", "certification.itss"),
-    ({"category": "revenue", "scheme": "main_business", "revenue_wan": "1000000", "previous_revenue_wan": "500000"},
-     True, "200.00", "revenue.main_business"),
-    ({"category": "revenue", "scheme": "software", "revenue_wan": "1999"}, False, "0.00", "revenue.software"),
-])
+@pytest.mark.parametrize(
+    ("body", "eligible", "award", "rule"),
+    [
+        ({"category": "matching", "support_wan": "4000"}, True, "1000.00", "matching"),
+        ({"category": "matching", "support_wan": "200"}, True, "60.00", "matching"),
+        (
+            {"category": "investment", "investment_wan": "30000", "little_giant": False},
+            True,
+            "500.00",
+            "investment",
+        ),
+        (
+            {"category": "investment", "investment_wan": "1500", "little_giant": True},
+            True,
+            "100.00",
+            "investment",
+        ),
+        ({"category": "investment", "investment_wan": "1500"}, False, "0.00", "investment"),
+        (
+            {"category": "recognition", "kind": "tech_center", "level": "provincial"},
+            True,
+            "20.00",
+            "recognition.tech_center",
+        ),
+        (
+            {"category": "recognition", "kind": "innovation_center", "level": "municipal"},
+            False,
+            "0.00",
+            "recognition.innovation_center",
+        ),
+        (
+            {"category": "certification", "scheme": "it_integration", "level": "AAA", "previous_level": "A"},
+            True,
+            "30.00",
+            "certification.it_integration",
+        ),
+        ({"category": "certification", "scheme": "itss", "level": "1"}, True, "20.00", "certification.itss"),
+        (
+            {
+                "category": "revenue",
+                "scheme": "main_business",
+                "revenue_wan": "1000000",
+                "previous_revenue_wan": "500000",
+            },
+            True,
+            "200.00",
+            "revenue.main_business",
+        ),
+        (
+            {"category": "revenue", "scheme": "software", "revenue_wan": "1999"},
+            False,
+            "0.00",
+            "revenue.software",
+        ),
+    ],
+)
 def test_award_quote(api, users, subsidies_seed, body, eligible, award, rule):
     response = api.as_user(users["yaodu_industry"]).post(QUOTE, body, format="json")
     assert response.status_code == 200, response.json()
@@ -40,17 +79,20 @@ def test_award_quote(api, users, subsidies_seed, body, eligible, award, rule):
     assert bool(data["reasons"]) is (not eligible)
 
 
-@pytest.mark.parametrize("body", [
-    {},
-    {"category": "lottery"},
-    {"category": "matching"},
-    {"category": "investment", "investment_wan": "abc"},
-    {"category": "investment", "investment_wan": "-1"},
-    {"category": "recognition", "kind": "tech_center"},
-    {"category": "recognition", "kind": "rocket", "level": "national"},
-    {"category": "certification", "scheme": "cmmi", "level": "Z"},
-    {"category": "revenue", "scheme": "software"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"category": "lottery"},
+        {"category": "matching"},
+        {"category": "investment", "investment_wan": "abc"},
+        {"category": "investment", "investment_wan": "-1"},
+        {"category": "recognition", "kind": "tech_center"},
+        {"category": "recognition", "kind": "rocket", "level": "national"},
+        {"category": "certification", "scheme": "cmmi", "level": "Z"},
+        {"category": "revenue", "scheme": "software"},
+    ],
+)
 def test_malformed_quote_is_400(api, users, subsidies_seed, body):
     response = api.as_user(users["yaodu_industry"]).post(QUOTE, body, format="json")
     assert response.status_code == 400
@@ -58,8 +100,12 @@ def test_malformed_quote_is_400(api, users, subsidies_seed, body):
 
 
 def test_quote_needs_a_subsidies_role(api, users, subsidies_seed):
-    assert api.as_user(users["yaodu_land"]).post(QUOTE, {"category": "matching", "support_wan": "1"},
-                                                 format="json").status_code == 403
+    assert (
+        api.as_user(users["yaodu_land"])
+        .post(QUOTE, {"category": "matching", "support_wan": "1"}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_calls_list(api, users, subsidies_seed):
@@ -74,10 +120,19 @@ def test_calls_list(api, users, subsidies_seed):
 
 
 def _body(call, **extra):
-    body = {"call": call.pk, "region": "尧都区", "enterprise_name": "临汾钢铁有限公司",
-            "credit_code": linfen_code(900), "project_name": "高炉煤气余热发电", "category": "investment",
-            "investment_wan": "60000", "little_giant": False, "investment_progress": "85", "revenue_wan": "300000",
-            "above_scale": True}
+    body = {
+        "call": call.pk,
+        "region": "尧都区",
+        "enterprise_name": "临汾钢铁有限公司",
+        "credit_code": linfen_code(900),
+        "project_name": "高炉煤气余热发电",
+        "category": "investment",
+        "investment_wan": "60000",
+        "little_giant": False,
+        "investment_progress": "85",
+        "revenue_wan": "300000",
+        "above_scale": True,
+    }
     body.update(extra)
     return body
 
@@ -101,19 +156,25 @@ def test_create_and_patch_application(api, users, subsidies_seed):
 @time_machine.travel(datetime.datetime(2026, 5, 20, 9, 0), tick=False)
 def test_create_recognition_uses_kind(api, users, subsidies_seed):
     call = CallFactory()
-    response = api.as_user(users["yaodu_industry"]).post(APPS, _body(
-        call, category="recognition", kind="tech_center", level="national", investment_wan=None), format="json")
+    response = api.as_user(users["yaodu_industry"]).post(
+        APPS,
+        _body(call, category="recognition", kind="tech_center", level="national", investment_wan=None),
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["kind"] == "tech_center" and response.json()["award_wan"] == "50.00"
 
 
 @time_machine.travel(datetime.datetime(2026, 5, 20, 9, 0), tick=False)
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"credit_code": "91430111MA4L41YT1X"}, "credit_code"),
-    ({"region": "洪洞县"}, "region"),
-    ({"category": "certification", "scheme": "cmmi"}, "level"),
-    ({"investment_progress": "120"}, "investment_progress"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"credit_code": "91430111MA4L41YT1X"}, "credit_code"),
+        ({"region": "洪洞县"}, "region"),
+        ({"category": "certification", "scheme": "cmmi"}, "level"),
+        ({"investment_progress": "120"}, "investment_progress"),
+    ],
+)
 def test_create_rejects_bad_input(api, users, subsidies_seed, extra, field):
     call = CallFactory()
     response = api.as_user(users["yaodu_industry"]).post(APPS, _body(call, **extra), format="json")
@@ -124,8 +185,11 @@ def test_create_rejects_bad_input(api, users, subsidies_seed, extra, field):
 @time_machine.travel(datetime.datetime(2026, 5, 20, 9, 0), tick=False)
 def test_ineligible_application_is_saved_with_reasons(api, users, subsidies_seed):
     call = CallFactory()
-    response = api.as_user(users["yaodu_industry"]).post(APPS, _body(
-        call, credit_code="91350200776049653A", above_scale=False, revenue_wan="1000"), format="json")
+    response = api.as_user(users["yaodu_industry"]).post(
+        APPS,
+        _body(call, credit_code="91350200776049653A", above_scale=False, revenue_wan="1000"),
+        format="json",
+    )
     assert response.status_code == 201
     codes = {f["code"] for f in response.json()["eligibility_failures"]}
     assert codes == {"not_registered_in_linfen", "scale"}
@@ -162,17 +226,35 @@ def test_scoping_of_lists_and_details(api, users, make_application):
     assert ids("expert2") == set()
     assert ids("leader") == {yaodu.pk, hongdong.pk, energy.pk, draft.pk, review.pk, unassigned.pk}
     assert api.as_user(users["yaodu_land"]).get(APPS).status_code == 403  # no subsidies role at all
-    for user, hidden in (("yaodu_industry", hongdong), ("hongdong_industry", yaodu), ("city_energy", yaodu),
-                         ("expert1", yaodu), ("expert1", unassigned), ("city_industry", draft)):
+    for user, hidden in (
+        ("yaodu_industry", hongdong),
+        ("hongdong_industry", yaodu),
+        ("city_energy", yaodu),
+        ("expert1", yaodu),
+        ("expert1", unassigned),
+        ("city_industry", draft),
+    ):
         client = api.as_user(users[user])
         assert client.get(f"{APPS}{hidden.pk}/").status_code == 404
         assert client.get(f"{APPS}{hidden.pk}/history/").status_code == 404
-        assert client.post(f"{APPS}{hidden.pk}/transitions/", {"action": "return", "comment": "x"},
-                           format="json").status_code == 404
-    assert api.as_user(users["hongdong_industry"]).patch(f"{APPS}{draft.pk}/", {"project_name": "x"},
-                                                         format="json").status_code == 404
-    assert api.as_user(users["leader"]).patch(f"{APPS}{draft.pk}/", {"project_name": "x"},
-                                              format="json").status_code == 403
+        assert (
+            client.post(
+                f"{APPS}{hidden.pk}/transitions/", {"action": "return", "comment": "x"}, format="json"
+            ).status_code
+            == 404
+        )
+    assert (
+        api.as_user(users["hongdong_industry"])
+        .patch(f"{APPS}{draft.pk}/", {"project_name": "x"}, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        api.as_user(users["leader"])
+        .patch(f"{APPS}{draft.pk}/", {"project_name": "x"}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_filters(api, users, make_application):
@@ -188,29 +270,52 @@ def test_filters(api, users, make_application):
 def test_history_endpoint(api, users, make_application):
     application = make_application(State.COUNTY_REVIEW)
     client = api.as_user(users["yaodu_industry"])
-    assert client.post(f"{APPS}{application.pk}/transitions/", {
-        "action": "recommend", "document_no": "尧工信〔2026〕3 号", "inspection_opinion": "属实", "comment": "推荐",
-        "version": application.version}, format="json").status_code == 200
+    assert (
+        client.post(
+            f"{APPS}{application.pk}/transitions/",
+            {
+                "action": "recommend",
+                "document_no": "尧工信〔2026〕3 号",
+                "inspection_opinion": "属实",
+                "comment": "推荐",
+                "version": application.version,
+            },
+            format="json",
+        ).status_code
+        == 200
+    )
     history = client.get(f"{APPS}{application.pk}/history/").json()
     assert [(h["action"], h["from_state"], h["to_state"]) for h in history] == [
-        ("recommend", "county_review", "city_review")]
+        ("recommend", "county_review", "city_review")
+    ]
     assert history[0]["data"]["document_no"] == "尧工信〔2026〕3 号"
     assert history[0]["actor_name"]
-    stale = client.post(f"{APPS}{application.pk}/transitions/", {"action": "return", "comment": "x", "version": 1},
-                        format="json")
+    stale = client.post(
+        f"{APPS}{application.pk}/transitions/",
+        {"action": "return", "comment": "x", "version": 1},
+        format="json",
+    )
     assert stale.status_code in (403, 409)
 
 
 def test_expert_scores_through_the_api(api, users, make_application):
     application = make_application(State.CITY_REVIEW)
-    api.as_user(users["city_industry"]).post(f"{APPS}{application.pk}/transitions/", {
-        "action": "send_to_experts", "experts": [users["expert1"].pk]}, format="json")
-    response = api.as_user(users["expert1"]).post(f"{APPS}{application.pk}/scores/",
-                                                  {"score": "91.5", "opinion": "方案先进"}, format="json")
+    api.as_user(users["city_industry"]).post(
+        f"{APPS}{application.pk}/transitions/",
+        {"action": "send_to_experts", "experts": [users["expert1"].pk]},
+        format="json",
+    )
+    response = api.as_user(users["expert1"]).post(
+        f"{APPS}{application.pk}/scores/", {"score": "91.5", "opinion": "方案先进"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["score"] == "91.50"
-    assert api.as_user(users["expert2"]).post(f"{APPS}{application.pk}/scores/", {"score": "90", "opinion": "x"},
-                                              format="json").status_code == 404  # not on the panel: not even seen
+    assert (
+        api.as_user(users["expert2"])
+        .post(f"{APPS}{application.pk}/scores/", {"score": "90", "opinion": "x"}, format="json")
+        .status_code
+        == 404
+    )  # not on the panel: not even seen
 
 
 def test_api_list_query_count(api, users, make_application, django_assert_max_num_queries):

@@ -22,14 +22,23 @@ def office(marker: str) -> bytes:
 
 
 def upload(client, application, name, content, kind="application"):
-    return client.post(f"/api/v1/subsidies/applications/{application.pk}/documents/",
-                       {"file": SimpleUploadedFile(name, content), "kind": kind}, format="multipart")
+    return client.post(
+        f"/api/v1/subsidies/applications/{application.pk}/documents/",
+        {"file": SimpleUploadedFile(name, content), "kind": kind},
+        format="multipart",
+    )
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("申报书.pdf", PDF), ("现场照片.PNG", PNG), ("现场照片.jpg", JPG), ("可研报告.docx", office("word/")),
-    ("投资明细.xlsx", office("xl/")),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("申报书.pdf", PDF),
+        ("现场照片.PNG", PNG),
+        ("现场照片.jpg", JPG),
+        ("可研报告.docx", office("word/")),
+        ("投资明细.xlsx", office("xl/")),
+    ],
+)
 def test_accepted_types(api, users, make_application, settings, name, content):
     application = make_application(State.DRAFT)
     response = upload(api.as_user(users["yaodu_industry"]), application, name, content)
@@ -43,14 +52,17 @@ def test_accepted_types(api, users, make_application, settings, name, content):
     assert base.MEDIA_URL is None  # no public URL serves uploads; only the access-checked download view does
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("申报书.pdf", PNG),               # extension says pdf, bytes say png
-    ("脚本.exe", b"MZ\x90\x00"),
-    ("页面.html", b"<html></html>"),
-    ("伪装.docx", office("xl/")),      # a zip, but not a Word document
-    ("伪装.xlsx", b"PK\x03\x04broken"),
-    ("照片.png", b""),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("申报书.pdf", PNG),  # extension says pdf, bytes say png
+        ("脚本.exe", b"MZ\x90\x00"),
+        ("页面.html", b"<html></html>"),
+        ("伪装.docx", office("xl/")),  # a zip, but not a Word document
+        ("伪装.xlsx", b"PK\x03\x04broken"),
+        ("照片.png", b""),
+    ],
+)
 def test_refused_types(api, users, make_application, name, content):
     application = make_application(State.DRAFT)
     response = upload(api.as_user(users["yaodu_industry"]), application, name, content)
@@ -77,12 +89,22 @@ def test_download_checks_scope(client, users, make_application):
     from subsidies.services import document_upload
 
     application = make_application(State.CITY_REVIEW)
-    document = document_upload(actor=users["city_industry"], application=application,
-                               uploaded_file=SimpleUploadedFile("核查报告.pdf", PDF), kind="inspection")
+    document = document_upload(
+        actor=users["city_industry"],
+        application=application,
+        uploaded_file=SimpleUploadedFile("核查报告.pdf", PDF),
+        kind="inspection",
+    )
     url = f"/subsidies/documents/{document.pk}/download/"
-    for username, status in (("yaodu_industry", 200), ("city_industry", 200), ("leader", 200),
-                             ("hongdong_industry", 404), ("city_energy", 404), ("expert1", 404),
-                             ("yaodu_land", 404)):
+    for username, status in (
+        ("yaodu_industry", 200),
+        ("city_industry", 200),
+        ("leader", 200),
+        ("hongdong_industry", 404),
+        ("city_energy", 404),
+        ("expert1", 404),
+        ("yaodu_land", 404),
+    ):
         client.force_login(users[username])
         response = client.get(url)
         assert response.status_code == status, username

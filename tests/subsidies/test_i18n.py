@@ -43,4 +43,6 @@ def test_without_the_cookie_the_same_pages_are_chinese(client, users, make_appli
     assert "<h1>技术改造专项资金申报</h1>" in listing and "县级审核" in listing
     assert "Technology-upgrade subsidy fund applications" not in listing
     dashboard = client.get(reverse("subsidies:dashboard")).content.decode()
-    assert "技术改造专项资金看板" in dashboard and "Technology-upgrade subsidy fund dashboard" not in dashboard
+    assert (
+        "技术改造专项资金看板" in dashboard and "Technology-upgrade subsidy fund dashboard" not in dashboard
+    )

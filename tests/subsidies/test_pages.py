@@ -15,8 +15,19 @@ def many(make_application, users, score):
     energy = CallFactory(domain="energy")
     hongdong = Region.objects.get(name="洪洞县")
     apps = []
-    for index, state in enumerate([State.DRAFT, State.COUNTY_REVIEW, State.CITY_REVIEW, State.EXPERT_REVIEW,
-                                   State.PLANNED, State.APPROVED, State.DISBURSED, State.CLOSED] * 2):
+    for index, state in enumerate(
+        [
+            State.DRAFT,
+            State.COUNTY_REVIEW,
+            State.CITY_REVIEW,
+            State.EXPERT_REVIEW,
+            State.PLANNED,
+            State.APPROVED,
+            State.DISBURSED,
+            State.CLOSED,
+        ]
+        * 2
+    ):
         extra = {}
         if index % 3 == 0:
             extra["call"] = energy
@@ -61,8 +72,12 @@ def test_detail_shows_timeline_and_only_current_actions(client, users, make_appl
     from subsidies.services import application_transition
 
     application = make_application(State.COUNTY_REVIEW)
-    application_transition(application_id=application.pk, actor=users["yaodu_industry"], action="recommend",
-                           data={"document_no": "尧工信〔2026〕5 号", "inspection_opinion": "属实"})
+    application_transition(
+        application_id=application.pk,
+        actor=users["yaodu_industry"],
+        action="recommend",
+        data={"document_no": "尧工信〔2026〕5 号", "inspection_opinion": "属实"},
+    )
     url = reverse("subsidies:application-detail", args=[application.pk])
     client.force_login(users["city_industry"])
     page = client.get(url)
@@ -78,19 +93,29 @@ def test_detail_shows_timeline_and_only_current_actions(client, users, make_appl
 def test_detail_form_posts_to_the_service(client, users, make_application):
     application = make_application(State.CITY_REVIEW)
     client.force_login(users["city_industry"])
-    response = client.post(reverse("subsidies:application-transition", args=[application.pk]), {
-        "action": "send_to_experts", "version": application.version, "experts": [users["expert1"].pk]})
+    response = client.post(
+        reverse("subsidies:application-transition", args=[application.pk]),
+        {"action": "send_to_experts", "version": application.version, "experts": [users["expert1"].pk]},
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == State.EXPERT_REVIEW
-    response = client.post(reverse("subsidies:application-transition", args=[application.pk]), {
-        "action": "return", "version": application.version, "comment": ""}, follow=True)
+    response = client.post(
+        reverse("subsidies:application-transition", args=[application.pk]),
+        {"action": "return", "version": application.version, "comment": ""},
+        follow=True,
+    )
     assert "理由" in response.content.decode()
     application.refresh_from_db()
     assert application.state == State.EXPERT_REVIEW
     client.force_login(users["finance"])
-    assert client.post(reverse("subsidies:application-transition", args=[application.pk]), {
-        "action": "return", "comment": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("subsidies:application-transition", args=[application.pk]),
+            {"action": "return", "comment": "x"},
+        ).status_code
+        == 403
+    )
 
 
 def test_plan_page_shows_remaining_budget(client, users, make_application):
@@ -107,7 +132,9 @@ def test_plan_page_shows_remaining_budget(client, users, make_application):
 
 def test_award_quote_page(client, users, subsidies_seed):
     client.force_login(users["yaodu_industry"])
-    response = client.post(reverse("subsidies:award-quote"), {"category": "investment", "investment_wan": "150000"})
+    response = client.post(
+        reverse("subsidies:award-quote"), {"category": "investment", "investment_wan": "150000"}
+    )
     assert response.status_code == 200
     assert response.context["quote"].award_wan == 1000
     response = client.post(reverse("subsidies:award-quote"), {"category": "matching"})
@@ -124,10 +151,21 @@ def test_create_page(client, users, subsidies_seed):
     call = CallFactory()
     client.force_login(users["yaodu_industry"])
     with time_machine.travel("2026-05-20 09:00", tick=False):
-        response = client.post(reverse("subsidies:application-create"), {
-            "call": call.pk, "region": users["yaodu_industry"].region_id, "enterprise_name": "临汾化工",
-            "credit_code": linfen_code(77), "project_name": "节能改造", "category": "matching",
-            "support_wan": "500", "investment_progress": "90", "revenue_wan": "9000", "above_scale": "on"})
+        response = client.post(
+            reverse("subsidies:application-create"),
+            {
+                "call": call.pk,
+                "region": users["yaodu_industry"].region_id,
+                "enterprise_name": "临汾化工",
+                "credit_code": linfen_code(77),
+                "project_name": "节能改造",
+                "category": "matching",
+                "support_wan": "500",
+                "investment_progress": "90",
+                "revenue_wan": "9000",
+                "above_scale": "on",
+            },
+        )
     assert response.status_code == 302, response.context["form"].errors
     application = Application.objects.get()
     assert application.award_wan == 150 and application.state == State.DRAFT

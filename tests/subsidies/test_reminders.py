@@ -40,8 +40,9 @@ def test_limits_are_data(users, make_application):
     assert [r.obj.pk for r in collect_overdue_steps(as_of)] == [application.pk]
 
 
-def test_recipients_are_looked_up_once_per_step_region_and_domain(users, make_application,
-                                                                  django_assert_max_num_queries):
+def test_recipients_are_looked_up_once_per_step_region_and_domain(
+    users, make_application, django_assert_max_num_queries
+):
     as_of = datetime.date(2026, 6, 30)
     for _ in range(12):
         make_application(State.COUNTY_REVIEW, state_changed_at=_entered(30, as_of))
@@ -64,14 +65,17 @@ def test_the_rule_runs_in_the_same_number_of_queries_whatever_the_data(users, ma
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            found = [(r.obj.pk, sorted(u.pk for u in r.recipients), r.title) for r in collect_overdue_steps(as_of)]
+            found = [
+                (r.obj.pk, sorted(u.pk for u in r.recipients), r.title) for r in collect_overdue_steps(as_of)
+            ]
         return len(captured), found
 
     def late(state, **extra):
         application = make_application(state, state_changed_at=_entered(40, as_of), **extra)
         if state == State.EXPERT_REVIEW:
-            ExpertAssignment.objects.create(application=application, expert=users["expert1"],
-                                            round=application.review_round)
+            ExpertAssignment.objects.create(
+                application=application, expert=users["expert1"], round=application.review_round
+            )
         return application
 
     for state in (State.COUNTY_REVIEW, State.CITY_REVIEW, State.EXPERT_REVIEW):

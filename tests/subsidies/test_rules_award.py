@@ -83,13 +83,21 @@ def test_matching_without_support_is_ineligible(book, support):
 
 
 RECOGNITION_CASES = [
-    ("tech_center", "national", "50"), ("tech_center", "provincial", "20"), ("tech_center", "municipal", "10"),
-    ("innovation_center", "national", "100"), ("innovation_center", "provincial", "50"),
-    ("single_champion", "national", "100"), ("single_champion", "provincial", "50"),
-    ("tech_demo", "national", "50"), ("tech_demo", "provincial", "30"),
-    ("smart_manufacturing", "national", "100"), ("smart_manufacturing", "provincial", "50"),
-    ("green", "national", "100"), ("green", "provincial", "50"),
-    ("env_performance", "A", "100"), ("env_performance", "leading", "30"),
+    ("tech_center", "national", "50"),
+    ("tech_center", "provincial", "20"),
+    ("tech_center", "municipal", "10"),
+    ("innovation_center", "national", "100"),
+    ("innovation_center", "provincial", "50"),
+    ("single_champion", "national", "100"),
+    ("single_champion", "provincial", "50"),
+    ("tech_demo", "national", "50"),
+    ("tech_demo", "provincial", "30"),
+    ("smart_manufacturing", "national", "100"),
+    ("smart_manufacturing", "provincial", "50"),
+    ("green", "national", "100"),
+    ("green", "provincial", "50"),
+    ("env_performance", "A", "100"),
+    ("env_performance", "leading", "30"),
 ]
 
 
@@ -101,8 +109,15 @@ def test_recognition_awards(book, kind, level, expected):
     assert quote.rule == f"recognition.{kind}"
 
 
-@pytest.mark.parametrize(("kind", "level"), [("innovation_center", "municipal"), ("green", "A"),
-                                             ("env_performance", "national"), ("tech_demo", "municipal")])
+@pytest.mark.parametrize(
+    ("kind", "level"),
+    [
+        ("innovation_center", "municipal"),
+        ("green", "A"),
+        ("env_performance", "national"),
+        ("tech_demo", "municipal"),
+    ],
+)
 def test_recognition_level_not_rewarded(book, kind, level):
     quote = award(book, category="recognition", kind=kind, level=level)
     assert not quote.eligible and quote.award_wan == D("0.00")
@@ -110,11 +125,20 @@ def test_recognition_level_not_rewarded(book, kind, level):
 
 
 CERTIFICATION_CASES = [
-    ("it_integration", "A", "30"), ("it_integration", "AA", "40"), ("it_integration", "AAA", "60"),
-    ("it_integration", "AAAA", "60"), ("it_integration", "AAAAA", "60"),
-    ("cmmi", "3", "5"), ("cmmi", "4", "10"), ("cmmi", "5", "20"),
-    ("itss", "1", "20"), ("itss", "2", "10"), ("itss", "3", "5"),
-    ("dcmm", "3", "5"), ("dcmm", "4", "10"), ("dcmm", "5", "20"),
+    ("it_integration", "A", "30"),
+    ("it_integration", "AA", "40"),
+    ("it_integration", "AAA", "60"),
+    ("it_integration", "AAAA", "60"),
+    ("it_integration", "AAAAA", "60"),
+    ("cmmi", "3", "5"),
+    ("cmmi", "4", "10"),
+    ("cmmi", "5", "20"),
+    ("itss", "1", "20"),
+    ("itss", "2", "10"),
+    ("itss", "3", "5"),
+    ("dcmm", "3", "5"),
+    ("dcmm", "4", "10"),
+    ("dcmm", "5", "20"),
 ]
 
 
@@ -151,24 +175,39 @@ def test_certification_upgrade_pays_difference(book, scheme, previous, level, el
 
 def test_recognition_upgrade_pays_full_new_grade_no_difference_clause(book):
     # 第七条(三) has no 补差 clause: a provincial tech centre later recognised nationally gets the national award.
-    quote = award(book, category="recognition", kind="tech_center", level="national", previous_level="provincial")
+    quote = award(
+        book, category="recognition", kind="tech_center", level="national", previous_level="provincial"
+    )
     assert quote.eligible and quote.award_wan == D("50")
-    same = award(book, category="recognition", kind="tech_center", level="provincial", previous_level="provincial")
+    same = award(
+        book, category="recognition", kind="tech_center", level="provincial", previous_level="provincial"
+    )
     assert not same.eligible
 
 
 REVENUE_CASES = [
     # scheme, revenue_wan, eligible, award — 软件 2000/3000/5000 → 10/20/30; (五) 50亿/100亿/200亿 → 100/300/500;
     # (六) 链主 10亿 → 50, 50亿及以上按(五)
-    ("software", "1999.99", False, "0"), ("software", "2000", True, "10"), ("software", "2999.99", True, "10"),
-    ("software", "3000", True, "20"), ("software", "4999.99", True, "20"), ("software", "5000", True, "30"),
-    ("main_business", "499999.99", False, "0"), ("main_business", "500000", True, "100"),
-    ("main_business", "999999.99", True, "100"), ("main_business", "1000000", True, "300"),
-    ("main_business", "1999999.99", True, "300"), ("main_business", "2000000", True, "500"),
-    ("chain_leader", "99999.99", False, "0"), ("chain_leader", "100000", True, "50"),
-    ("chain_leader", "499999.99", True, "50"), ("chain_leader", "500000", True, "100"),
-    ("chain_leader", "999999.99", True, "100"), ("chain_leader", "1000000", True, "300"),
-    ("chain_leader", "1999999.99", True, "300"), ("chain_leader", "2000000", True, "500"),
+    ("software", "1999.99", False, "0"),
+    ("software", "2000", True, "10"),
+    ("software", "2999.99", True, "10"),
+    ("software", "3000", True, "20"),
+    ("software", "4999.99", True, "20"),
+    ("software", "5000", True, "30"),
+    ("main_business", "499999.99", False, "0"),
+    ("main_business", "500000", True, "100"),
+    ("main_business", "999999.99", True, "100"),
+    ("main_business", "1000000", True, "300"),
+    ("main_business", "1999999.99", True, "300"),
+    ("main_business", "2000000", True, "500"),
+    ("chain_leader", "99999.99", False, "0"),
+    ("chain_leader", "100000", True, "50"),
+    ("chain_leader", "499999.99", True, "50"),
+    ("chain_leader", "500000", True, "100"),
+    ("chain_leader", "999999.99", True, "100"),
+    ("chain_leader", "1000000", True, "300"),
+    ("chain_leader", "1999999.99", True, "300"),
+    ("chain_leader", "2000000", True, "500"),
 ]
 
 
@@ -180,19 +219,21 @@ def test_revenue_tiers(book, scheme, revenue, eligible, expected):
 
 
 REVENUE_UPGRADE_CASES = [
-    ("main_business", "600000", "1200000", True, "200"),   # 50亿 rewarded (100) → 100亿 (300): pays 200
+    ("main_business", "600000", "1200000", True, "200"),  # 50亿 rewarded (100) → 100亿 (300): pays 200
     ("main_business", "1200000", "2100000", True, "200"),  # 300 → 500
     ("main_business", "600000", "2100000", True, "400"),
-    ("main_business", "600000", "900000", False, "0"),     # still the 50亿 tier: not a first
-    ("chain_leader", "200000", "600000", True, "50"),      # 10亿 (50) → 50亿 (100)
-    ("software", "2500", "5200", True, "30"),              # software: no 补差 clause, first reaching 5000 pays 30
+    ("main_business", "600000", "900000", False, "0"),  # still the 50亿 tier: not a first
+    ("chain_leader", "200000", "600000", True, "50"),  # 10亿 (50) → 50亿 (100)
+    ("software", "2500", "5200", True, "30"),  # software: no 补差 clause, first reaching 5000 pays 30
     ("software", "3500", "3900", False, "0"),
 ]
 
 
 @pytest.mark.parametrize(("scheme", "previous", "revenue", "eligible", "expected"), REVENUE_UPGRADE_CASES)
 def test_revenue_upgrade(book, scheme, previous, revenue, eligible, expected):
-    quote = award(book, category="revenue", scheme=scheme, revenue_wan=D(revenue), previous_revenue_wan=D(previous))
+    quote = award(
+        book, category="revenue", scheme=scheme, revenue_wan=D(revenue), previous_revenue_wan=D(previous)
+    )
     assert quote.eligible is eligible
     assert quote.award_wan == D(expected)
 

@@ -20,8 +20,15 @@ ELSEWHERE = "91430111MA4L41YT1U"  # Changsha: valid code, not Linfen
 
 
 def facts(**overrides):
-    base = dict(credit_code=LINFEN, category="investment", above_scale=True, revenue_wan=D("500"),
-                investment_progress=D("80"), completed_on=None, previous_deadline=datetime.date(2021, 6, 30))
+    base = dict(
+        credit_code=LINFEN,
+        category="investment",
+        above_scale=True,
+        revenue_wan=D("500"),
+        investment_progress=D("80"),
+        completed_on=None,
+        previous_deadline=datetime.date(2021, 6, 30),
+    )
     base.update(overrides)
     return EligibilityFacts(**base)
 
@@ -49,8 +56,15 @@ ELIGIBILITY_CASES = [
     ({"category": "recognition", "investment_progress": None}, []),  # enterprise awards: no project progress
     ({"prior_city_funding": True}, ["double_funding"]),
     ({"duplicate_reference": "JG-000001"}, ["duplicate"]),
-    ({"credit_code": ELSEWHERE, "above_scale": False, "revenue_wan": D("10"), "investment_progress": D("1")},
-     ["not_registered_in_linfen", "scale", "progress"]),
+    (
+        {
+            "credit_code": ELSEWHERE,
+            "above_scale": False,
+            "revenue_wan": D("10"),
+            "investment_progress": D("1"),
+        },
+        ["not_registered_in_linfen", "scale", "progress"],
+    ),
 ]
 
 
@@ -78,7 +92,9 @@ CLAWBACK_CASES = [
 @pytest.mark.parametrize(("award", "tax", "expected"), CLAWBACK_CASES)
 def test_economic_recovery_is_the_shortfall(award, tax, expected):
     assert economic_recovery_wan(award_wan=D(award), cumulative_new_tax_wan=D(tax)) == D(expected)
-    assert recovery_wan(indicator_type="economic", award_wan=D(award), cumulative_new_tax_wan=D(tax)) == D(expected)
+    assert recovery_wan(indicator_type="economic", award_wan=D(award), cumulative_new_tax_wan=D(tax)) == D(
+        expected
+    )
 
 
 @pytest.mark.parametrize(("met", "expected"), [(True, "0.00"), (False, "300.00")])
@@ -96,10 +112,13 @@ def test_recovery_needs_its_inputs():
         economic_recovery_wan(award_wan=D("1"), cumulative_new_tax_wan=D("-1"))
 
 
-@pytest.mark.parametrize(("kind", "completed", "due"), [
-    ("economic", datetime.date(2023, 3, 15), datetime.date(2028, 3, 15)),
-    ("economic", datetime.date(2024, 2, 29), datetime.date(2029, 2, 28)),
-    ("technical", datetime.date(2023, 3, 15), datetime.date(2023, 3, 15)),
-])
+@pytest.mark.parametrize(
+    ("kind", "completed", "due"),
+    [
+        ("economic", datetime.date(2023, 3, 15), datetime.date(2028, 3, 15)),
+        ("economic", datetime.date(2024, 2, 29), datetime.date(2029, 2, 28)),
+        ("technical", datetime.date(2023, 3, 15), datetime.date(2023, 3, 15)),
+    ],
+)
 def test_reevaluation_due(kind, completed, due):
     assert reevaluation_due_on(indicator_type=kind, completed_on=completed) == due

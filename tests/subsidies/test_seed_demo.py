@@ -22,8 +22,9 @@ def test_seed_is_idempotent(seeded):
     assert counts[0] == 16
     investment = AwardRule.objects.get(code="investment")
     assert investment.min_base_wan == D("2000") and investment.min_base_wan_little_giant == D("1000")
-    assert [t.award_wan for t in investment.tiers.order_by("rank")] == [D(x) for x in
-                                                                          ("100", "200", "300", "500", "750", "1000")]
+    assert [t.award_wan for t in investment.tiers.order_by("rank")] == [
+        D(x) for x in ("100", "200", "300", "500", "750", "1000")
+    ]
     matching = AwardRule.objects.get(code="matching")
     assert (matching.percent, matching.cap_wan) == (D("30"), D("1000"))
     assert StepLimit.objects.get(state=State.COUNTY_REVIEW).days == 15
@@ -39,10 +40,23 @@ def test_demo_is_idempotent_and_spans_states_and_regions(users, subsidies_seed):
     assert Application.objects.count() == count
     assert Call.objects.count() == 4
     states = set(Application.objects.values_list("state", flat=True))
-    assert {"draft", "county_review", "city_review", "expert_review", "planned", "approved", "disbursed",
-            "returned", "rejected"} <= states
+    assert {
+        "draft",
+        "county_review",
+        "city_review",
+        "expert_review",
+        "planned",
+        "approved",
+        "disbursed",
+        "returned",
+        "rejected",
+    } <= states
     regions = set(Application.objects.values_list("region__name", flat=True))
     assert {"尧都区", "洪洞县", "侯马市", "霍州市"} <= regions
     planned = Application.objects.get(state=State.PLANNED)
-    assert [t.action for t in planned.transitions.all()] == ["submit", "recommend", "send_to_experts",
-                                                             "conclude_review"]
+    assert [t.action for t in planned.transitions.all()] == [
+        "submit",
+        "recommend",
+        "send_to_experts",
+        "conclude_review",
+    ]

@@ -15,32 +15,70 @@ URL = "/api/v1/subsidies/applications/{}/transitions/"
 STEPS = [
     (State.DRAFT, "submit", "county", {}),
     (State.RETURNED, "submit", "county", {}),
-    (State.COUNTY_REVIEW, "recommend", "county",
-     {"document_no": "尧工信字〔2026〕8 号", "inspection_opinion": "经现场核查,材料真实、完整、合规、一致"}),
+    (
+        State.COUNTY_REVIEW,
+        "recommend",
+        "county",
+        {
+            "document_no": "尧工信字〔2026〕8 号",
+            "inspection_opinion": "经现场核查,材料真实、完整、合规、一致",
+        },
+    ),
     (State.CITY_REVIEW, "send_to_experts", "city", {"experts": "EXPERT"}),
     (State.EXPERT_REVIEW, "conclude_review", "city", {"comment": "评审委员会同意支持"}),
     (State.PLANNED, "approve", "city", {"document_no": "临政函〔2026〕30 号"}),
     (State.APPROVED, "disburse", "finance", {"document_no": "临财企〔2026〕12 号"}),
-    (State.DISBURSED, "evaluate", "county",
-     {"indicator_type": "economic", "completed_on": "2020-03-01", "evaluation_agency": "山西某会计师事务所",
-      "comment": "完工"}),
+    (
+        State.DISBURSED,
+        "evaluate",
+        "county",
+        {
+            "indicator_type": "economic",
+            "completed_on": "2020-03-01",
+            "evaluation_agency": "山西某会计师事务所",
+            "comment": "完工",
+        },
+    ),
     (State.EVALUATED, "reevaluate", "finance", {"cumulative_new_tax_wan": "400"}),
     (State.RECOVERY, "recover", "finance", {"recovered_wan": "180", "document_no": "临财收〔2031〕1 号"}),
-    *[(state, action, actor, {"comment": "材料不全,请补正"})
-      for state, actor in ((State.COUNTY_REVIEW, "county"), (State.CITY_REVIEW, "city"),
-                           (State.EXPERT_REVIEW, "city"), (State.PLANNED, "city"))
-      for action in ("return", "reject")],
+    *[
+        (state, action, actor, {"comment": "材料不全,请补正"})
+        for state, actor in (
+            (State.COUNTY_REVIEW, "county"),
+            (State.CITY_REVIEW, "city"),
+            (State.EXPERT_REVIEW, "city"),
+            (State.PLANNED, "city"),
+        )
+        for action in ("return", "reject")
+    ],
 ]
 # Which actors may take each action in some state (DESIGN.md): a role outside these gets 403, inside but in the
 # wrong state 409.
 ACTION_ACTORS = {
-    "submit": {"county"}, "recommend": {"county"}, "send_to_experts": {"city"}, "conclude_review": {"city"},
-    "approve": {"city"}, "disburse": {"finance"}, "evaluate": {"county"}, "reevaluate": {"finance"},
-    "recover": {"finance"}, "return": {"county", "city"}, "reject": {"county", "city"},
+    "submit": {"county"},
+    "recommend": {"county"},
+    "send_to_experts": {"city"},
+    "conclude_review": {"city"},
+    "approve": {"city"},
+    "disburse": {"finance"},
+    "evaluate": {"county"},
+    "reevaluate": {"finance"},
+    "recover": {"finance"},
+    "return": {"county", "city"},
+    "reject": {"county", "city"},
 }
 ROLE_ACTOR = {"yaodu_industry": "county", "city_industry": "city", "finance": "finance"}
-ROLES = ["yaodu_industry", "hongdong_industry", "city_industry", "city_energy", "finance", "expert1", "leader",
-         "admin", "yaodu_land"]
+ROLES = [
+    "yaodu_industry",
+    "hongdong_industry",
+    "city_industry",
+    "city_energy",
+    "finance",
+    "expert1",
+    "leader",
+    "admin",
+    "yaodu_land",
+]
 
 
 def visible(role: str, state: str) -> bool:
@@ -82,8 +120,9 @@ def _post(api, user, application, body):
     return api.as_user(user).post(URL.format(application.pk), body, format="json")
 
 
-@pytest.mark.parametrize(("source", "action"), [(s, a) for s, a, _, _ in STEPS],
-                         ids=[f"{s}-{a}" for s, a, _, _ in STEPS])
+@pytest.mark.parametrize(
+    ("source", "action"), [(s, a) for s, a, _, _ in STEPS], ids=[f"{s}-{a}" for s, a, _, _ in STEPS]
+)
 def test_action_in_its_state(api, users, make_application, score, source, action):
     """For each role: a fresh application in ``source``; the answer must match the table (one role per row)."""
     payload = next(p for s, a, _, p in STEPS if s == source and a == action)
@@ -127,16 +166,21 @@ def test_energy_application_is_acted_on_by_the_energy_bureau(api, users, make_ap
     energy_call = CallFactory(domain="energy")
     application = make_application(State.CITY_REVIEW, call=energy_call)
     body = {"action": "send_to_experts", "experts": [users["expert1"].pk]}
-    assert api.as_user(users["city_industry"]).post(URL.format(application.pk), body,
-                                                    format="json").status_code == 404
-    assert api.as_user(users["city_energy"]).post(URL.format(application.pk), body,
-                                                  format="json").status_code == 200
+    assert (
+        api.as_user(users["city_industry"]).post(URL.format(application.pk), body, format="json").status_code
+        == 404
+    )
+    assert (
+        api.as_user(users["city_energy"]).post(URL.format(application.pk), body, format="json").status_code
+        == 200
+    )
 
 
 def test_unknown_action_is_malformed(api, users, make_application):
     application = make_application(State.DRAFT)
-    response = api.as_user(users["yaodu_industry"]).post(URL.format(application.pk), {"action": "fly"},
-                                                          format="json")
+    response = api.as_user(users["yaodu_industry"]).post(
+        URL.format(application.pk), {"action": "fly"}, format="json"
+    )
     assert response.status_code == 400
 
 
@@ -152,16 +196,29 @@ def _outcome(state, action, actors):
     return row.target
 
 
-FULL = [(state, action, actor) for state in State.values for action in ACTION_ACTORS
-        for actor in ("county", "city", "finance", None)]
+FULL = [
+    (state, action, actor)
+    for state in State.values
+    for action in ACTION_ACTORS
+    for actor in ("county", "city", "finance", None)
+]
 
 
 def test_the_whole_table_state_by_state():
     """Every state × action × actor against DESIGN.md (cheap: no HTTP), including the targets."""
-    targets = {"submit": State.COUNTY_REVIEW, "recommend": State.CITY_REVIEW, "send_to_experts": State.EXPERT_REVIEW,
-               "conclude_review": State.PLANNED, "approve": State.APPROVED, "disburse": State.DISBURSED,
-               "evaluate": State.EVALUATED, "reevaluate": State.CLOSED, "recover": State.CLOSED,
-               "return": State.RETURNED, "reject": State.REJECTED}
+    targets = {
+        "submit": State.COUNTY_REVIEW,
+        "recommend": State.CITY_REVIEW,
+        "send_to_experts": State.EXPERT_REVIEW,
+        "conclude_review": State.PLANNED,
+        "approve": State.APPROVED,
+        "disburse": State.DISBURSED,
+        "evaluate": State.EVALUATED,
+        "reevaluate": State.CLOSED,
+        "recover": State.CLOSED,
+        "return": State.RETURNED,
+        "reject": State.REJECTED,
+    }
     mismatches = []
     for state, action, actor in FULL:
         actors = {actor} if actor else set()

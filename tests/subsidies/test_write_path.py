@@ -20,9 +20,16 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"
 
 def _recognition_form(call, user, **extra):
     return {
-        "call": call.pk, "region": user.region_id, "enterprise_name": "临汾装备", "credit_code": linfen_code(88),
-        "project_name": "省级企业技术中心", "category": "recognition", "investment_progress": "90",
-        "revenue_wan": "9000", "above_scale": "on", **extra,
+        "call": call.pk,
+        "region": user.region_id,
+        "enterprise_name": "临汾装备",
+        "credit_code": linfen_code(88),
+        "project_name": "省级企业技术中心",
+        "category": "recognition",
+        "investment_progress": "90",
+        "revenue_wan": "9000",
+        "above_scale": "on",
+        **extra,
     }
 
 
@@ -30,15 +37,18 @@ def test_page_refuses_a_recognition_without_kind_or_level_beside_the_fields(clie
     call = CallFactory()
     client.force_login(users["yaodu_industry"])
     with time_machine.travel("2026-05-20 09:00", tick=False):
-        response = client.post(reverse("subsidies:application-create"),
-                               _recognition_form(call, users["yaodu_industry"]))
+        response = client.post(
+            reverse("subsidies:application-create"), _recognition_form(call, users["yaodu_industry"])
+        )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "scheme" in errors and "level" in errors
     assert not Application.objects.exists()
     with time_machine.travel("2026-05-20 09:00", tick=False):
-        response = client.post(reverse("subsidies:application-create"), _recognition_form(
-            call, users["yaodu_industry"], scheme="tech_center", level="provincial"))
+        response = client.post(
+            reverse("subsidies:application-create"),
+            _recognition_form(call, users["yaodu_industry"], scheme="tech_center", level="provincial"),
+        )
     assert response.status_code == 302
     assert Application.objects.get().award_wan == 20
 
@@ -49,24 +59,45 @@ def test_api_and_service_refuse_the_same_request(api, users, subsidies_seed):
 
     call = CallFactory()
     user = users["yaodu_industry"]
-    body = {"call": call.pk, "region": "尧都区", "enterprise_name": "临汾装备", "credit_code": linfen_code(89),
-            "project_name": "中心", "category": "recognition", "revenue_wan": "9000", "above_scale": True}
+    body = {
+        "call": call.pk,
+        "region": "尧都区",
+        "enterprise_name": "临汾装备",
+        "credit_code": linfen_code(89),
+        "project_name": "中心",
+        "category": "recognition",
+        "revenue_wan": "9000",
+        "above_scale": True,
+    }
     with time_machine.travel("2026-05-20 09:00", tick=False):
         response = api.as_user(user).post(APPS, body, format="json")
         assert response.status_code == 400
         assert {"scheme", "level"} <= {e["field"] for e in response.json()["errors"]}
         with pytest.raises(ValidationError):
-            services.application_create(actor=user, call=call, region=user.region, enterprise_name="临汾装备",
-                                        credit_code=linfen_code(89), project_name="中心", category="recognition",
-                                        revenue_wan=9000, above_scale=True)
+            services.application_create(
+                actor=user,
+                call=call,
+                region=user.region,
+                enterprise_name="临汾装备",
+                credit_code=linfen_code(89),
+                project_name="中心",
+                category="recognition",
+                revenue_wan=9000,
+                above_scale=True,
+            )
     assert not Application.objects.exists()
 
 
 def test_api_refuses_derived_fields(api, users, make_application):
     application = make_application(State.DRAFT)
     client = api.as_user(users["yaodu_industry"])
-    for field, value in (("award_wan", "999.00"), ("state", "approved"), ("eligible", True),
-                         ("planned_wan", "100.00"), ("disbursed_wan", "1.00")):
+    for field, value in (
+        ("award_wan", "999.00"),
+        ("state", "approved"),
+        ("eligible", True),
+        ("planned_wan", "100.00"),
+        ("disbursed_wan", "1.00"),
+    ):
         response = client.patch(f"{APPS}{application.pk}/", {field: value}, format="json")
         assert response.status_code == 400, field
         assert field in {e["field"] for e in response.json()["errors"]}
@@ -78,15 +109,21 @@ def _expert_review_with_document(make_application, users, expert):
     application = make_application(State.EXPERT_REVIEW)
     ExpertAssignment.objects.create(application=application, expert=expert, round=application.review_round)
     document = Document.objects.create(
-        application=application, kind="application", original_name="申报书.pdf", size=len(PDF),
-        content_type="application/pdf", sha256="0" * 64, uploaded_by=users["yaodu_industry"],
+        application=application,
+        kind="application",
+        original_name="申报书.pdf",
+        size=len(PDF),
+        content_type="application/pdf",
+        sha256="0" * 64,
+        uploaded_by=users["yaodu_industry"],
         file=SimpleUploadedFile("x.pdf", PDF),
     )
     return application, document
 
 
-def test_an_expert_reads_only_the_files_assigned_to_them_in_the_current_round(client, api, users,
-                                                                             make_application):
+def test_an_expert_reads_only_the_files_assigned_to_them_in_the_current_round(
+    client, api, users, make_application
+):
     mine, my_document = _expert_review_with_document(make_application, users, users["expert1"])
     theirs, their_document = _expert_review_with_document(make_application, users, users["expert2"])
     earlier = make_application(State.EXPERT_REVIEW, review_round=2)
@@ -116,15 +153,19 @@ def test_document_admin_page_opens_with_a_checked_download_link(client, users, m
     assert reverse("subsidies:document-download", args=[document.pk]) in response.content.decode()
 
 
-def test_workflow_notices_go_through_the_shell_and_reach_the_digest(users, make_application,
-                                                                   django_capture_on_commit_callbacks):
+def test_workflow_notices_go_through_the_shell_and_reach_the_digest(
+    users, make_application, django_capture_on_commit_callbacks
+):
     city = users["city_industry"]
     city.email_notifications = True
     city.save()
     application = make_application(State.COUNTY_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
         services.application_transition(
-            application_id=application.pk, actor=users["yaodu_industry"], action="recommend", comment="",
+            application_id=application.pk,
+            actor=users["yaodu_industry"],
+            action="recommend",
+            comment="",
             data={"document_no": "尧工信发〔2026〕9 号", "inspection_opinion": "核查属实"},
         )
     notice = city.notifications.get(rule="subsidies.transition")

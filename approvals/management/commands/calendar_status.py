@@ -18,7 +18,9 @@ class Command(BaseCommand):
                 line = _("%(year)s 年:chinesecalendar 包") % {"year": row["year"]}
             else:
                 line = _("%(year)s 年:管理后台录入(%(title)s %(number)s,%(days)s 个放假/调休日期)") % {
-                    "year": row["year"], "title": entry.notice_title, "number": entry.document_number,
+                    "year": row["year"],
+                    "title": entry.notice_title,
+                    "number": entry.document_number,
                     "days": row["day_count"],
                 }
                 if row["overrides_package"]:
@@ -26,7 +28,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         next_year = timezone.localdate().year + 1
         if next_year not in {row["year"] for row in rows}:
-            self.stdout.write(self.style.WARNING(
-                _("尚无 %(year)s 年的节假日安排:国务院办公厅通知发布后,请在管理后台“工作日历”中录入。")
-                % {"year": next_year}
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    _("尚无 %(year)s 年的节假日安排:国务院办公厅通知发布后,请在管理后台“工作日历”中录入。")
+                    % {"year": next_year}
+                )
+            )

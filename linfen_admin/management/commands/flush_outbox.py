@@ -18,5 +18,7 @@ class Command(BaseCommand):
             total.reclaimed += result.reclaimed
             if not result.claimed or result.retry_later or result.released:
                 break
-        self.stdout.write(f"邮件: 已发送 {total.sent} 封,待重试 {total.retry_later} 封,失败 {total.failed} 封,"
-                          f"重新排队 {total.reclaimed} 封")
+        self.stdout.write(
+            f"邮件: 已发送 {total.sent} 封,待重试 {total.retry_later} 封,失败 {total.failed} 封,"
+            f"重新排队 {total.reclaimed} 封"
+        )

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("DEBUG 未开启:演示账号和演示数据不能进入生产环境。请在开发环境设置 DEBUG=1 后再运行。")
+            raise CommandError(
+                "DEBUG 未开启:演示账号和演示数据不能进入生产环境。请在开发环境设置 DEBUG=1 后再运行。"
+            )
         call_command("load_seed", stdout=self.stdout)
         counts = load_demo_users()
         self.stdout.write(f"[users] {counts}")

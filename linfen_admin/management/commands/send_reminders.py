@@ -33,7 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not dry_run and not no_flush:
             result = outbox.flush_outbox()
-            self.stdout.write(f"邮件: 已发送 {result.sent} 封,待重试 {result.retry_later + result.released} 封,"
-                              f"失败 {result.failed} 封")
+            self.stdout.write(
+                f"邮件: 已发送 {result.sent} 封,待重试 {result.retry_later + result.released} 封,"
+                f"失败 {result.failed} 封"
+            )
         if summary.errors:
             raise CommandError(f"{len(summary.errors)} 个提醒规则出错: {', '.join(summary.errors)}")
