@@ -31,6 +31,7 @@ from ..rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_d
 from ..selectors import work_calendar
 
 __all__ = [
+    "ENTITY_EDITABLE",
     "blacklist_add",
     "blacklist_update",
     "calendar_day_delete",
@@ -435,6 +436,7 @@ def result_record(
 
 
 from .reference import (  # noqa: E402 - after the case services they build on
+    ENTITY_EDITABLE,
     blacklist_update,
     calendar_day_delete,
     calendar_day_save,
