@@ -3,15 +3,12 @@ relative to today), a few licensed entities, one blacklisted, one draw. Idempote
 
 import datetime
 
-from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from linfen_admin.accounts import system_user
 from linfen_admin.credit_code import check_character
-from linfen_admin.models import Department, Region, User
-from linfen_admin.roles import GROUP_NAMES, Role
+from linfen_admin.models import Region, User
 
 from . import services
 from .models import Case, CreditBlacklist, HandoverChecklist, InspectionDraw, Item, LicensedEntity
@@ -49,30 +46,6 @@ def _next_working_day(day: datetime.date, offset: int, *, calendar: Calendar | N
     return day
 
 
-def _demo_inspectors() -> list[User]:
-    group = Group.objects.get(name=GROUP_NAMES[Role.INSPECTOR])
-    made = []
-    for username, full_name, department_code, region_name in [
-        ("inspector2", "市卫生健康委员会 监督员 钱芳", "city-health", None),
-        ("yaodu_inspector", "尧都区市场监督管理局 执法员 冯刚", "141002-market", "尧都区"),
-    ]:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "full_name": full_name,
-                "email": f"{username}@example.gov.cn",
-                "department": Department.objects.get(code=department_code),
-                "region": Region.objects.get(name=region_name) if region_name else None,
-            },
-        )
-        if created:
-            user.set_password(settings.DEMO_PASSWORD)
-            user.save()
-        user.groups.add(group)
-        made.append(user)
-    return made
-
-
 # (item number, region name or None, applicant, due offset in working days from today, state)
 DEMO_CASES = [
     (1, None, "临汾华晋国际旅行社有限公司", -4, "pending"),
@@ -99,7 +72,6 @@ def load_demo() -> dict:
         None: User.objects.get(username="city_approval"),
         "尧都区": User.objects.get(username="yaodu_approval"),
     }
-    _demo_inspectors()
     regions = {r.name: r for r in Region.objects.all()}
     items = {item.number: item for item in Item.objects.all()}
     calendar = work_calendar()

@@ -1,22 +1,22 @@
-"""Deploy checks: no demo account with the demo password may exist where DEBUG is off."""
+"""Deploy checks (``manage.py check --deploy``): the unsafe defaults that would let production run quietly wrong.
+
+- demo accounts (found by the ``is_demo`` mark ``seed_demo`` sets on every one of them, not by a list of names);
+- the console e-mail backend (digests "sent" to stdout and marked sent), the in-memory Celery broker (tasks lost
+  between processes), a process-local cache shared by several web workers, and a loopback ``SITE_URL`` (links in
+  the e-mail digests that point nowhere).
+"""
+
+import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
 
-DEMO_USERNAMES = (
-    "admin",
-    "leader",
-    "city_land",
-    "yaodu_land",
-    "hongdong_land",
-    "yaodu_industry",
-    "city_industry",
-    "city_energy",
-    "expert1",
-    "finance",
-    "city_approval",
-    "yaodu_approval",
-)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
+LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -24,23 +24,61 @@ def demo_accounts_absent(app_configs, **kwargs):
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
 
-    if settings.DEBUG:
-        return []
     try:
-        users = list(get_user_model().objects.filter(username__in=DEMO_USERNAMES, is_active=True))
+        demo = list(
+            get_user_model().objects.filter(is_demo=True, is_active=True).values_list("username", flat=True)
+        )
     except DatabaseError:
         return []
-    weak = [
-        user.username
-        for user in users
-        if user.check_password(settings.DEMO_PASSWORD) or user.check_password("linfen-demo-2022")
+    if not demo:
+        return []
+    return [
+        checks.Error(
+            f"Active demo accounts exist ({len(demo)}): {', '.join(sorted(demo))}",
+            hint="seed_demo made them; deactivate or delete every one before going live.",
+            id="linfen_admin.E001",
+        )
     ]
-    if weak:
-        return [
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def services_configured(app_configs, **kwargs):
+    errors = []
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+        errors.append(
             checks.Error(
-                f"Demo accounts with the demo password exist: {', '.join(weak)}",
-                hint="Change their passwords or deactivate them before going live.",
-                id="linfen_admin.E001",
+                "E-mail goes to the console: the daily digests would be marked sent and never reach anyone.",
+                hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).",
+                id="linfen_admin.E002",
             )
-        ]
-    return []
+        )
+    if str(settings.CELERY_BROKER_URL).startswith("memory://"):
+        errors.append(
+            checks.Error(
+                "Celery uses the in-memory broker: beat's sweeps would never reach a worker.",
+                hint="Set REDIS_URL (the broker and the cache).",
+                id="linfen_admin.E003",
+            )
+        )
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    workers = os.environ.get("WEB_CONCURRENCY", "")
+    if backend in LOCAL_CACHES and workers != "1":
+        errors.append(
+            checks.Error(
+                "The cache is local to each process, but several web workers run (WEB_CONCURRENCY is "
+                f"{workers or 'unset'}): what one worker caches, the others never see.",
+                hint="Set REDIS_URL, or run a single worker and set WEB_CONCURRENCY=1.",
+                id="linfen_admin.E004",
+            )
+        )
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    if host in LOOPBACK_HOSTS:
+        errors.append(
+            checks.Error(
+                f"SITE_URL is {settings.SITE_URL!r}: links in the e-mail digests would point at the reader's own "
+                "machine.",
+                hint="Set SITE_URL to the address users open, e.g. https://dubanxt.linfen.gov.cn",
+                id="linfen_admin.E005",
+            )
+        )
+    return errors

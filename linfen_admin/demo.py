@@ -30,6 +30,8 @@ DEMO_USERS = [
         "141002-approval-service",
     ),
     ("inspector1", "市市场监督管理局 执法员 韩磊", Role.INSPECTOR, None, "city-market"),
+    ("inspector2", "市卫生健康委员会 监督员 钱芳", Role.INSPECTOR, None, "city-health"),
+    ("yaodu_inspector", "尧都区市场监督管理局 执法员 冯刚", Role.INSPECTOR, "尧都区", "141002-market"),
 ]
 
 
@@ -48,6 +50,7 @@ def load_demo_users() -> dict:
         # City bureaus maintain their reference data (campaigns and quotas, calls) in the admin.
         user.is_staff = role in (Role.ADMIN, Role.CITY_LAND, Role.CITY_INDUSTRY, Role.CITY_ENERGY)
         user.is_superuser = role == Role.ADMIN
+        user.is_demo = True  # the mark the deploy check finds them by
         if created:
             user.set_password(password)
         user.save()

@@ -93,6 +93,12 @@ class User(AbstractUser):
     """A person who signs in. Role = Django group; scope = region and/or department."""
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    is_demo = models.BooleanField(
+        _("演示账号"),
+        default=False,
+        editable=False,
+        help_text=_("由 seed_demo 创建;部署检查(check --deploy)拒绝任何仍然有效的演示账号"),
+    )
     region = models.ForeignKey(
         Region,
         verbose_name=_("所属区域"),
@@ -317,3 +323,22 @@ class OutboxItem(models.Model):
 
     def __str__(self):
         return str(self.notification_id)
+
+
+class SweepRun(models.Model):
+    """One reminder sweep that really ran (not a dry run): ``/healthz/`` reads the last one to tell that beat is
+    alive."""
+
+    as_of = models.DateField(_("提醒日期"))
+    finished_at = models.DateTimeField(_("完成时间"), auto_now_add=True, db_index=True)
+    created = models.PositiveIntegerField(_("新增提醒"), default=0)
+    emails = models.PositiveIntegerField(_("加入邮件摘要"), default=0)
+    errors = models.JSONField(_("出错规则"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
+
+    def __str__(self):
+        return f"{self.as_of:%Y-%m-%d} {self.created}"

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import notifications
+from .models import SweepRun
 from .notifications import NoticeRow
 from .registry import Reminder, ReminderRule, registry
 
@@ -111,6 +112,10 @@ def run_reminders(
                 transaction.set_rollback(True)
         else:
             _run_rule(rule, as_of, result, dry_run=False, digest_day=digest_day)
+    if not dry_run:
+        SweepRun.objects.create(
+            as_of=as_of, created=summary.created, emails=summary.emails, errors=summary.errors
+        )
     logger.info(
         "reminder sweep %s%s: %s new, %s already sent, %s e-mails queued, errors: %s",
         as_of,

@@ -1,13 +1,18 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponse
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .audit import history_for
+from .models import EmailOutbox, SweepRun
 from .registry import registry
 from .scoping import audit_events_visible_to, auditable_object_or_404
 
@@ -75,7 +80,61 @@ def audit_trail(request, content_type_id, object_id):
     return render(request, "linfen_admin/audit_trail.html", {"object": obj, "page": page})
 
 
+SWEEP_MAX_AGE = datetime.timedelta(hours=26)  # the sweep runs daily at 08:30; a little slack
+
+
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer and monitoring, no sign-in, exempt from the HTTPS redirect. 200 while the database
+    and the broker answer (``status`` "degraded" when the last reminder sweep is older than 26 hours, i.e. beat is
+    not running), 503 otherwise. Also reports the e-mail outbox backlog."""
+    checks, healthy = {}, True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = {"ok": True}
+    except DatabaseError as exc:
+        checks["database"] = {"ok": False, "error": type(exc).__name__}
+        healthy = False
+    checks["broker"] = _broker_check()
+    healthy = healthy and checks["broker"]["ok"]
+    degraded = False
+    if checks["database"]["ok"]:
+        try:
+            checks.update(_sweep_and_outbox())
+            degraded = not checks["reminder_sweep"]["ok"]
+        except DatabaseError as exc:  # reachable, but not migrated
+            checks["database"] = {"ok": False, "error": type(exc).__name__}
+            healthy = False
+    status = "error" if not healthy else ("degraded" if degraded else "ok")
+    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)
+
+
+def _sweep_and_outbox() -> dict:
+    last = SweepRun.objects.order_by("-finished_at").first()
+    age = timezone.now() - last.finished_at if last else None
+    backlog = dict(
+        EmailOutbox.objects.filter(status__in=[EmailOutbox.Status.PENDING, EmailOutbox.Status.FAILED])
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return {
+        "reminder_sweep": {
+            "ok": age is not None and age <= SWEEP_MAX_AGE,
+            "last_finished_at": timezone.localtime(last.finished_at).isoformat() if last else None,
+            "age_hours": round(age.total_seconds() / 3600, 1) if age is not None else None,
+        },
+        "email_outbox": {"pending": backlog.get("pending", 0), "failed": backlog.get("failed", 0)},
+    }
+
+
+def _broker_check() -> dict:
+    url = settings.CELERY_BROKER_URL
+    if not str(url).startswith(("redis://", "rediss://")):
+        return {"ok": True, "kind": str(url).split(":", 1)[0]}
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        return {"ok": False, "kind": "redis", "error": type(exc).__name__}
+    return {"ok": True, "kind": "redis"}

@@ -141,6 +141,8 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's own bookkeeping lives with the rest of the local state, not in the repository.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -188,12 +190,37 @@ REMINDER_EMAIL_STALE_MINUTES = env_int("REMINDER_EMAIL_STALE_MINUTES", 30)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "linfen-demo-2022")
 
+# One line per event: the root logger prints, Django's own loggers only add the mail to ADMINS on errors (Django's
+# default config would also print them, twice under DEBUG). LOG_FORMAT=json for a log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "linfen_admin.logformat.JsonFormatter"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True}},
 }
+# Who is told of a server error (500): "Name <a@b.gov.cn>, c@d.gov.cn".
+ADMINS = [
+    (address.split("<")[0].strip() or address.strip(), address.split("<")[-1].rstrip(">").strip())
+    for address in env_str("ADMINS", "").split(",")
+    if address.strip()
+]
 
 SITE_TITLE = _("临汾市批而未用·技改资金·审批事项督办平台")
 

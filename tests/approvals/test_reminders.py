@@ -66,7 +66,9 @@ def test_demo_loader_is_idempotent(users, items, settings):
     from approvals.demo import load_demo
     from approvals.models import Case, CreditBlacklist, InspectionDraw
     from approvals.selectors import due_soon, overdue
+    from linfen_admin.demo import load_demo_users
 
+    load_demo_users()  # seed_demo makes the demo users (inspectors included) before the modules' demo data
     with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0)):
         first = load_demo()
         second = load_demo()

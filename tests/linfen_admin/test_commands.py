@@ -40,14 +40,37 @@ def test_seed_demo_creates_one_user_per_role_and_is_idempotent(db, settings):
     assert User.objects.count() == count
 
 
-def test_deploy_check_flags_demo_accounts_with_the_demo_password(db, settings):
+def test_deploy_check_finds_demo_accounts_by_their_mark_not_by_a_list(db, settings):
     from linfen_admin.checks import demo_accounts_absent
+    from linfen_admin.demo import DEMO_USERS
 
-    settings.DEBUG = False
-    User.objects.create_user("leader", password=settings.DEMO_PASSWORD)
+    renamed = User.objects.create_user("zhang_wei", password="whatever-long-2026", is_demo=True)
+    User.objects.create_user(
+        "leader", password=settings.DEMO_PASSWORD
+    )  # a real person named leader: not demo
     errors = demo_accounts_absent(None)
-    assert [error.id for error in errors] == ["linfen_admin.E001"]
-    user = User.objects.get(username="leader")
-    user.set_password("a-real-long-password-2026")
-    user.save()
+    assert [error.id for error in errors] == ["linfen_admin.E001"] and "zhang_wei" in errors[0].msg
+    renamed.is_active = False
+    renamed.save()
     assert demo_accounts_absent(None) == []
+    call_command("load_seed", verbosity=0)
+    from linfen_admin.demo import load_demo_users
+
+    load_demo_users()
+    assert User.objects.filter(is_demo=True, is_active=True).count() == len(DEMO_USERS)
+    assert f"({len(DEMO_USERS)})" in demo_accounts_absent(None)[0].msg
+
+
+def test_readme_and_bin_start_list_the_same_demo_users_as_seed_demo():
+    import re
+    from pathlib import Path
+
+    from linfen_admin.demo import DEMO_USERS
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("Demo users", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"`([a-z0-9_]+)`", table))
+    assert listed == {username for username, *_ in DEMO_USERS}
+    start = (root / "bin" / "start").read_text(encoding="utf-8")
+    assert "seed_demo" in start and not any(f" {name} " in start for name in ("leader", "expert1", "finance"))

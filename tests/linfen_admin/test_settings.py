@@ -77,6 +77,9 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-0123456789",
         ALLOWED_HOSTS="linfen.example.gov.cn",
         VAR_DIR=str(tmp_path),
+        EMAIL_HOST="smtp.linfen.example.gov.cn",
+        REDIS_URL="redis://127.0.0.1:6399/0",
+        SITE_URL="https://linfen.example.gov.cn",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -95,3 +98,29 @@ def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert ("en", "English") in settings.LANGUAGES
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_check_deploy_fails_on_every_unsafe_default(tmp_path):
+    """Console e-mail, the memory broker, a process-local cache behind several workers, a loopback SITE_URL."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "SITE_URL", "WEB_CONCURRENCY"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="linfen_admin.settings.production",
+        SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-0123456789",
+        ALLOWED_HOSTS="linfen.example.gov.cn",
+        VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    for code in ("E002", "E003", "E004", "E005"):
+        assert f"linfen_admin.{code}" in result.stderr + result.stdout, code
