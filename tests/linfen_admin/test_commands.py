@@ -74,3 +74,20 @@ def test_readme_and_bin_start_list_the_same_demo_users_as_seed_demo():
     assert listed == {username for username, *_ in DEMO_USERS}
     start = (root / "bin" / "start").read_text(encoding="utf-8")
     assert "seed_demo" in start and not any(f" {name} " in start for name in ("leader", "expert1", "finance"))
+
+
+def test_the_production_lock_is_the_runtime_part_of_the_full_lock():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def pins(name):
+        lines = (root / name).read_text(encoding="utf-8").splitlines()
+        return dict(line.split("==") for line in lines if line and not line.startswith("#"))
+
+    full, prod = pins("requirements.lock"), pins("requirements.prod.lock")
+    assert prod.items() <= full.items()  # same versions
+    for tool in ("pytest", "playwright", "ruff", "Faker", "factory_boy", "import-linter"):
+        assert tool in full and tool not in prod
+    for runtime in ("Django", "celery", "gunicorn", "psycopg", "whitenoise", "chinesecalendar"):
+        assert runtime in prod
