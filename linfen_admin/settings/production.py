@@ -14,8 +14,10 @@ if DEBUG:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the load balancer probes over plain http
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Intranet mode over plain http (docs/operations.md, with its risks): SECURE_SSL_REDIRECT=0, SECURE_HSTS_SECONDS=0,
+# SESSION_COOKIE_SECURE=0, CSRF_COOKIE_SECURE=0. check --deploy then warns, rightly.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
