@@ -122,3 +122,11 @@ class ApprovalsConfig(AppConfig):
         registry.add_panel(
             Panel(_("承接下放行政审批事项"), "approvals.view_case", approvals_figures, order=300)
         )
+
+        from linfen_admin.registry import CockpitPanel
+
+        from .cockpit import approvals_section
+
+        registry.add_cockpit_panel(
+            CockpitPanel(_("承接下放行政审批事项"), "approvals.view_case", approvals_section, order=30)
+        )

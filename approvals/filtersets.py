@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linfen_admin.models import Region
+from linfen_admin.models import Department, Region
 
 from . import selectors
 from .models import Case, Item
@@ -20,6 +20,7 @@ class CaseFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("区域"), queryset=Region.objects.all(), to_field_name="name"
     )
+    department = django_filters.ModelChoiceFilter(label=_("承办部门"), queryset=Department.objects.all())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Case.Status.choices)
     due = django_filters.ChoiceFilter(label=_("期限"), choices=DUE_CHOICES, method="filter_due")
     q = django_filters.CharFilter(
@@ -28,7 +29,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["item", "region", "status", "due", "q"]
+        fields = ["item", "region", "department", "status", "due", "q"]
 
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()

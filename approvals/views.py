@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from linfen_admin.audit import history_for
 from linfen_admin.scoping import can_change, get_visible_or_404, regions_for, visible_to
 
-from . import selectors, services
+from . import cockpit, selectors, services
 from .filtersets import CaseFilter
 from .forms import CaseForm, DecisionForm, DrawForm, ExtensionForm, HandoverForm, ResultForm
 from .models import DrawnEntity, HandoverChecklist, InspectionDraw
@@ -79,6 +79,7 @@ def case_due(request):
         {
             "due_soon": due_soon,
             "overdue": list(selectors.overdue(cases, flags["today"])),
+            "chart": cockpit.deadline_chart(request.user, flags["today"]),
             **flags,
         },
     )

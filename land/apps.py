@@ -85,6 +85,13 @@ class LandConfig(AppConfig):
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)
 
+        from linfen_admin.registry import CockpitPanel
+
+        from .cockpit import land_section
         from .panels import land_figures
+
+        registry.add_cockpit_panel(
+            CockpitPanel(_("“批而未用”土地清理"), "land.view_taskquota", land_section, order=10)
+        )
 
         registry.add_panel(Panel(_("“批而未用”土地清理"), "land.view_parcel", land_figures, order=100))

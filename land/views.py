@@ -15,7 +15,7 @@ from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
-from . import imports, selectors, services
+from . import cockpit, imports, selectors, services
 from .filtersets import ParcelFilterSet
 from .forms import DisposalForm, ImportForm, ParcelForm, ProgressForm
 from .models import Parcel
@@ -250,6 +250,7 @@ def _progress(request):
 def dashboard(request):
     form, progress = _progress(request)
     ranked = sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order))
+    charts = [cockpit.region_chart(progress), cockpit.cumulative_chart(progress, request.user)]
     return render(
         request,
         "land/dashboard.html",
@@ -258,6 +259,7 @@ def dashboard(request):
             "progress": progress,
             "ranked": ranked,
             "milestones": progress.totals["milestones"],
+            "charts": charts,
         },
     )
 

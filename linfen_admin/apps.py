@@ -19,6 +19,9 @@ class LinfenAdminConfig(AppConfig):
         user_logged_in.connect(record_login, dispatch_uid="linfen_audit_login")
         user_login_failed.connect(record_login_failure, dispatch_uid="linfen_audit_login_failed")
         registry.add_seed_loader(SeedLoader("core", load_core, order=0))
+        registry.add_menu(
+            MenuEntry(_("领导驾驶舱"), "cockpit", None, order=10, description=_("三项工作的进度、图表和钻取"))
+        )
         registry.add_menu(MenuEntry(_("站内提醒"), "inbox", None, order=900, description=_("到期和逾期提醒")))
         registry.add_menu(
             MenuEntry(_("API 文档"), "api-docs", None, order=950, description=_("接口说明(OpenAPI 3)"))

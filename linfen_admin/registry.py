@@ -4,6 +4,7 @@
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -69,6 +70,80 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list  # numbers (None for a gap), one per category
+
+
+def _number(value):
+    """Chart data for the script: Decimals as JSON numbers (the table keeps the exact Decimal text)."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart the shell draws with ECharts and always also prints as a table (screen readers, print, no script).
+
+    ``kind``: "bar" (grouped), "stacked" (stacked bars), "line", "funnel" or "pie". ``links`` gives, per category,
+    the filtered list behind it: a click on a bar or slice, or on the table's row, opens it. ``lines`` are
+    horizontal marker lines (label, value), e.g. the 50/80/100 % milestones.
+    """
+
+    key: str  # unique on a page: "land-progress"
+    title: str
+    kind: str
+    categories: list[str]
+    series: list[Series]
+    links: list[str] = field(default_factory=list)
+    lines: list[tuple[str, float]] = field(default_factory=list)
+    unit: str = ""
+    extra_columns: list[tuple[str, list[str]]] = field(default_factory=list)  # table only: (header, cells)
+
+    @property
+    def spec(self) -> dict:
+        """What the project script needs to draw it (passed with ``json_script``)."""
+        return {
+            "kind": self.kind,
+            "title": str(self.title),
+            "unit": str(self.unit),
+            "categories": [str(c) for c in self.categories],
+            "series": [{"name": str(s.name), "values": [_number(v) for v in s.values]} for s in self.series],
+            "links": list(self.links),
+            "lines": [{"label": str(label), "value": value} for label, value in self.lines],
+        }
+
+    @property
+    def table_rows(self) -> list[dict]:
+        rows = []
+        for index, category in enumerate(self.categories):
+            cells = [series.values[index] for series in self.series]
+            extra = [values[index] for _header, values in self.extra_columns]
+            link = self.links[index] if index < len(self.links) else ""
+            rows.append({"category": category, "cells": cells, "extra": extra, "link": link})
+        return rows
+
+
+@dataclass(frozen=True)
+class CockpitSection:
+    figures: list[Figure]
+    charts: list[Chart]
+    notes: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (text, url): who is behind, what is suspended
+
+
+@dataclass(frozen=True)
+class CockpitPanel:
+    """A module's part of the leading group's cockpit: ``build(user, as_of)`` returns its figures and charts,
+    scoped to the user and computed for ``as_of``."""
+
+    label: str
+    permission: str
+    build: Callable[[Any, datetime.date], CockpitSection]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -78,6 +153,7 @@ class Registry:
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     reminder_rules: list[ReminderRule] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
+    cockpit_panels: list[CockpitPanel] = field(default_factory=list)
 
     def add_menu(self, entry: MenuEntry) -> None:
         if entry not in self.menu:
@@ -101,6 +177,18 @@ class Registry:
 
     def panels_for(self, user) -> list[tuple[Panel, list[Figure]]]:
         return [(panel, panel.build(user)) for panel in self.panels if user.has_perm(panel.permission)]
+
+    def add_cockpit_panel(self, panel: CockpitPanel) -> None:
+        if panel.label not in {item.label for item in self.cockpit_panels}:
+            self.cockpit_panels.append(panel)
+            self.cockpit_panels.sort(key=lambda item: item.order)
+
+    def cockpit_for(self, user, as_of: datetime.date) -> list[tuple[CockpitPanel, CockpitSection]]:
+        return [
+            (panel, panel.build(user, as_of))
+            for panel in self.cockpit_panels
+            if user.has_perm(panel.permission)
+        ]
 
     def add_reminder_rule(self, rule: ReminderRule) -> None:
         if rule.code not in {item.code for item in self.reminder_rules}:

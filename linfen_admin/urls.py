@@ -11,6 +11,7 @@ admin.site.index_title = _("系统管理")
 
 urlpatterns = [
     path("", views.workbench, name="workbench"),
+    path("cockpit/", views.cockpit, name="cockpit"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("inbox/", views.inbox, name="inbox"),

@@ -1,7 +1,9 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -9,18 +11,45 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .audit import history_for
 from .models import EmailOutbox, SweepRun
 from .registry import registry
+from .roles import Role
 from .scoping import audit_events_visible_to, auditable_object_or_404
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("截至日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@login_required
+def cockpit(request):
+    """领导驾驶舱: every module's figures and charts for one date, each linking to the filtered list behind it.
+    The modules build their sections (registered in ``registry.cockpit_panels``); the shell only lays them out."""
+    form = AsOfForm(request.GET or None)
+    as_of = timezone.localdate()
+    if form.is_valid() and form.cleaned_data.get("as_of"):
+        as_of = form.cleaned_data["as_of"]
+    sections = registry.cockpit_for(request.user, as_of)
+    if not sections:
+        raise PermissionDenied(_("您的角色没有可查看的驾驶舱内容。"))
+    if not form.is_bound or not form.is_valid():
+        form = AsOfForm(initial={"as_of": as_of}) if not form.is_bound else form
+    return render(request, "linfen_admin/cockpit.html", {"form": form, "as_of": as_of, "sections": sections})
 
 
 @login_required
 def workbench(request):
-    """工作台: who you are, your role and region, your modules and your latest reminders."""
+    """工作台: who you are, your role and region, your modules and your latest reminders. The leading group's
+    home is the cockpit."""
     user = request.user
+    if user.has_role(Role.LEADER) and not request.GET.get("workbench"):
+        return redirect("cockpit")
     return render(
         request,
         "linfen_admin/workbench.html",

@@ -81,3 +81,11 @@ class SubsidiesConfig(AppConfig):
         registry.add_panel(
             Panel(_("技术改造专项资金"), "subsidies.view_application", subsidies_figures, order=200)
         )
+
+        from linfen_admin.registry import CockpitPanel
+
+        from .cockpit import subsidies_section
+
+        registry.add_cockpit_panel(
+            CockpitPanel(_("技术改造专项资金"), "subsidies.view_application", subsidies_section, order=20)
+        )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from linfen_admin.forms import add_service_errors
 
-from . import selectors, services, workflow
+from . import cockpit, selectors, services, workflow
 from .filtersets import ApplicationFilter
 from .forms import ApplicationForm, AwardQuoteForm, DocumentForm, ScoreForm, TransitionForm
 from .models import Action, ExpertAssignment, State
@@ -223,7 +223,13 @@ def document_download(request, pk):
 @login_required
 @permission_required("subsidies.view_application", raise_exception=True)
 def dashboard(request):
-    return render(request, "subsidies/dashboard.html", {"summary": selectors.pipeline_summary(request.user)})
+    summary = selectors.pipeline_summary(request.user)
+    charts = [
+        cockpit.funnel_chart(summary),
+        cockpit.budget_chart(summary),
+        cockpit.category_chart(request.user),
+    ]
+    return render(request, "subsidies/dashboard.html", {"summary": summary, "charts": charts})
 
 
 @login_required

@@ -1,3 +1,5 @@
+from decimal import ROUND_DOWN
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -171,7 +173,7 @@ class MilestoneStatusSerializer(serializers.Serializer):
 class KindProgressSerializer(serializers.Serializer):
     task_mu = serializers.DecimalField(max_digits=12, decimal_places=3)
     done_mu = serializers.DecimalField(max_digits=12, decimal_places=3)
-    percent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    percent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True, rounding=ROUND_DOWN)
 
 
 class RegionProgressSerializer(serializers.Serializer):
@@ -183,7 +185,7 @@ class RegionProgressSerializer(serializers.Serializer):
     suspended = serializers.BooleanField()
     bonus_mu = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
     percent = serializers.DecimalField(
-        source="overall_percent", max_digits=8, decimal_places=2, allow_null=True
+        source="overall_percent", max_digits=8, decimal_places=2, allow_null=True, rounding=ROUND_DOWN
     )
     rank = serializers.IntegerField(allow_null=True)
 
@@ -197,7 +199,7 @@ class MilestoneTotalSerializer(serializers.Serializer):
 class ProgressTotalsSerializer(serializers.Serializer):
     unsupplied = KindProgressSerializer()
     idle = KindProgressSerializer()
-    percent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    percent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True, rounding=ROUND_DOWN)
     regions = serializers.IntegerField()
     suspended_regions = serializers.ListField(child=serializers.CharField())
     bonus_mu = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)

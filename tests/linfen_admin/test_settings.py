@@ -124,3 +124,12 @@ def test_check_deploy_fails_on_every_unsafe_default(tmp_path):
     assert result.returncode != 0
     for code in ("E002", "E003", "E004", "E005"):
         assert f"linfen_admin.{code}" in result.stderr + result.stdout, code
+
+
+def test_beat_keeps_its_schedule_under_var_dir_not_in_the_repository(settings):
+    from pathlib import Path
+
+    schedule = Path(settings.CELERY_BEAT_SCHEDULE_FILENAME)
+    assert schedule.parent == Path(settings.VAR_DIR)
+    gitignore = (Path(settings.BASE_DIR) / ".gitignore").read_text(encoding="utf-8")
+    assert "celerybeat-schedule*" in gitignore.splitlines()

@@ -1,0 +1,80 @@
+"""The approvals part of the cockpit and the overview's chart: cases due within 3 working days and overdue per
+handling department (the department names its region), draw coverage and the handover status."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from linfen_admin.registry import Chart, CockpitSection, Figure, Series
+
+from . import selectors
+from .models import Case, InspectionDraw, Item
+from .rules.workdays import CalendarUnknown, due_soon_horizon
+
+
+def _cases(**params) -> str:
+    return reverse("approvals:case-list") + "?" + urlencode(params)
+
+
+def deadline_chart(user, as_of: datetime.date) -> Chart:
+    try:
+        horizon = due_soon_horizon(as_of, calendar=selectors.work_calendar())
+        due_soon = Count("id", filter=Case.due_soon_q(as_of, horizon))
+    except CalendarUnknown:
+        due_soon = Count("id", filter=Q(pk__in=[]))
+    rows = list(
+        selectors.cases_visible_to(user)
+        .filter(status=Case.Status.PENDING)
+        .order_by()
+        .values("department", "department__name", "region__name")
+        .annotate(due_soon=due_soon, overdue=Count("id", filter=Case.overdue_q(as_of)))
+        .filter(Q(due_soon__gt=0) | Q(overdue__gt=0))
+        .order_by("department__name")
+    )
+    return Chart(
+        key="approvals-deadlines",
+        title=_("各承办部门临期和超期办件"),
+        kind="stacked",
+        unit=_("件"),
+        categories=[row["department__name"] for row in rows],
+        series=[
+            Series(_("3 个工作日内到期"), [row["due_soon"] for row in rows]),
+            Series(_("已超期"), [row["overdue"] for row in rows]),
+        ],
+        links=[_cases(department=row["department"], due="overdue") for row in rows],
+        extra_columns=[(_("区域"), [row["region__name"] or "" for row in rows])],
+    )
+
+
+def approvals_section(user, as_of: datetime.date) -> CockpitSection:
+    cases = selectors.cases_visible_to(user)
+    overdue = selectors.overdue(cases, as_of).count()
+    year_draws = InspectionDraw.objects.filter(drawn_on__year=as_of.year)
+    drawn_items = year_draws.values("item").distinct().count()
+    coverage = selectors.coverage()
+    handovers = coverage["per_item"]
+    total = sum(row["total"] for row in handovers)
+    figures = [
+        Figure(_("在办件"), str(cases.filter(status=Case.Status.PENDING).count()), _cases(status="pending")),
+        Figure(_("已超期"), str(overdue), _cases(due="overdue"), "bad" if overdue else "ok"),
+        Figure(
+            _("本年已抽查事项"), f"{drawn_items} / {Item.objects.count()}", reverse("approvals:draw-list")
+        ),
+    ]
+    handover = reverse("approvals:handover")
+    notes = [
+        (
+            _("承接:已接收 %(r)s / %(t)s,已培训 %(s)s / %(t)s,首件办结 %(h)s / %(t)s")
+            % {
+                "r": sum(row["received"] for row in handovers),
+                "s": sum(row["trained"] for row in handovers),
+                "h": sum(row["handled"] for row in handovers),
+                "t": total,
+            },
+            handover,
+        )
+    ]
+    return CockpitSection(figures=figures, charts=[deadline_chart(user, as_of)], notes=notes)
