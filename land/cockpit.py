@@ -24,6 +24,13 @@ def truncated(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else percent.quantize(PERCENT, rounding=ROUND_DOWN)
 
 
+def _names(names: list[str], shown: int = 6) -> str:
+    """A list a leader can read at a glance: the first few names, then how many more."""
+    if len(names) <= shown:
+        return "、".join(names)
+    return _("%(names)s 等 %(n)s 个") % {"names": "、".join(names[:shown]), "n": len(names)}
+
+
 def _ledger(**params) -> str:
     return reverse("land:parcel-list") + "?" + urlencode(params)
 
@@ -122,7 +129,7 @@ def land_section(user, as_of: datetime.date) -> CockpitSection:
     suspended = totals["suspended_regions"]
     figures.append(Figure(_("暂停受理报件"), str(len(suspended)), dashboard, "bad" if suspended else "ok"))
     if suspended:
-        notes.append((_("暂停受理建设用地报件:%(names)s") % {"names": "、".join(suspended)}, dashboard))
+        notes.append((_("暂停受理建设用地报件:%(names)s") % {"names": _names(suspended)}, dashboard))
     ranked = sorted((r for r in progress.regions if r.rank), key=lambda r: r.rank)
     if ranked:
         notes.append(

@@ -22,13 +22,18 @@
       }
       return item;
     });
+    var topLine = spec.lines.reduce(function (top, line) { return Math.max(top, line.value); }, 0);
+    var dense = spec.categories.length > 20;
     return {
       color: palette, animation: false,
       tooltip: {trigger: "axis"},
       legend: {show: spec.series.length > 1, top: 0, textStyle: {fontSize: 11}},
       grid: {left: 44, right: 12, top: spec.series.length > 1 ? 24 : 12, bottom: 56},
-      xAxis: {type: "category", data: spec.categories, axisLabel: {rotate: spec.categories.length > 8 ? 45 : 0, fontSize: 10, interval: 0}},
-      yAxis: {type: "value", name: spec.unit, nameTextStyle: {fontSize: 10}, axisLabel: {fontSize: 10}},
+      xAxis: {type: "category", data: spec.categories,
+              axisLabel: {rotate: spec.categories.length > 8 ? 45 : 0, fontSize: 10, interval: dense ? "auto" : 0}},
+      // every marker line stays inside the axis (the 100 % line too, while nobody is near it)
+      yAxis: {type: "value", name: spec.unit, nameTextStyle: {fontSize: 10}, axisLabel: {fontSize: 10},
+              max: topLine ? function (value) { return Math.max(value.max, topLine); } : null},
       series: series
     };
   }
@@ -38,7 +43,8 @@
     var series = spec.kind === "funnel"
       ? {type: "funnel", sort: "none", left: 8, right: 8, top: 8, bottom: 8, minSize: "8%", data: data,
          label: {show: true, position: "inside", fontSize: 10, formatter: "{b} {c}"}}
-      : {type: "pie", radius: ["35%", "70%"], data: data, label: {fontSize: 10, formatter: "{b}\n{c}"}};
+      : {type: "pie", radius: ["35%", "70%"], data: data, stillShowZeroSum: false,
+         label: {fontSize: 10, formatter: "{b}\n{c}"}};
     return {color: palette, animation: false, tooltip: {trigger: "item"}, series: [series]};
   }
 
@@ -47,6 +53,14 @@
     var source = document.getElementById(canvas.getAttribute("data-spec"));
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
+    var total = spec.series.reduce(function (sum, s) {
+      return sum + s.values.reduce(function (a, v) { return a + (v || 0); }, 0);
+    }, 0);
+    if (!total && (spec.kind === "funnel" || spec.kind === "pie" || spec.kind === "stacked")) {
+      figure.setAttribute("data-drawn", "table");  // nothing to draw: the table says so plainly
+      return;
+    }
+    figure.classList.remove("no-script");  // the canvas must be laid out before ECharts measures it
     var chart = window.echarts.init(canvas, null, {renderer: "canvas"});
     chart.setOption(spec.kind === "funnel" || spec.kind === "pie" ? sliceChart(spec) : axisChart(spec));
     chart.on("click", function (params) {
@@ -54,7 +68,6 @@
       if (link) { window.location.href = link; }
     });
     window.addEventListener("resize", function () { chart.resize(); });
-    figure.classList.remove("no-script");
     figure.setAttribute("data-drawn", "1");
   }
 
