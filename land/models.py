@@ -213,6 +213,17 @@ class Parcel(models.Model):
     name = models.CharField(_("项目(地块)名称"), max_length=200)
     location = models.CharField(_("位置"), max_length=200, blank=True)
     coordinates = models.TextField(_("位置坐标"), blank=True, help_text=_("界址点坐标或中心点坐标"))
+    # Geometry (CGCS2000 longitude/latitude): a point, typed by hand or the centroid of the imported boundary,
+    # and optionally the boundary as a GeoJSON polygon (a JSON field works on SQLite and PostgreSQL alike).
+    lon = models.FloatField(_("经度"), null=True, blank=True, help_text=_("东经,度(临汾市约 110.2–112.6)"))
+    lat = models.FloatField(_("纬度"), null=True, blank=True, help_text=_("北纬,度(临汾市约 35.3–36.9)"))
+    boundary = models.JSONField(
+        _("界址范围"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("由坐标文件或 GeoJSON 导入的界址多边形"),
+    )
     area_mu = models.DecimalField(_("面积(亩)"), **AREA)
     land_use_status = models.CharField(_("土地利用现状"), max_length=100, blank=True)
     status = models.CharField(_("处置状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -266,7 +277,10 @@ class Parcel(models.Model):
                 condition=Q(kind="unsupplied") | Q(disposal_path=""), name="land_parcel_path_only_unsupplied"
             ),
         ]
-        indexes = [models.Index(fields=["region", "kind", "status"], name="land_parcel_ledger_idx")]
+        indexes = [
+            models.Index(fields=["region", "kind", "status"], name="land_parcel_ledger_idx"),
+            models.Index(fields=["lat", "lon"], name="land_parcel_point_idx"),  # the map's bounding-box query
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -282,6 +296,14 @@ class Parcel(models.Model):
             errors["disposal_path"] = _("处置路径只适用于批而未供土地;闲置土地请选择处置方式。")
         if self.actual_start_on and self.supplied_on and self.actual_start_on < self.supplied_on:
             errors["actual_start_on"] = _("实际开工时间不能早于供应时间。")
+        if (self.lon is None) != (self.lat is None):
+            errors["lat" if self.lat is None else "lon"] = _("经度和纬度须同时填写。")
+        elif self.lon is not None:
+            from .geometry import outside_linfen
+
+            problem = outside_linfen(self.lon, self.lat)
+            if problem:
+                errors["lon"] = problem
         if self.agreed_start_on and self.supplied_on and self.agreed_start_on < self.supplied_on:
             errors["agreed_start_on"] = _("约定开工时间不能早于供应时间。")
         if errors:

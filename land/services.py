@@ -32,6 +32,8 @@ PARCEL_FIELDS = (
     "name",
     "location",
     "coordinates",
+    "lon",
+    "lat",
     "area_mu",
     "land_use_status",
     "supervised",

@@ -18,6 +18,8 @@ SIGNATURES = {
     ".png": b"\x89PNG\r\n\x1a\n",
 }
 ZIP = b"PK\x03\x04"
+# Plain-text kinds: sheets as csv, the bureaus' coordinate files (.txt), GeoJSON.
+TEXT_EXTENSIONS = (".csv", ".txt", ".json", ".geojson")
 
 
 def content_matches(extension: str, content: bytes) -> bool:
@@ -32,7 +34,7 @@ def content_matches(extension: str, content: bytes) -> bool:
                 return any(name.startswith(ZIP_FOLDERS[extension]) for name in archive.namelist())
         except zipfile.BadZipFile:
             return False
-    if extension == ".csv":
+    if extension in TEXT_EXTENSIONS:
         sample = content[:4096]
         return b"\x00" not in sample and not sample.startswith(ZIP)
     return False
