@@ -66,6 +66,15 @@ class LandConfig(AppConfig):
         )
         registry.add_menu(
             MenuEntry(
+                _("宗地地图"),
+                "land:map",
+                "land.view_parcel",
+                order=20,
+                description=_("逐地块上图:按处置状态着色,挂牌督办、闲置费和收回标记"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
                 _("清理进度"),
                 "land:dashboard",
                 "land.view_taskquota",

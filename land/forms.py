@@ -67,13 +67,17 @@ class DisposalForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    KIND_CHOICES = [("quota", _("任务分解表(附件 2)")), ("parcel", _("宗地清单"))]
+    KIND_CHOICES = [
+        ("quota", _("任务分解表(附件 2)")),
+        ("parcel", _("宗地清单")),
+        ("boundary", _("界址坐标(坐标交换文件 .txt 或 GeoJSON)")),
+    ]
 
     kind = forms.ChoiceField(label=_("表格类型"), choices=KIND_CHOICES)
     campaign = forms.ModelChoiceField(
         label=_("年度(任务分解表)"), queryset=Campaign.objects.all(), required=False, to_field_name="year"
     )
-    file = forms.FileField(label=_("文件(xlsx 或 csv)"))
+    file = forms.FileField(label=_("文件(xlsx、csv;界址坐标为 txt 或 geojson)"))
     dry_run = forms.BooleanField(label=_("只校验,不写入"), required=False, initial=True)
 
     def clean(self):

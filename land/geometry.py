@@ -40,8 +40,16 @@ class GeometryProblem:
     code: str
     message: str
 
+    @property
+    def row(self) -> int | None:
+        return self.line
+
+    @property
+    def column(self) -> str | None:
+        return self.code or None
+
     def as_dict(self) -> dict:
-        return {"row": self.line, "column": self.code or None, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 class GeometryInvalid(Exception):

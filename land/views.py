@@ -1,13 +1,16 @@
 """County clerk pages and the leading group's dashboard. Views parse input and call selectors/services."""
 
 import io
+import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +18,10 @@ from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
-from . import cockpit, imports, selectors, services
+from . import boundaries, cockpit, imports, mapdata, selectors, services
 from .filtersets import ParcelFilterSet
 from .forms import DisposalForm, ImportForm, ParcelForm, ProgressForm
+from .geometry import GeometryInvalid
 from .models import Parcel
 from .notice import notice_workbook
 from .params import parse_as_of, parse_year
@@ -278,7 +282,7 @@ def notice_export(request):
 @permission_required("land.add_parcel", raise_exception=True)
 def import_sheet(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = errors = None
+    result = errors = boundary = None
     status, dry_run = 200, True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -288,16 +292,77 @@ def import_sheet(request):
                 result = imports.quota_import(
                     actor=request.user, campaign=data["campaign"], upload=data["file"], dry_run=dry_run
                 )
+            elif data["kind"] == "boundary":
+                boundary = boundaries.boundary_import(
+                    actor=request.user, upload=data["file"], dry_run=dry_run
+                )
             else:
                 result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=dry_run)
         except SheetInvalid as exc:
             errors, status = exc.errors, 400
+        except GeometryInvalid as exc:
+            errors, status = exc.problems, 400
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             status = 400
     return render(
         request,
         "land/import.html",
-        {"form": form, "result": result, "errors": errors, "dry_run": dry_run},
+        {"form": form, "result": result, "boundary": boundary, "errors": errors, "dry_run": dry_run},
         status=status,
     )
+
+
+@login_required
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_map(request):
+    """逐地块上图: the ledger's filters over a Leaflet map that loads only what is in view (``api …/parcels/map/``)."""
+    as_of = _as_of(request)
+    filterset = ParcelFilterSet(
+        request.GET or None,
+        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+        request=request,
+        as_of=as_of,
+    )
+    config = {
+        "api": reverse("land-parcel-map"),
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": [36.08, 111.52],
+        "zoom": 9,
+        "labels": {
+            "parcels": _("宗地"),
+            "open": _("查看宗地"),
+            "supervised": _("挂牌督办"),
+            "idle_fee": _("应征缴闲置费"),
+            "reclaim": _("应无偿收回"),
+            "cluster": _("宗地块,放大查看"),
+        },
+    }
+    return render(request, "land/parcel_map.html", {"filter": filterset, "config": config, "as_of": as_of})
+
+
+@login_required
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_export_geojson(request):
+    """The filtered, scoped parcels that have a location, as one GeoJSON file (streamed, constant memory)."""
+    as_of = _as_of(request)
+    filterset = ParcelFilterSet(
+        request.GET or None,
+        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+        request=request,
+        as_of=as_of,
+    )
+    rows = filterset.qs.filter(lat__isnull=False).select_related("region").order_by("pk")
+
+    def chunks():
+        yield '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:4490"}}, "features": ['
+        for index, parcel in enumerate(rows.iterator(chunk_size=1000)):
+            yield ("," if index else "") + json.dumps(
+                mapdata.parcel_feature(parcel, as_of), ensure_ascii=False
+            )
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="parcels-{as_of.isoformat()}.geojson"'
+    return response

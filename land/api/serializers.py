@@ -97,6 +97,9 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "name",
             "location",
             "coordinates",
+            "lon",
+            "lat",
+            "boundary",
             "area_mu",
             "disposed_mu",
             "status",
@@ -123,7 +126,7 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "version",
             "updated_at",
         ]
-        read_only_fields = ["id", "status", "updated_at"]
+        read_only_fields = ["id", "status", "boundary", "updated_at"]
         validators = []  # uniqueness is checked by the service (full_clean), inside its transaction
 
     def _flags(self, parcel):
@@ -149,6 +152,12 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError({"version": "修改宗地时必须提交读取时的版本号 version。"})
         return attrs
+
+
+class BoundaryImportResultSerializer(serializers.Serializer):
+    parcels = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
 
 
 class DisposalRevokeSerializer(serializers.Serializer):

@@ -15,8 +15,9 @@ from linfen_admin.api.exceptions import Conflict
 from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from linfen_admin.scoping import editable_by
 
-from .. import imports, selectors, services
+from .. import boundaries, imports, mapdata, selectors, services
 from ..filtersets import ParcelFilterSet
+from ..geometry import GeometryInvalid
 from ..models import Campaign, Parcel, TaskQuota
 from ..params import parse_as_of, parse_bool, parse_year
 from ..sheets import SheetInvalid
@@ -188,6 +189,52 @@ class ParcelViewSet(ScopedModelViewSet):
         return _import_response(
             lambda: imports.parcel_import(actor=request.user, upload=upload, dry_run=dry_run)
         )
+
+    @extend_schema(
+        parameters=[DRY_RUN],
+        request={"multipart/form-data": s.QuotaImportRequestSerializer},
+        responses={200: s.BoundaryImportResultSerializer, 400: s.ImportErrorsSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="boundaries/import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_boundaries(self, request):
+        """Import boundaries: the bureaus' coordinate exchange file (.txt) or GeoJSON (.geojson). All or nothing;
+        a boundary whose area differs from the ledger's by more than 5 % comes back as a warning."""
+        upload = _upload(request)
+        dry_run = parse_bool(request.query_params.get("dry_run"))
+        try:
+            result = boundaries.boundary_import(actor=request.user, upload=upload, dry_run=dry_run)
+        except GeometryInvalid as exc:
+            return Response(
+                {
+                    "detail": _("文件有误,未写入任何数据。"),
+                    "code": "invalid",
+                    "errors": [problem.as_dict() for problem in exc.problems],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(result.as_dict())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "bbox", OpenApiTypes.STR, required=True, description="west,south,east,north(度)"
+            ),
+            AS_OF,
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="map", pagination_class=None)
+    def map(self, request):
+        """GeoJSON of the (filtered) parcels in the bounding box; clusters with counts past the cap."""
+        bbox = mapdata.parse_bbox(request.query_params.get("bbox"))
+        if bbox is None:
+            raise ValidationError({"bbox": _("bbox 应为“西,南,东,北”四个经纬度数值。")})
+        return Response(mapdata.in_view(self.filter_queryset(self.get_queryset()), bbox, self._as_of()))
 
 
 class ProgressView(APIView):

@@ -222,6 +222,12 @@ ADMINS = [
     if address.strip()
 ]
 
+# The parcel map's background: a tile URL template (e.g. a 天地图 layer with its key) and its attribution. None by
+# default: on a closed network the map draws the parcels on a plain background with a scale bar.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MAP_FEATURE_CAP = env_int("MAP_FEATURE_CAP", 2000)  # past this many parcels in view, the map shows clusters
+
 SITE_TITLE = _("临汾市批而未用·技改资金·审批事项督办平台")
 
 # Reminders: one daily sweep at 08:30 Asia/Shanghai (run exactly one beat process). The sweep derives what is
