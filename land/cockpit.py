@@ -121,7 +121,7 @@ def land_section(user, as_of: datetime.date) -> CockpitSection:
                     % {
                         "d": upcoming.due_on.isoformat(),
                         "p": rules.percent_label(upcoming.percent),
-                        "names": "、".join(behind),
+                        "names": _names(behind),
                     },
                     dashboard,
                 )

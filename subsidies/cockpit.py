@@ -97,7 +97,12 @@ def subsidies_section(user, as_of: datetime.date) -> CockpitSection:
     figures = [
         Figure(_("申报总数"), str(summary["total"]), _list()),
         Figure(_("审核评审中"), str(in_review), _list(state=State.CITY_REVIEW), "warn" if in_review else ""),
-        Figure(_("已安排/预算(万元)"), f"{committed:,.2f} / {budget:,.2f}", dashboard),
+        Figure(_("已安排(万元)"), f"{committed:,.2f}", dashboard),
+        Figure(
+            _("预算使用率"),
+            f"{(committed / budget * 100).quantize(Decimal('0.1')) if budget else 0}%",
+            dashboard,
+        ),
     ]
     return CockpitSection(
         figures=figures, charts=[funnel_chart(summary), budget_chart(summary), category_chart(user)]

@@ -15,6 +15,7 @@
   var layer = L.layerGroup().addTo(map);
   var status = document.getElementById("map-status");
   var filters = new URLSearchParams(window.location.search);
+  var fitted = false;  // the first answer frames the parcels found; afterwards the user's view rules
 
   function escape(text) {
     var div = document.createElement("div");
@@ -58,9 +59,15 @@
         : L.geoJSON(feature, {style: function () { return style(p); }});
       shape.bindPopup(card(p)).addTo(layer);
     });
+    if (!fitted && parcels && !collection.clustered) {
+      fitted = true;
+      var bounds = L.featureGroup(layer.getLayers()).getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.5), {maxZoom: 16}); return; }  // refetches on moveend
+    }
+    fitted = true;
     element.setAttribute("data-features", String(parcels));
     element.setAttribute("data-clustered", collection.clustered ? "1" : "0");
-    status.textContent = collection.total + " " + config.labels.parcels;
+    status.textContent = " · " + config.labels.inView + " " + collection.total + " " + config.labels.parcels;
   }
 
   function load() {

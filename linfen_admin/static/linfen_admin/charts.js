@@ -57,7 +57,13 @@
       return sum + s.values.reduce(function (a, v) { return a + (v || 0); }, 0);
     }, 0);
     if (!total && (spec.kind === "funnel" || spec.kind === "pie" || spec.kind === "stacked")) {
-      figure.setAttribute("data-drawn", "table");  // nothing to draw: the table says so plainly
+      // nothing to draw: one plain line on screen; the (all-zero) table stays for screen readers and print
+      var note = document.createElement("p");
+      note.className = "muted chart-empty";
+      note.textContent = figure.getAttribute("data-empty-label");
+      canvas.replaceWith(note);
+      figure.classList.remove("no-script");
+      figure.setAttribute("data-drawn", "empty");
       return;
     }
     figure.classList.remove("no-script");  // the canvas must be laid out before ECharts measures it
