@@ -29,7 +29,8 @@ from django.http import Http404
 from .models import AuditEvent, Department, Region
 
 
-def _perm(model: type[Model], action: str) -> str:
+def permission_name(model: type[Model], action: str) -> str:
+    """``<app>.<action>_<model>``, the Django model permission of ``action`` on ``model``."""
     opts = model._meta
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
@@ -59,7 +60,7 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
     """Rows of ``queryset`` that ``user`` may read."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    if not user.has_perm(_perm(queryset.model, "view")):
+    if not user.has_perm(permission_name(queryset.model, "view")):
         return queryset.none()
     return _within_scope(user, queryset)
 
@@ -68,7 +69,7 @@ def editable_by(user, queryset: QuerySet) -> QuerySet:
     """Rows of ``queryset`` that ``user`` may change."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    if not user.has_perm(_perm(queryset.model, "change")):
+    if not user.has_perm(permission_name(queryset.model, "change")):
         return queryset.none()
     queryset = _within_scope(user, queryset)
     narrow = getattr(queryset.model, "scope_edit_narrow", None)

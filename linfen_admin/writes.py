@@ -11,11 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
-from .scoping import editable_by, regions_for
-
-
-def _perm(model: type[models.Model], action: str) -> str:
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+from .scoping import editable_by, permission_name, regions_for
 
 
 def require_actor(actor) -> None:
@@ -27,7 +23,7 @@ def require_actor(actor) -> None:
 def require_perm(actor, model: type[models.Model], action: str, message: str | None = None) -> None:
     """403 unless the actor's role holds ``<app>.<action>_<model>``."""
     require_actor(actor)
-    if not actor.has_perm(_perm(model, action)):
+    if not actor.has_perm(permission_name(model, action)):
         raise PermissionDenied(
             message
             or _("您无权%(action)s%(model)s。")
