@@ -37,6 +37,16 @@ def _as_of(request):
         raise Http404(_("日期格式应为 YYYY-MM-DD。")) from exc
 
 
+def _ledger_filter(request, as_of) -> ParcelFilterSet:
+    """The ledger's one filterset over the parcels the user may see: the list, its exports and the map share it."""
+    return ParcelFilterSet(
+        request.GET or None,
+        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
+        request=request,
+        as_of=as_of,
+    )
+
+
 def _flagged(parcels, as_of):
     for parcel in parcels:
         parcel.flags = selectors.parcel_flags(parcel, as_of)
@@ -47,12 +57,7 @@ def _flagged(parcels, as_of):
 @permission_required("land.view_parcel", raise_exception=True)
 def parcel_list(request):
     as_of = _as_of(request)
-    filterset = ParcelFilterSet(
-        request.GET or None,
-        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
-        request=request,
-        as_of=as_of,
-    )
+    filterset = _ledger_filter(request, as_of)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     _flagged(page.object_list, as_of)
     return render(
@@ -74,12 +79,7 @@ def parcel_export(request):
     from openpyxl import Workbook
 
     as_of = _as_of(request)
-    filterset = ParcelFilterSet(
-        request.GET or None,
-        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
-        request=request,
-        as_of=as_of,
-    )
+    filterset = _ledger_filter(request, as_of)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("宗地台账")
@@ -318,12 +318,7 @@ def import_sheet(request):
 def parcel_map(request):
     """逐地块上图: the ledger's filters over a Leaflet map that loads only what is in view (``api …/parcels/map/``)."""
     as_of = _as_of(request)
-    filterset = ParcelFilterSet(
-        request.GET or None,
-        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
-        request=request,
-        as_of=as_of,
-    )
+    filterset = _ledger_filter(request, as_of)
     config = {
         "api": reverse("land-parcel-map"),
         "tiles": settings.MAP_TILE_URL,
@@ -347,12 +342,7 @@ def parcel_map(request):
 def parcel_export_geojson(request):
     """The filtered, scoped parcels that have a location, as one GeoJSON file (streamed, constant memory)."""
     as_of = _as_of(request)
-    filterset = ParcelFilterSet(
-        request.GET or None,
-        queryset=selectors.parcels_visible_to(request.user, as_of=as_of),
-        request=request,
-        as_of=as_of,
-    )
+    filterset = _ledger_filter(request, as_of)
     rows = filterset.qs.filter(lat__isnull=False).select_related("region").order_by("pk")
 
     def chunks():

@@ -36,18 +36,19 @@ def _campaign(request) -> Campaign:
 
 
 def _import_response(run):
+    """200 with the import's result, or 400 listing every problem (row, column, message) — nothing written."""
     try:
         result = run()
     except SheetInvalid as exc:
-        return Response(
-            {
-                "detail": _("表格有误,未写入任何数据。"),
-                "code": "invalid",
-                "errors": [e.as_dict() for e in exc.errors],
-            },
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    return Response(result.as_dict())
+        detail, problems = _("表格有误,未写入任何数据。"), exc.errors
+    except GeometryInvalid as exc:
+        detail, problems = _("文件有误,未写入任何数据。"), exc.problems
+    else:
+        return Response(result.as_dict())
+    return Response(
+        {"detail": detail, "code": "invalid", "errors": [problem.as_dict() for problem in problems]},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def _upload(request):
@@ -206,18 +207,9 @@ class ParcelViewSet(ScopedModelViewSet):
         a boundary whose area differs from the ledger's by more than 5 % comes back as a warning."""
         upload = _upload(request)
         dry_run = parse_bool(request.query_params.get("dry_run"))
-        try:
-            result = boundaries.boundary_import(actor=request.user, upload=upload, dry_run=dry_run)
-        except GeometryInvalid as exc:
-            return Response(
-                {
-                    "detail": _("文件有误,未写入任何数据。"),
-                    "code": "invalid",
-                    "errors": [problem.as_dict() for problem in exc.problems],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        return Response(result.as_dict())
+        return _import_response(
+            lambda: boundaries.boundary_import(actor=request.user, upload=upload, dry_run=dry_run)
+        )
 
     @extend_schema(
         parameters=[
