@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from linfen_admin.exports import inert_row
+
 from .rules import percent_label
 from .selectors import Progress
 
@@ -53,21 +55,23 @@ def notice_workbook(progress: Progress) -> bytes:
     sheet.append(headers)
     for row in sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order)):
         sheet.append(
-            [
-                row.rank,
-                row.region.name,
-                _num(row.unsupplied.task_mu),
-                _num(row.unsupplied.done_mu),
-                _num(row.unsupplied.percent),
-                _num(row.idle.task_mu),
-                _num(row.idle.done_mu),
-                _num(row.idle.percent),
-                _num(row.overall_percent),
-                *[_met_label(m.met) for m in row.milestones],
-                row.consecutive_misses,
-                _("是") if row.suspended else _("否"),
-                _num(row.bonus_mu),
-            ]
+            inert_row(
+                [
+                    row.rank,
+                    row.region.name,
+                    _num(row.unsupplied.task_mu),
+                    _num(row.unsupplied.done_mu),
+                    _num(row.unsupplied.percent),
+                    _num(row.idle.task_mu),
+                    _num(row.idle.done_mu),
+                    _num(row.idle.percent),
+                    _num(row.overall_percent),
+                    *[_met_label(m.met) for m in row.milestones],
+                    row.consecutive_misses,
+                    _("是") if row.suspended else _("否"),
+                    _num(row.bonus_mu),
+                ]
+            )
         )
     totals = progress.totals
     sheet.append(

@@ -6,6 +6,7 @@ Imports are not done here: the 表格导入 page and the API run ``land.imports`
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from linfen_admin.exports import inert
 from linfen_admin.scoping import visible_to
 
 from . import imports
@@ -48,6 +49,9 @@ class ScopedExportResource(resources.ModelResource):
     def get_queryset(self):
         queryset = super().get_queryset()
         return visible_to(self.user, queryset) if self.user is not None else queryset.none()
+
+    def export_field(self, field, instance, **kwargs):
+        return inert(super().export_field(field, instance, **kwargs))  # no formula survives into a sheet
 
     def filter_export(self, queryset, **kwargs):
         return visible_to(self.user, queryset) if self.user is not None else queryset.none()

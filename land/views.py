@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linfen_admin.audit import history_for
+from linfen_admin.exports import inert_row
 from linfen_admin.forms import add_service_errors
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
@@ -103,22 +104,24 @@ def parcel_export(request):
     )
     for parcel in filterset.qs.iterator(chunk_size=1000):
         sheet.append(
-            [
-                parcel.region.name,
-                parcel.get_kind_display(),
-                parcel.code,
-                parcel.name,
-                parcel.location,
-                str(parcel.area_mu),
-                str(parcel.disposed_mu),
-                parcel.get_status_display(),
-                _("是") if parcel.supervised else _("否"),
-                parcel.approval_no,
-                parcel.approved_on,
-                parcel.agreed_start_on,
-                parcel.get_cause_display(),
-                None if parcel.land_price_wan is None else str(parcel.land_price_wan),
-            ]
+            inert_row(
+                [
+                    parcel.region.name,
+                    parcel.get_kind_display(),
+                    parcel.code,
+                    parcel.name,
+                    parcel.location,
+                    str(parcel.area_mu),
+                    str(parcel.disposed_mu),
+                    parcel.get_status_display(),
+                    _("是") if parcel.supervised else _("否"),
+                    parcel.approval_no,
+                    parcel.approved_on,
+                    parcel.agreed_start_on,
+                    parcel.get_cause_display(),
+                    None if parcel.land_price_wan is None else str(parcel.land_price_wan),
+                ]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -4,6 +4,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from linfen_admin.accounts import StaffSheetInvalid, read_staff_sheet, staff_import, system_user
+from linfen_admin.exports import inert_row
 
 
 class Command(BaseCommand):
@@ -26,5 +27,5 @@ class Command(BaseCommand):
             writer = csv.writer(handle)
             writer.writerow(["用户名", "姓名", "初始密码"])
             for user, password in created:
-                writer.writerow([user.username, user.full_name, password])
+                writer.writerow(inert_row([user.username, user.full_name, password]))
         self.stdout.write(self.style.SUCCESS(f"已创建 {len(created)} 个账号,初始密码见 {passwords_out}"))
