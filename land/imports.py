@@ -43,15 +43,15 @@ def _regions_by_name() -> dict[str, Region]:
     return {Region.normalise_name(r.name): r for r in Region.objects.all()}
 
 
-def _read_table(upload, spec, required) -> sheets.Table:
+def _read_table(upload, spec, required, *, kind: str) -> sheets.Table:
     fmt = sheets.check_upload(upload)
-    return sheets.locate_table(sheets.read_rows(upload, fmt), spec, required)
+    return sheets.locate_table(sheets.read_rows(upload, fmt, limit=sheets.max_rows(kind)), spec, required)
 
 
 def quota_import(*, actor, campaign: Campaign, upload, dry_run: bool) -> ImportResult:
     """Import 附件 2 (批而未供土地消化任务 / 闲置土地处置任务 per region) into ``campaign``."""
     services.require_import_permission(actor, TaskQuota)
-    parsed = parse_quotas(actor=actor, table=_read_table(upload, QUOTA_COLUMNS, QUOTA_REQUIRED))
+    parsed = parse_quotas(actor=actor, table=_read_table(upload, QUOTA_COLUMNS, QUOTA_REQUIRED, kind="quota"))
     return _write_quotas(actor=actor, campaign=campaign, parsed=parsed, dry_run=dry_run)
 
 
@@ -236,7 +236,9 @@ def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, s
         problems.append(("area_mu", str(exc)))
     if "land_price_wan" in raw:
         try:
-            values["land_price_wan"] = sheets.parse_area(raw["land_price_wan"], places=2, blank_is_zero=False)
+            values["land_price_wan"] = sheets.parse_area(
+                raw["land_price_wan"], places=2, max_digits=14, blank_is_zero=False
+            )
         except ValueError as exc:
             problems.append(("land_price_wan", str(exc)))
     if "supervised" in raw:
@@ -255,7 +257,7 @@ def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
     ones updated (their ``version`` moves on), unchanged ones left alone. Since a sheet both adds and changes
     parcels, the actor needs both permissions."""
     services.require_import_permission(actor, Parcel)
-    table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED)
+    table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED, kind="parcel")
     parsed = parse_parcels(actor=actor, table=table)
     return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run)
 

@@ -9,17 +9,22 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linfen_admin import uploads
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 TOTAL_NAMES = {"总计", "合计", "全市合计", "全市"}
 HEADER_SEARCH_ROWS = 30
+MAX_LISTED_ERRORS = 200
+FORMULA = gettext_lazy("请将公式转换为数值后再导入")
 
 
 @dataclass
@@ -36,7 +41,10 @@ class SheetInvalid(Exception):
     """The sheet has errors; nothing was written. ``errors`` lists every one of them."""
 
     def __init__(self, errors: list[SheetError]):
-        self.errors = errors
+        self.total = len(errors)
+        self.errors = errors[
+            :MAX_LISTED_ERRORS
+        ]  # a hostile sheet of a million bad rows answers with 200 of them
         super().__init__("; ".join(f"{e.row}:{e.column}:{e.message}" for e in errors[:5]))
 
 
@@ -77,21 +85,74 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def read_rows(upload, fmt: str) -> list[list[str]]:
-    """All rows of the first sheet as text cells."""
+def max_rows(kind: str) -> int:
+    """The most data rows a sheet of ``kind`` ("quota", "parcel") may have (settings ``IMPORT_MAX_ROWS``)."""
+    return int(settings.IMPORT_MAX_ROWS.get(kind, 10_000))
+
+
+def _too_many(limit: int) -> ValidationError:
+    return ValidationError(_("表格超过 %(n)s 行的上限,请分批导入。") % {"n": f"{limit:,}"}, code="rows")
+
+
+def _check_unpacked_size(upload) -> None:
+    """An xlsx is a zip: refuse one that would unpack to far more than an honest sheet (a "zip bomb") before any
+    parsing, from the archive's own directory."""
     upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ValidationError(_("无法读取 xlsx 文件。")) from exc
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if (
+        unpacked > settings.IMPORT_MAX_UNPACKED_BYTES
+        or unpacked / packed > settings.IMPORT_MAX_COMPRESSION_RATIO
+    ):
+        raise ValidationError(
+            _("xlsx 文件解压后过大(%(mb)s MB,压缩比 %(r)s 倍),不是正常的表格,未读取。")
+            % {"mb": unpacked // (1024 * 1024), "r": int(unpacked / packed)},
+            code="unpacked",
+        )
+    upload.seek(0)
+
+
+def read_rows(upload, fmt: str, *, limit: int) -> list[list[str]]:
+    """The rows of the first sheet as text cells, at most ``limit`` data rows (plus the rows above the header).
+
+    Streamed: xlsx through openpyxl's read-only mode, csv line by line; a sheet past the limit is refused as soon
+    as the limit is passed. Formula cells are refused with their row and column — a formula with no cached value
+    (any sheet written by a script) would otherwise read as blank, i.e. 0."""
+    ceiling = limit + HEADER_SEARCH_ROWS
+    upload.seek(0)
+    rows: list[list[str]] = []
     if fmt == "xlsx":
         from openpyxl import load_workbook
+        from openpyxl.utils import get_column_letter
 
+        _check_unpacked_size(upload)
         try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
+            workbook = load_workbook(upload, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ValidationError(_("无法读取 xlsx 文件:%(e)s") % {"e": exc}) from exc
+        formulas: list[SheetError] = []
         try:
-            sheet = workbook.worksheets[0]
-            return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
+                if number > ceiling:
+                    raise _too_many(limit)
+                values = []
+                for index, cell in enumerate(row, start=1):
+                    if getattr(cell, "data_type", None) == "f":
+                        formulas.append(SheetError(number, get_column_letter(index), str(FORMULA)))
+                        values.append("")
+                    else:
+                        values.append(cell_text(cell.value))
+                rows.append(values)
         finally:
             workbook.close()
+        if formulas:
+            raise SheetInvalid(formulas)
+        return rows
     raw = upload.read()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -101,7 +162,11 @@ def read_rows(upload, fmt: str) -> list[list[str]]:
             continue
     else:
         raise ValidationError(_("无法识别 csv 文件的字符编码(请使用 UTF-8 或 GBK)。"))
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if number > ceiling:
+            raise _too_many(limit)
+        rows.append(row)
+    return rows
 
 
 def locate_table(rows: list[list[str]], spec: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:
@@ -148,11 +213,16 @@ def locate_table(rows: list[list[str]], spec: dict[str, tuple[str, ...]], requir
 _NUMBER_JUNK = re.compile("[,\uff0c'\u2019]")
 
 
-def parse_area(raw, *, places: int = 3, blank_is_zero: bool = True) -> Decimal | None:
-    """'684. 28' → 684.28; '1,289.35' → 1289.35; '' → 0 (or None). Raises ValueError with a Chinese reason."""
+def parse_area(raw, *, places: int = 3, max_digits: int = 12, blank_is_zero: bool = True) -> Decimal | None:
+    """'684. 28' → 684.28; '1,289.35' → 1289.35; '' → 0 (or None). Raises ValueError with a Chinese reason.
+
+    Refused: scientific notation (1E+15), NaN and infinities, more decimals than ``places`` and more digits than the
+    column holds (``max_digits``: 12 for 亩 with 3 places, 14 for 万元 with 2)."""
     text = _NUMBER_JUNK.sub("", "".join(str(raw or "").split()))
     if text == "":
         return Decimal("0") if blank_is_zero else None
+    if "e" in text.lower() and not text.lower().startswith(("nan", "inf")):
+        raise ValueError(_("“%(v)s”是科学计数法,请填写完整数字") % {"v": str(raw).strip()})
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
@@ -163,6 +233,10 @@ def parse_area(raw, *, places: int = 3, blank_is_zero: bool = True) -> Decimal |
         raise ValueError(_("不能为负数(%(v)s)") % {"v": text})
     if value.as_tuple().exponent < -places and value != value.quantize(Decimal(1).scaleb(-places)):
         raise ValueError(_("最多保留 %(n)s 位小数(%(v)s)") % {"n": places, "v": text})
+    if value >= Decimal(10) ** (max_digits - places):
+        raise ValueError(
+            _("数值 %(v)s 超出范围(整数部分最多 %(n)s 位)") % {"v": text, "n": max_digits - places}
+        )
     return value.quantize(Decimal(1).scaleb(-places))
 
 

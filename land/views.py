@@ -285,7 +285,7 @@ def notice_export(request):
 @permission_required("land.add_parcel", raise_exception=True)
 def import_sheet(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = errors = boundary = None
+    result = errors = boundary = total_errors = None
     status, dry_run = 200, True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -302,7 +302,7 @@ def import_sheet(request):
             else:
                 result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=dry_run)
         except SheetInvalid as exc:
-            errors, status = exc.errors, 400
+            errors, status, total_errors = exc.errors, 400, exc.total
         except GeometryInvalid as exc:
             errors, status = exc.problems, 400
         except ValidationError as exc:
@@ -311,7 +311,14 @@ def import_sheet(request):
     return render(
         request,
         "land/import.html",
-        {"form": form, "result": result, "boundary": boundary, "errors": errors, "dry_run": dry_run},
+        {
+            "form": form,
+            "result": result,
+            "boundary": boundary,
+            "errors": errors,
+            "total_errors": total_errors,
+            "dry_run": dry_run,
+        },
         status=status,
     )
 

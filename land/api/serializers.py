@@ -73,7 +73,9 @@ class ImportErrorSerializer(serializers.Serializer):
 
 class ImportErrorsSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = ImportErrorSerializer(many=True)
+    code = serializers.CharField()
+    errors = ImportErrorSerializer(many=True, help_text="至多列出 200 处")
+    total_errors = serializers.IntegerField(help_text="问题总数")
 
 
 class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):

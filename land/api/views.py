@@ -40,13 +40,18 @@ def _import_response(run):
     try:
         result = run()
     except SheetInvalid as exc:
-        detail, problems = _("表格有误,未写入任何数据。"), exc.errors
+        detail, problems, total = _("表格有误,未写入任何数据。"), exc.errors, exc.total
     except GeometryInvalid as exc:
-        detail, problems = _("文件有误,未写入任何数据。"), exc.problems
+        detail, problems, total = _("文件有误,未写入任何数据。"), exc.problems, len(exc.problems)
     else:
         return Response(result.as_dict())
     return Response(
-        {"detail": detail, "code": "invalid", "errors": [problem.as_dict() for problem in problems]},
+        {
+            "detail": detail,
+            "code": "invalid",
+            "errors": [problem.as_dict() for problem in problems],  # the first 200 at most
+            "total_errors": total,
+        },
         status=status.HTTP_400_BAD_REQUEST,
     )
 

@@ -104,6 +104,14 @@ MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Spreadsheet imports are bounded before and while they are read: data rows per kind of sheet, and what an xlsx (a
+# zip) may unpack to, in bytes and as a compression ratio (an honest workbook packs 5–15 times).
+IMPORT_MAX_ROWS = {
+    "quota": env_int("IMPORT_MAX_ROWS_QUOTA", 200),
+    "parcel": env_int("IMPORT_MAX_ROWS_PARCEL", 100_000),
+}
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
