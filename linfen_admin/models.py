@@ -171,6 +171,7 @@ class AuditEvent(models.Model):
         TRANSITION = "transition", _("流转")
         IMPORT = "import", _("导入")
         LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -8,9 +8,12 @@ logger = logging.getLogger("linfen_admin.security")
 
 
 def _client_address(request) -> str:
+    """The client's address as the lockout sees it (X-Forwarded-For behind the configured proxies)."""
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "")
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or ""
 
 
 def record_login(sender, request, user, **kwargs):
@@ -20,4 +23,17 @@ def record_login(sender, request, user, **kwargs):
 
 
 def record_login_failure(sender, credentials, request=None, **kwargs):
-    logger.warning("failed sign-in for %r from %s", credentials.get("username"), _client_address(request))
+    """A failed sign-in is logged, and audited against the account it tried (when that account exists)."""
+    from .accounts import system_user
+    from .models import User
+
+    username, address = credentials.get("username"), _client_address(request)
+    logger.warning("failed sign-in for %r from %s", username, address)
+    target = User.objects.filter(username=username).first() if username else None
+    if target is not None:
+        audit.record(
+            actor=system_user(),
+            action=audit.Action.LOGIN_FAILED,
+            obj=target,
+            comment=f"登录失败 {address}".strip(),
+        )

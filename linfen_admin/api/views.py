@@ -26,6 +26,11 @@ class TokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
+    def get_serializer_context(self):
+        # The sign-in lockout (django-axes) counts failures on Django's own request object, and its middleware
+        # answers a locked-out request from there: hand that one to ``authenticate``, not DRF's wrapper.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """The 19 regions of 附件 2, in its order. Reference data: readable by every signed-in user."""

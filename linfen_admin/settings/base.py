@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that vary by deployment come from ``env``."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
+    "axes",
     "linfen_admin",
     "land",
     "subsidies",
@@ -46,7 +48,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
 ]
+
+# Sign-in lockout (linfen_admin.lockout): per username OR per address, counted in the database (all workers agree).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "linfen_admin.lockout.lockout_response"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "linfen_admin.urls"
 WSGI_APPLICATION = "linfen_admin.wsgi.application"

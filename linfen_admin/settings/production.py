@@ -12,6 +12,12 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind nginx every request comes from 127.0.0.1: the sign-in lockout and the audit take the client's address from
+# X-Forwarded-For, trusting as many proxies as PROXY_COUNT (nginx alone: 1; 0 when nothing is in front).
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the load balancer probes over plain http
 # Intranet mode over plain http (docs/operations.md, with its risks): SECURE_SSL_REDIRECT=0, SECURE_HSTS_SECONDS=0,
