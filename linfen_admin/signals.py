@@ -1,6 +1,11 @@
 """Sign-ins are security events: each one leaves an audit row (housekeeping, hence a signal)."""
 
+import datetime
 import logging
+import time
+
+from django.conf import settings
+from django.utils import timezone
 
 from . import audit
 
@@ -17,6 +22,12 @@ def _client_address(request) -> str:
 
 
 def record_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        # An absolute lifetime: the session ends SESSION_COOKIE_AGE after signing in, however active it is.
+        request.session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        from .middleware import SessionLimitsMiddleware
+
+        request.session[SessionLimitsMiddleware.KEY] = int(time.time())  # idle time counts from signing in
     audit.record(
         actor=user, action=audit.Action.LOGIN, obj=user, comment=f"登录 {_client_address(request)}".strip()
     )
