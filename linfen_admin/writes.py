@@ -59,6 +59,9 @@ def save_audited(*, actor, obj: models.Model, comment: str = "") -> models.Model
         audit.record_created(actor=actor, obj=obj, comment=comment)
         return obj
     current = lock_editable(actor, obj)
+    region_id = audit.region_id_of(obj)
+    if region_id is not None and not regions_for(actor).filter(pk=region_id).exists():
+        raise PermissionDenied(_("只能处理本区域的数据"))  # nor move a row into another region
     before = audit.snapshot(current)
     obj.full_clean()
     obj.save()

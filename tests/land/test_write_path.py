@@ -249,3 +249,19 @@ def test_services_need_a_real_actor(users, make_parcel):
     assert not system.has_usable_password() and not system.is_staff
     services.parcel_update(actor=system, parcel=parcel, version=1, data={"name": "定时任务改"})
     assert AuditEvent.objects.for_object(parcel).first().actor_name == "系统(定时任务)"
+
+
+def test_a_row_cannot_be_moved_into_a_region_outside_the_actors_scope(users, land):
+    """The generic audited save checks the region a row moves to, not only the one it is in."""
+    from django.contrib.auth.models import Permission
+
+    from linfen_admin.models import Region, User
+
+    clerk = users["yaodu_land"]
+    clerk.user_permissions.add(Permission.objects.get(codename="change_taskquota"))
+    clerk = User.objects.get(pk=clerk.pk)  # fresh permission cache
+    quota = TaskQuota.objects.get(campaign=land, region__name="尧都区")
+    quota.region = Region.objects.get(name="洪洞县")
+    with pytest.raises(PermissionDenied):
+        services.quota_save(actor=clerk, quota=quota)
+    assert TaskQuota.objects.get(pk=quota.pk).region.name == "尧都区"
