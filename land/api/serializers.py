@@ -7,6 +7,7 @@ from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameFi
 
 from ..models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
 from ..selectors import parcel_flags
+from ..services import PARCEL_FIELDS
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -93,34 +94,10 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
         model = Parcel
         fields = [
             "id",
-            "region",
-            "kind",
-            "code",
-            "name",
-            "location",
-            "coordinates",
-            "lon",
-            "lat",
+            *PARCEL_FIELDS,  # what a clerk may write: the service's own list, so API and service stay in step
             "boundary",
-            "area_mu",
             "disposed_mu",
             "status",
-            "supervised",
-            "land_use_status",
-            "approval_no",
-            "approved_on",
-            "expropriation_status",
-            "unsupplied_reason",
-            "disposal_path",
-            "supply_method",
-            "supplied_on",
-            "land_price_wan",
-            "land_use",
-            "agreed_start_on",
-            "actual_start_on",
-            "cause",
-            "idle_disposal",
-            "note",
             "idle_fee_due",
             "idle_fee_wan",
             "reclaim_due",
