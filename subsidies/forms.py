@@ -6,6 +6,7 @@ from linfen_admin.scoping import regions_for
 from .models import Application, Document, IndicatorType
 from .rules import award as award_rules
 from .selectors import calls_visible_to
+from .services.applications import EDITABLE_FIELDS
 
 
 def _choices(values):
@@ -45,26 +46,7 @@ class AwardQuoteForm(forms.Form):
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = [
-            "call",
-            "region",
-            "enterprise_name",
-            "credit_code",
-            "project_name",
-            "category",
-            "support_wan",
-            "investment_wan",
-            "little_giant",
-            "scheme",
-            "level",
-            "previous_level",
-            "previous_revenue_wan",
-            "investment_progress",
-            "completed_on",
-            "revenue_wan",
-            "above_scale",
-            "prior_city_funding",
-        ]
+        fields = list(EDITABLE_FIELDS)  # what the county may enter: the services' own list
         widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"scheme": _("认定称号类别(tech_center 等)、认证类别(cmmi 等)或收入类别(software 等)")}
 

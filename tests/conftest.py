@@ -123,3 +123,43 @@ def api():
 
     client.as_user = as_user
     return client
+
+
+@pytest.fixture
+def cockpit_seed(users):
+    """The reference data of all three modules, and a function adding one parcel per region with a disposal on
+    2022-06-10: ``make(prefix, [(region, area, disposed), …])`` — what the cockpit tests read."""
+    import datetime
+    from decimal import Decimal
+
+    from approvals.seed import load_items
+    from land import services
+    from land.seed import load_land_reference
+    from linfen_admin.models import Region
+    from subsidies.seed import load_seed
+
+    load_land_reference()
+    load_seed()
+    load_items()
+
+    def make(prefix, rows):
+        for name, area, done in rows:
+            parcel = services.parcel_create(
+                actor=users["city_land"],
+                data={
+                    "region": Region.objects.get(name=name),
+                    "kind": "unsupplied",
+                    "code": f"{prefix}-{name}",
+                    "name": f"{name} 驾驶舱地块",
+                    "area_mu": Decimal(area),
+                },
+            )
+            services.disposal_record(
+                actor=users["city_land"],
+                parcel=parcel,
+                disposed_on=datetime.date(2022, 6, 10),
+                area_mu=Decimal(done),
+                method="accelerate",
+            )
+
+    return make

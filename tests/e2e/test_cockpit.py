@@ -1,9 +1,7 @@
 """The leading group's cockpit in a real browser: the charts draw from the vendored ECharts, the fallback table
 says what the API says, and a click on a region's bar opens that region's ledger."""
 
-import datetime
 import os
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,34 +14,8 @@ SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
-def data(users):
-    from approvals.seed import load_items
-    from land import services
-    from land.seed import load_land_reference
-    from linfen_admin.models import Region
-    from subsidies.seed import load_seed
-
-    load_land_reference()
-    load_seed()
-    load_items()
-    for name, area, done in (("尧都区", "1300", "700"), ("洪洞县", "500", "100")):
-        parcel = services.parcel_create(
-            actor=users["city_land"],
-            data={
-                "region": Region.objects.get(name=name),
-                "kind": "unsupplied",
-                "code": f"E2E-{name}",
-                "name": f"{name} 驾驶舱地块",
-                "area_mu": Decimal(area),
-            },
-        )
-        services.disposal_record(
-            actor=users["city_land"],
-            parcel=parcel,
-            disposed_on=datetime.date(2022, 6, 10),
-            area_mu=Decimal(done),
-            method="accelerate",
-        )
+def data(cockpit_seed):
+    cockpit_seed("E2E", (("尧都区", "1300", "700"), ("洪洞县", "500", "100")))
 
 
 def test_leader_reads_the_cockpit_and_drills_down_to_a_region(page, data):

@@ -1,7 +1,6 @@
 """The leading group's cockpit: the modules' sections drawn by the shell, each chart with its table fallback and
 links to the filtered lists; the same figures as the API; scoped to the reader; a bounded number of queries."""
 
-import datetime
 import json
 import re
 from decimal import Decimal
@@ -13,34 +12,8 @@ D = Decimal
 
 
 @pytest.fixture
-def land_data(users):
-    from approvals.seed import load_items
-    from land import services
-    from land.seed import load_land_reference
-    from linfen_admin.models import Region
-    from subsidies.seed import load_seed as load_subsidies
-
-    load_land_reference()
-    load_subsidies()
-    load_items()
-    for name, area, done in (("尧都区", "1300", "700"), ("洪洞县", "500", "10")):
-        parcel = services.parcel_create(
-            actor=users["city_land"],
-            data={
-                "region": Region.objects.get(name=name),
-                "kind": "unsupplied",
-                "code": f"C-{name}",
-                "name": "地块",
-                "area_mu": D(area),
-            },
-        )
-        services.disposal_record(
-            actor=users["city_land"],
-            parcel=parcel,
-            disposed_on=datetime.date(2022, 6, 10),
-            area_mu=D(done),
-            method="accelerate",
-        )
+def land_data(cockpit_seed):
+    cockpit_seed("C", (("尧都区", "1300", "700"), ("洪洞县", "500", "10")))
 
 
 def _specs(page: str) -> dict:
