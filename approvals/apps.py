@@ -9,7 +9,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from linfen_admin.registry import MenuEntry, Panel, SeedLoader, registry
-        from linfen_admin.roles import Role
+        from linfen_admin.roles import WORK_ROLES, Role
 
         from . import reminders
         from .demo import load_demo
@@ -70,7 +70,7 @@ class ApprovalsConfig(AppConfig):
             "approvals.view_workcalendaryear",
             "approvals.view_workcalendarday",
         ]
-        for role in Role:
+        for role in WORK_ROLES:
             registry.grant(role, *everyone_reads)
         registry.grant(
             Role.APPROVAL_OFFICER,

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from .models import Department, Region, User
-from .roles import GROUP_NAMES, REGION_SCOPED_ROLES, ROLE_BY_GROUP_NAME, Role
+from .roles import GROUP_NAMES, REGION_SCOPED_ROLES, ROLE_BY_GROUP_NAME, SEPARATED_ADMIN_ROLES, Role
 
 SYSTEM_USERNAME = "system"
 SYSTEM_FULL_NAME = "系统(定时任务)"
@@ -26,6 +28,113 @@ def system_user() -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+# --- roles (the 安全管理员's) ---------------------------------------------------------------------------------
+
+SOLE_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+def check_roles(*, actor, user: User, groups) -> None:
+    """Refuse a role assignment that breaks the separation of powers (三权分立) or the scoping rules. Raises
+    ``PermissionDenied`` when ``actor`` may not assign roles at all, ``ValidationError`` for a bad combination."""
+    from .writes import require_actor
+
+    require_actor(actor)
+    if not (actor.is_superuser or actor.has_perm("linfen_admin.assign_roles")):
+        raise PermissionDenied("只有安全管理员可以分配角色。")
+    if user.pk is not None and user.pk == actor.pk and not actor.is_superuser:
+        raise ValidationError("不能修改自己的角色:请另一位安全管理员办理。")
+    roles = {ROLE_BY_GROUP_NAME[group.name] for group in groups if group.name in ROLE_BY_GROUP_NAME}
+    separated = roles & SEPARATED_ADMIN_ROLES
+    if len(separated) > 1:
+        labels = "、".join(sorted(str(Role(role).label) for role in separated))
+        raise ValidationError(
+            f"系统管理员、安全管理员、审计管理员三者分设,同一人只能担任其一(现选:{labels})。"
+        )
+    sole = roles & SOLE_ROLES
+    if sole and len(roles) > 1:
+        raise ValidationError(f"{Role(next(iter(sole))).label}不能兼任其他角色。")
+    if roles & REGION_SCOPED_ROLES and user.region_id is None:
+        raise ValidationError("县级角色必须先填写所属县(市、区)。")
+
+
+@transaction.atomic
+def assign_roles(*, actor, user: User, groups) -> None:
+    """Give ``user`` exactly ``groups`` (roles), after ``check_roles``; audited as 角色 before → after."""
+    from . import audit
+
+    groups = list(groups)
+    check_roles(actor=actor, user=user, groups=groups)
+    before = sorted(user.groups.values_list("name", flat=True))
+    after = sorted(group.name for group in groups)
+    if before == after:
+        return
+    user.groups.set(groups)
+    user.__dict__.pop("roles", None)
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=user,
+        before={"groups": "、".join(before) or "无"},
+        after={"groups": "、".join(after) or "无"},
+        comment="分配角色",
+    )
+
+
+# --- sessions, passwords, second factors ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_out_everywhere(*, actor, user: User) -> None:
+    """End every session of ``user`` on every device (their API tokens too). A person may do it for themselves;
+    the 安全管理员 for anyone, e.g. when a phone is lost."""
+    from rest_framework.authtoken.models import Token
+
+    from . import audit
+
+    if actor.pk != user.pk and not (actor.is_superuser or actor.has_perm("linfen_admin.assign_roles")):
+        raise PermissionDenied("只能让自己退出所有设备。")
+    User.objects.filter(pk=user.pk).update(sessions_version=F("sessions_version") + 1)
+    user.refresh_from_db(fields=["sessions_version"])
+    Token.objects.filter(user=user).delete()
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=user, comment="退出所有设备")
+
+
+def password_changed(*, actor, user: User) -> None:
+    """After a password change: a person who chose their own is done with the first-login change; a password
+    set by an administrator must be changed again by its owner at the next sign-in."""
+    from . import audit
+
+    must_change = actor.pk != user.pk
+    User.objects.filter(pk=user.pk).update(must_change_password=must_change)
+    user.must_change_password = must_change
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=user,
+        comment="修改密码" if not must_change else "管理员重设密码(下次登录须修改)",
+    )
+
+
+@transaction.atomic
+def reset_two_factor(*, actor, user: User) -> int:
+    """Remove ``user``'s authenticator and recovery codes (the 安全管理员's, e.g. after a lost phone): they
+    enrol again at their next sign-in. Returns how many devices went."""
+    from django_otp import devices_for_user
+
+    from . import audit
+
+    if not (actor.is_superuser or actor.has_perm("linfen_admin.reset_two_factor")):
+        raise PermissionDenied("只有安全管理员可以重置双因素认证。")
+    if actor.pk == user.pk and not actor.is_superuser:
+        raise PermissionDenied("不能重置自己的双因素认证:请另一位安全管理员办理。")
+    removed = 0
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+        removed += 1
+    audit.record(actor=actor, action=audit.Action.UPDATE, obj=user, comment="重置双因素认证")
+    return removed
 
 
 # --- staff in bulk -------------------------------------------------------------------------------------------
@@ -148,6 +257,9 @@ def staff_import(*, actor, rows: list[dict]) -> list[tuple[User, str]]:
     for user, group in pending:
         password = secrets.token_urlsafe(12)
         user.set_password(password)
+        user.must_change_password = (
+            True  # handed over on paper: the person chooses their own at first sign-in
+        )
         user.full_clean(exclude=["password"])
         user.save()
         user.groups.add(group)

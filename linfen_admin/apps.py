@@ -12,7 +12,7 @@ class LinfenAdminConfig(AppConfig):
 
         from . import checks  # noqa: F401 - registers the deploy checks
         from .registry import MenuEntry, SeedLoader, registry
-        from .roles import Role
+        from .roles import AUDIT_PERMISSIONS, SECURITY_PERMISSIONS, Role
         from .seed import load_core
         from .signals import record_login, record_login_failure
 
@@ -22,11 +22,24 @@ class LinfenAdminConfig(AppConfig):
         registry.add_menu(
             MenuEntry(_("领导驾驶舱"), "cockpit", None, order=10, description=_("三项工作的进度、图表和钻取"))
         )
+        registry.add_menu(
+            MenuEntry(
+                _("审计日志"),
+                "audit-log",
+                "linfen_admin.review_auditevent",
+                order=920,
+                description=_("全部操作记录的筛选和导出"),
+            )
+        )
         registry.add_menu(MenuEntry(_("站内提醒"), "inbox", None, order=900, description=_("到期和逾期提醒")))
         registry.add_menu(
             MenuEntry(_("API 文档"), "api-docs", None, order=950, description=_("接口说明(OpenAPI 3)"))
         )
         registry.grant(Role.ADMIN, "*")
+        registry.grant(
+            Role.SECURITY_ADMIN, *SECURITY_PERMISSIONS, "linfen_admin.view_user", "linfen_admin.change_user"
+        )
+        registry.grant(Role.AUDIT_ADMIN, *AUDIT_PERMISSIONS)
         for role in Role:
             registry.grant(
                 role,

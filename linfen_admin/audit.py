@@ -121,3 +121,58 @@ def record_many(
 def history_for(obj: models.Model):
     """The audit trail of one object, newest first. Callers have already checked the user may see ``obj``."""
     return AuditEvent.objects.for_object(obj).select_related("actor")
+
+
+# --- in people's words ----------------------------------------------------------------------------------------
+
+
+def _field(model, key):
+    if model is None:
+        return None
+    for field in model._meta.get_fields():
+        if getattr(field, "attname", None) == key or field.name == key:
+            return field
+    return None
+
+
+def _readable_value(field, value, related_cache: dict) -> str:
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return gettext("是") if value else gettext("否")
+    if field.is_relation and field.many_to_one and not isinstance(value, str | list):
+        key = (field.related_model, value)
+        if key not in related_cache:
+            related = field.related_model._default_manager.filter(pk=value).first()
+            related_cache[key] = str(related) if related is not None else f"#{value}"
+        return related_cache[key]
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def readable_changes(event: AuditEvent, related_cache: dict | None = None) -> list[tuple[str, str, str]]:
+    """``(label, before, after)`` per changed field: the field's Chinese label, choice labels, the related row's
+    name instead of its id, local times — what the audit page and its export show."""
+    cache = {} if related_cache is None else related_cache
+    model = event.content_type.model_class()
+    rows = []
+    for key, pair in (event.changes or {}).items():
+        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+        field = _field(model, key)
+        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
+        rows.append((label, _readable_value(field, before, cache), _readable_value(field, after, cache)))
+    return rows

@@ -82,3 +82,66 @@ def services_configured(app_configs, **kwargs):
             )
         )
     return errors
+
+
+ROUTINE_SUPERUSER_SIGN_INS = 3  # in 30 days: more than an emergency
+ROUTINE_WINDOW_DAYS = 30
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def separated_administrators(app_configs, **kwargs):
+    """三权分立: the superuser is for emergencies. Warn when more than one can sign in, or when one signs in
+    routinely; and refuse production without the second factor for the accounts that reach 系统管理."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from .models import AuditEvent
+
+    problems = []
+    if not settings.TWO_FACTOR_REQUIRED:
+        problems.append(
+            checks.Error(
+                "TWO_FACTOR_REQUIRED is off: accounts that can open the admin sign in with a password alone.",
+                hint="Unset TWO_FACTOR_REQUIRED (production turns it on) or set it to 1.",
+                id="linfen_admin.E006",
+            )
+        )
+    try:
+        superusers = [
+            user
+            for user in get_user_model().objects.filter(is_superuser=True, is_active=True)
+            if user.has_usable_password()
+        ]
+        since = timezone.now() - datetime.timedelta(days=ROUTINE_WINDOW_DAYS)
+        routine = {
+            user.username: count
+            for user in superusers
+            if (
+                count := AuditEvent.objects.filter(
+                    actor=user, action=AuditEvent.Action.LOGIN, at__gte=since
+                ).count()
+            )
+            >= ROUTINE_SUPERUSER_SIGN_INS
+        }
+    except DatabaseError:
+        return problems
+    if len(superusers) > 1:
+        problems.append(
+            checks.Warning(
+                f"{len(superusers)} superusers can sign in: {', '.join(sorted(u.username for u in superusers))}",
+                hint="Keep one, for emergencies; give people the 系统管理员, 安全管理员 or 审计管理员 role instead.",
+                id="linfen_admin.W001",
+            )
+        )
+    for username, count in sorted(routine.items()):
+        problems.append(
+            checks.Warning(
+                f"The superuser {username} signed in {count} times in the last {ROUTINE_WINDOW_DAYS} days.",
+                hint="Daily work goes through the three administrator roles; the superuser is for emergencies.",
+                id="linfen_admin.W002",
+            )
+        )
+    return problems

@@ -10,6 +10,8 @@ from .roles import GROUP_NAMES, Role
 # username, full name, role, region name, department code
 DEMO_USERS = [
     ("admin", "系统管理员", Role.ADMIN, None, None),
+    ("security", "安全管理员", Role.SECURITY_ADMIN, None, None),
+    ("auditor", "审计管理员", Role.AUDIT_ADMIN, None, None),
     ("leader", "领导小组成员", Role.LEADER, None, None),
     ("city_land", "市规划和自然资源局 王科长", Role.CITY_LAND, None, "city-land"),
     ("yaodu_land", "尧都区自然资源局 李明", Role.COUNTY_LAND, "尧都区", "141002-land"),
@@ -48,8 +50,16 @@ def load_demo_users() -> dict:
         user.region = regions[region_name] if region_name else None
         user.department = departments[department_code] if department_code else None
         # City bureaus maintain their reference data (campaigns and quotas, calls) in the admin.
-        user.is_staff = role in (Role.ADMIN, Role.CITY_LAND, Role.CITY_INDUSTRY, Role.CITY_ENERGY)
-        user.is_superuser = role == Role.ADMIN
+        user.is_staff = role in (
+            Role.ADMIN,
+            Role.SECURITY_ADMIN,
+            Role.CITY_LAND,
+            Role.CITY_INDUSTRY,
+            Role.CITY_ENERGY,
+        )
+        user.is_superuser = (
+            False  # no demo account holds every power (三权分立); a superuser is for emergencies
+        )
         user.is_demo = True  # the mark the deploy check finds them by
         if created:
             user.set_password(password)

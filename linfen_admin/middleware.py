@@ -74,3 +74,62 @@ class SessionLimitsMiddleware:
             if self.KEY not in request.session or now - last_seen >= 60:
                 request.session[self.KEY] = now  # set at sign-in; refreshed at most once a minute (one write)
         return self.get_response(request)
+
+
+class AccountSecurityMiddleware:
+    """Before any other page: a person whose password an administrator set chooses their own, and a person who
+    needs a second factor (``twofactor.required_for``) enrols or enters a code. The pages doing that, signing out
+    and the language switch stay open; the API answers 403 with the reason."""
+
+    OPEN_URL_NAMES = frozenset(
+        {
+            "login",
+            "logout",
+            "set_language",
+            "healthz",
+            "account-password",
+            "two-factor-setup",
+            "two-factor-qr",
+            "two-factor-verify",
+            "javascript-catalog",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in self.OPEN_URL_NAMES:
+            return None
+        step = self._pending_step(request, user)
+        if step is None:
+            return None
+        from django.http import HttpResponseRedirect, JsonResponse
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        url_name, reason = step
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": reason}, status=403)
+        return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
+
+    @staticmethod
+    def _pending_step(request, user):
+        from django.utils.translation import gettext as _
+
+        from . import twofactor
+
+        if user.must_change_password:
+            return "account-password", _("首次登录(或管理员重设密码后)须先修改密码。")
+        if twofactor.required_for(user) and not user.is_verified():
+            if twofactor.enrolled(user):
+                return "two-factor-verify", _("请先输入身份验证器中的验证码。")
+            return "two-factor-setup", _("本账号可进入系统管理,须先启用双因素认证。")
+        return None

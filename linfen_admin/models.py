@@ -117,14 +117,43 @@ class User(AbstractUser):
         related_name="users",
     )
     email_notifications = models.BooleanField(_("接收邮件提醒"), default=True)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员创建账号或重设密码后为是;本人修改密码后自动取消"),
+    )
+    sessions_version = models.PositiveIntegerField(
+        _("会话版本"), default=0, editable=False, help_text=_("“退出所有设备”时加一,之前的会话全部失效")
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         swappable = "AUTH_USER_MODEL"
+        permissions = [
+            ("assign_roles", _("分配角色、授予后台访问")),
+            ("reset_two_factor", _("重置他人的双因素认证")),
+        ]
 
     def __str__(self):
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django keeps a session only while this hash matches the one stored at sign-in; it depends on the
+        password and, here, on ``sessions_version``, so "退出所有设备" ends every session by bumping it."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "linfen_admin.User.get_session_auth_hash",
+            f"{self.password}:{self.sessions_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def can_reach_admin_site(self) -> bool:
+        """Whether the person can open 系统管理 (the Django admin): these accounts need a second factor."""
+        return self.is_active and (self.is_staff or self.is_superuser)
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -172,6 +201,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("导入")
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        EXPORT = "export", _("导出")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -203,6 +233,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
+        permissions = [("review_auditevent", _("查阅、筛选和导出全部审计记录"))]
         indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx")]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from .models import Department, Region
 from .registry import registry
-from .roles import GROUP_NAMES
+from .roles import AUDIT_PERMISSIONS, GROUP_NAMES, RESERVED_APPS, SECURITY_PERMISSIONS
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -58,12 +58,18 @@ def load_departments() -> int:
 def sync_role_groups() -> int:
     """One Django group per role, holding exactly the permissions the modules grant it."""
     all_permissions = Permission.objects.select_related("content_type")
+    reserved = {*SECURITY_PERMISSIONS, *AUDIT_PERMISSIONS}
     by_code = {f"{p.content_type.app_label}.{p.codename}": p for p in all_permissions}
     for role, name in GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=name)
         wanted = registry.role_permissions.get(str(role), set())
         if "*" in wanted:
-            permissions = list(by_code.values())
+            # Everything but what belongs to the security and audit administrators (三权分立).
+            permissions = [
+                permission
+                for code, permission in by_code.items()
+                if permission.content_type.app_label not in RESERVED_APPS and code not in reserved
+            ]
         else:
             unknown = wanted - by_code.keys()
             if unknown:

@@ -18,13 +18,38 @@ class TokenView(ObtainAuthToken):
 
     @extend_schema(
         request=inline_serializer(
-            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+            "TokenRequest",
+            {
+                "username": serializers.CharField(),
+                "password": serializers.CharField(),
+                "otp": serializers.CharField(
+                    required=False, help_text="须启用双因素认证的账号(可进入系统管理者):身份验证器的验证码"
+                ),
+            },
         ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        from rest_framework.authtoken.models import Token
+
+        from .. import twofactor
+
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if user.must_change_password:
+            raise serializers.ValidationError(
+                {"password": ["首次登录(或管理员重设密码后)须先在网页上修改密码。"]}
+            )
+        if twofactor.required_for(user):
+            # An account that can open 系统管理 gets no token on a password alone.
+            if not twofactor.enrolled(user):
+                raise serializers.ValidationError({"otp": ["请先在网页上启用双因素认证。"]})
+            if twofactor.verify(user, str(request.data.get("otp", ""))) is None:
+                raise serializers.ValidationError({"otp": ["请提供身份验证器当前显示的验证码(otp)。"]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
     def get_serializer_context(self):
         # The sign-in lockout (django-axes) counts failures on Django's own request object, and its middleware

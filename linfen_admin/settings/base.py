@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "linfen_admin",
     "land",
     "subsidies",
@@ -48,7 +51,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "linfen_admin.middleware.SessionLimitsMiddleware",
+    "linfen_admin.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "linfen_admin.middleware.PermissionsPolicyMiddleware",
@@ -107,6 +112,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions (等保 2.0): signed out after 30 idle minutes, and 8 hours after signing in whatever the activity; the
 # session key is rotated at sign-in (Django's login does).
+# Second factor (TOTP) for every account that can open 系统管理: on in production unless turned off.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "临汾市督办平台"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 8) * 3600
 

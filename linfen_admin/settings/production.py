@@ -11,6 +11,7 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind nginx every request comes from 127.0.0.1: the sign-in lockout and the audit take the client's address from
 # X-Forwarded-For, trusting as many proxies as PROXY_COUNT (nginx alone: 1; 0 when nothing is in front).
