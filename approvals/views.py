@@ -29,11 +29,13 @@ def _errors_into(form, exc: ValidationError) -> None:
 
 
 @login_required
+@permission_required("approvals.view_item", raise_exception=True)
 def item_list(request):
     return render(request, "approvals/item_list.html", {"items": selectors.items(request.user)})
 
 
 @login_required
+@permission_required("approvals.view_item", raise_exception=True)
 def item_detail(request, number):
     item = get_visible_or_404(request.user, selectors.items(request.user), number=number)
     return render(request, "approvals/item_detail.html", {"item": item})
