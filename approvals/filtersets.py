@@ -1,6 +1,7 @@
 """django-filter sets. Filtering narrows an already-scoped queryset; it is never the security boundary."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,15 +12,27 @@ from . import selectors
 from .models import Case, Item
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """Refuses a value with a NUL character as an invalid choice before the lookup: PostgreSQL cannot hold NUL in
+    text, and Django's field does not catch the ``DataError`` psycopg raises for it (the list would answer 500)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class NameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NameChoiceField
+
+
 class CaseFilter(django_filters.FilterSet):
     DUE_CHOICES = [("overdue", _("已超期")), ("due_soon", _("3 个工作日内到期")), ("late", _("超期办结"))]
 
     item = django_filters.ModelChoiceFilter(
         label=_("审批事项"), queryset=Item.objects.all(), field_name="item", to_field_name="number"
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("区域"), queryset=Region.objects.all(), to_field_name="name"
-    )
+    region = NameChoiceFilter(label=_("区域"), queryset=Region.objects.all(), to_field_name="name")
     department = django_filters.ModelChoiceFilter(label=_("承办部门"), queryset=Department.objects.all())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Case.Status.choices)
     due = django_filters.ChoiceFilter(label=_("期限"), choices=DUE_CHOICES, method="filter_due")

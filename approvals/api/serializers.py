@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
+from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField, SlugRelatedField
 from linfen_admin.models import Region
 
 from .. import services
@@ -37,9 +37,7 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
-    item = serializers.SlugRelatedField(
-        slug_field="number", queryset=Item.objects.all(), help_text=_("事项序号 1–19")
-    )
+    item = SlugRelatedField(slug_field="number", queryset=Item.objects.all(), help_text=_("事项序号 1–19"))
     item_name = serializers.CharField(source="item.name", read_only=True)
     region = AnyRegionField(
         required=False, allow_null=True, help_text=_("县级事项必填;市级事项为“市本级”或留空")
@@ -124,9 +122,9 @@ class ResultSerializer(serializers.Serializer):
 
 
 class InspectionDrawSerializer(serializers.ModelSerializer):
-    item = serializers.SlugRelatedField(slug_field="number", queryset=Item.objects.all())
+    item = SlugRelatedField(slug_field="number", queryset=Item.objects.all())
     region = AnyRegionField(required=False, allow_null=True)
-    risk_level = serializers.SlugRelatedField(
+    risk_level = SlugRelatedField(
         slug_field="code", queryset=RiskLevel.objects.all(), required=False, allow_null=True
     )
     ratio = serializers.DecimalField(

@@ -144,7 +144,8 @@ class DisposalRevokeSerializer(serializers.Serializer):
 
 
 class DisposalSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
+    # ``DisposalRecord.created_by`` is nullable (a record may have no recorded author): say so in the schema.
+    created_by = serializers.CharField(source="created_by.display_name", read_only=True, allow_null=True)
 
     class Meta:
         model = DisposalRecord

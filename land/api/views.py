@@ -4,7 +4,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linfen_admin.api.exceptions import Conflict
+from linfen_admin.api.schema import AutoSchema
+from linfen_admin.api.serializers import ErrorSerializer
 from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from linfen_admin.scoping import editable_by
 
@@ -26,6 +33,14 @@ from . import serializers as s
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="计算标记和进度的日期,默认今天")
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="年度,默认当年(或最近)的专项行动")
 DRY_RUN = OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="true:只校验不写入")
+BBOX_PATTERN = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"  # four numbers; mapdata.parse_bbox also checks the order
+# An import answers 400 in two shapes: the file's problems by row (``_import_response``), or the API's usual error
+# body when the request itself is wrong (no file, a bad ``year``) — they differ, so the schema offers both.
+IMPORT_REFUSED = PolymorphicProxySerializer(
+    component_name="ImportRefused",
+    serializers=[s.ImportErrorsSerializer, ErrorSerializer],
+    resource_type_field_name=None,
+)
 
 
 def _campaign(request) -> Campaign:
@@ -89,7 +104,7 @@ class TaskQuotaViewSet(ScopedReadOnlyViewSet):
     @extend_schema(
         parameters=[YEAR, DRY_RUN],
         request={"multipart/form-data": s.QuotaImportRequestSerializer},
-        responses={200: s.ImportResultSerializer, 400: s.ImportErrorsSerializer},
+        responses={200: s.ImportResultSerializer, 400: IMPORT_REFUSED},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_sheet(self, request):
@@ -185,7 +200,7 @@ class ParcelViewSet(ScopedModelViewSet):
     @extend_schema(
         parameters=[DRY_RUN],
         request={"multipart/form-data": s.QuotaImportRequestSerializer},
-        responses={200: s.ImportResultSerializer, 400: s.ImportErrorsSerializer},
+        responses={200: s.ImportResultSerializer, 400: IMPORT_REFUSED},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_sheet(self, request):
@@ -199,7 +214,7 @@ class ParcelViewSet(ScopedModelViewSet):
     @extend_schema(
         parameters=[DRY_RUN],
         request={"multipart/form-data": s.QuotaImportRequestSerializer},
-        responses={200: s.BoundaryImportResultSerializer, 400: s.ImportErrorsSerializer},
+        responses={200: s.BoundaryImportResultSerializer, 400: IMPORT_REFUSED},
     )
     @action(
         detail=False,
@@ -219,7 +234,11 @@ class ParcelViewSet(ScopedModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "bbox", OpenApiTypes.STR, required=True, description="west,south,east,north(度)"
+                "bbox",
+                OpenApiTypes.STR,
+                required=True,
+                description="west,south,east,north(度)",
+                pattern=BBOX_PATTERN,
             ),
             AS_OF,
         ],
@@ -238,6 +257,7 @@ class ProgressView(APIView):
     """Progress of every region (a county user: their own) against the campaign's milestones on ``as_of``."""
 
     queryset = TaskQuota.objects.none()  # for ModelPermissions: needs land.view_taskquota
+    schema = AutoSchema()
 
     @extend_schema(parameters=[YEAR, AS_OF], responses=s.ProgressSerializer)
     def get(self, request):

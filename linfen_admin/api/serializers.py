@@ -24,13 +24,41 @@ class RefuseReadOnlyFieldsMixin:
         return super().to_internal_value(data)
 
 
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="出错的字段(嵌套字段以 . 连接);空字符串表示整体")
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal of the API: a message, a machine-readable code and the fields at fault (may be empty)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        help_text="invalid、not_authenticated、authentication_failed、permission_denied、not_found、conflict、"
+        "throttled、locked_out 等"
+    )
+    errors = ErrorItemSerializer(many=True)
+
+
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name"]
 
 
-class RegionNameField(serializers.SlugRelatedField):
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's, refusing a value with a NUL character as invalid (400) before it reaches the database.
+
+    PostgreSQL cannot hold NUL in text and psycopg raises ``DataError`` for it, which DRF's field does not catch
+    (it catches ``ValueError``): the lookup would answer 500 there, and a plain "not found" on SQLite."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RegionNameField(SlugRelatedField):
     """Regions are referred to by name in the API; full-width padding ("古　 县") is accepted."""
 
     def __init__(self, **kwargs):
@@ -50,8 +78,10 @@ class RegionNameField(serializers.SlugRelatedField):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.name", default=None, read_only=True)
-    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    # City-level users have no region, some accounts no department: null, as the schema says. ``allow_null``
+    # rather than ``default=None``: DRF skips a default on a partial update, so a PATCH would drop the key.
+    region = serializers.CharField(source="region.name", allow_null=True, read_only=True)
+    department = serializers.CharField(source="department.name", allow_null=True, read_only=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("subsidies/", include("subsidies.api.urls")),
     path("approvals/", include("approvals.api.urls")),
     path("", include(router.urls)),
+    re_path(r"^", views.NotFoundView.as_view(), name="api-not-found"),  # last: whatever nothing above matched
 ]

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, mixins, permissions, serializers, viewsets
@@ -5,8 +6,10 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from ..models import Notification, Region
+from .schema import AutoSchema
 from .serializers import MeSerializer, NotificationSerializer, RegionSerializer
 
 
@@ -15,6 +18,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    schema = AutoSchema()
 
     @extend_schema(
         request=inline_serializer(
@@ -62,6 +66,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
+    schema = AutoSchema()
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = []
 
@@ -71,6 +76,7 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     serializer_class = MeSerializer
     permission_classes = [permissions.IsAuthenticated]
+    schema = AutoSchema()
 
     def get_object(self):
         return self.request.user
@@ -81,6 +87,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    schema = AutoSchema()
     filter_backends = []
     queryset = Notification.objects.none()
 
@@ -108,3 +115,15 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Mark every unread notification of the caller as read."""
         marked = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
         return Response({"marked": marked})
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other address under ``/api/v1/`` — an unknown path, or a path parameter the route does not accept
+    (``/regions/1.5/``) — answers the API's JSON 404 like every other refusal, not the site's HTML error page."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        raise Http404  # before method dispatch: every method, GET to DELETE, gets the same answer

@@ -71,6 +71,9 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
         help_text=_("投资进度(%)"),
     )
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    # Set by the workflow (完工评价); "" until then. Declared so that the schema's enum admits the blank: a
+    # read-only model field loses ``allow_blank`` in DRF, and drf-spectacular would then document the choices only.
+    indicator_type = serializers.ChoiceField(choices=IndicatorType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Application

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linfen_admin.api.exceptions import Conflict
+from linfen_admin.api.schema import AutoSchema
 from linfen_admin.api.viewsets import ScopedModelViewSet
 
 from .. import selectors, services
@@ -31,6 +32,7 @@ class AwardQuoteView(APIView):
     """第七条 award for one set of parameters. Ineligible → 200 with ``eligible: false`` and the reasons."""
 
     permission_classes = [CanQuote]
+    schema = AutoSchema()
 
     @extend_schema(request=s.AwardQuoteRequestSerializer, responses=s.AwardQuoteSerializer)
     def post(self, request):
@@ -45,6 +47,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.CallSerializer
     queryset = selectors.Call.objects.none()
+    schema = AutoSchema()
     filterset_fields = ["year", "domain"]
 
     def get_queryset(self):
@@ -141,6 +144,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         permission_classes=[permissions.IsAuthenticated],
         parser_classes=[MultiPartParser, FormParser],
         filter_backends=[],
+        pagination_class=None,  # the list is the application's few documents, whole (as ``history`` is)
     )
     def documents(self, request, pk=None):
         """List the application's documents, or upload one (pdf/jpg/png/docx/xlsx, size-limited)."""
