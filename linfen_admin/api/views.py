@@ -18,6 +18,9 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    # Signs in by the posted credentials alone, as its schema says (``auth=[]``): a stale ``Authorization`` header
+    # sent along must not turn the request into a 401 before the credentials are even read.
+    authentication_classes = []
     schema = AutoSchema()
 
     @extend_schema(
