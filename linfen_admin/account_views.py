@@ -59,9 +59,8 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         accounts.password_changed(actor=user, user=user)
-        update_session_auth_hash(
-            request, user
-        )  # this session stays; every other one ends with the old password
+        # This session stays; every other one ends with the old password.
+        update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。其他设备上的登录已失效。"))
         return redirect(_next_url(request))
     return render(
@@ -75,9 +74,8 @@ def password_change(request):
 @require_POST
 def sign_out_everywhere(request):
     accounts.sign_out_everywhere(actor=request.user, user=request.user)
-    update_session_auth_hash(
-        request, request.user
-    )  # keep this session; every other one (and API tokens) ends
+    # Keep this session; every other one (and the API tokens) ends.
+    update_session_auth_hash(request, request.user)
     messages.success(request, _("已退出其他所有设备上的登录,API 令牌已作废。"))
     return redirect("account-security")
 
@@ -92,11 +90,6 @@ def two_factor_setup(request):
         codes = twofactor.confirm(request.user, device, form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
-            from . import audit
-
-            audit.record(
-                actor=request.user, action=audit.Action.UPDATE, obj=request.user, comment="启用双因素认证"
-            )
             return render(
                 request,
                 "linfen_admin/account/recovery_codes.html",
@@ -148,10 +141,7 @@ def two_factor_verify(request):
 def recovery_codes_renew(request):
     if not twofactor.enrolled(request.user):
         return redirect("two-factor-setup")
-    codes = twofactor.new_recovery_codes(request.user)
-    from . import audit
-
-    audit.record(actor=request.user, action=audit.Action.UPDATE, obj=request.user, comment="重新生成恢复码")
+    codes = twofactor.renew_recovery_codes(request.user)
     return render(
         request,
         "linfen_admin/account/recovery_codes.html",

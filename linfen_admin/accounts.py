@@ -257,9 +257,8 @@ def staff_import(*, actor, rows: list[dict]) -> list[tuple[User, str]]:
     for user, group in pending:
         password = secrets.token_urlsafe(12)
         user.set_password(password)
-        user.must_change_password = (
-            True  # handed over on paper: the person chooses their own at first sign-in
-        )
+        # Handed over on paper: the person chooses their own at the first sign-in.
+        user.must_change_password = True
         user.full_clean(exclude=["password"])
         user.save()
         user.groups.add(group)

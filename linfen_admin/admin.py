@@ -117,10 +117,8 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if not (request.user.is_superuser or request.user.has_role(Role.ADMIN)):
             raise PermissionDenied
         response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            target = User.objects.get(pk=id)
-            if target.pk != request.user.pk:
-                accounts.password_changed(actor=request.user, user=target)
+        if request.method == "POST" and response.status_code == 302 and str(id) != str(request.user.pk):
+            accounts.password_changed(actor=request.user, user=User.objects.get(pk=id))
         return response
 
     @admin.action(description=_("重置双因素认证(下次登录重新绑定)"), permissions=["reset_two_factor"])

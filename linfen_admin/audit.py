@@ -7,6 +7,7 @@ writing the row from the service works on SQLite and PostgreSQL alike and covers
 
 import datetime
 import decimal
+import functools
 import uuid
 from collections.abc import Iterable
 
@@ -126,13 +127,19 @@ def history_for(obj: models.Model):
 # --- in people's words ----------------------------------------------------------------------------------------
 
 
-def _field(model, key):
-    if model is None:
-        return None
+@functools.cache
+def _fields_by_key(model) -> dict:
+    """A model's fields by the keys a snapshot uses (``attname``, e.g. ``region_id``) and by name (``groups``)."""
+    fields = {}
     for field in model._meta.get_fields():
-        if getattr(field, "attname", None) == key or field.name == key:
-            return field
-    return None
+        fields[field.name] = field
+        if getattr(field, "attname", None):
+            fields[field.attname] = field
+    return fields
+
+
+def _field(model, key):
+    return None if model is None else _fields_by_key(model).get(key)
 
 
 def _readable_value(field, value, related_cache: dict) -> str:

@@ -126,9 +126,7 @@ def audit_log_export(request):
         ]
     )
     exported, cache = 0, {}
-    for event in events.iterator(chunk_size=2000):
-        if exported >= EXPORT_MAX_ROWS:
-            break
+    for event in events[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
         sheet.append(
             inert_row(
                 [

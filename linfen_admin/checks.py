@@ -96,6 +96,7 @@ def separated_administrators(app_configs, **kwargs):
 
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
+    from django.db.models import Count
     from django.utils import timezone
 
     from .models import AuditEvent
@@ -116,16 +117,13 @@ def separated_administrators(app_configs, **kwargs):
             if user.has_usable_password()
         ]
         since = timezone.now() - datetime.timedelta(days=ROUTINE_WINDOW_DAYS)
-        routine = {
-            user.username: count
-            for user in superusers
-            if (
-                count := AuditEvent.objects.filter(
-                    actor=user, action=AuditEvent.Action.LOGIN, at__gte=since
-                ).count()
-            )
-            >= ROUTINE_SUPERUSER_SIGN_INS
-        }
+        sign_ins = (
+            AuditEvent.objects.filter(actor__in=superusers, action=AuditEvent.Action.LOGIN, at__gte=since)
+            .values_list("actor__username")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        routine = {username: count for username, count in sign_ins if count >= ROUTINE_SUPERUSER_SIGN_INS}
     except DatabaseError:
         return problems
     if len(superusers) > 1:

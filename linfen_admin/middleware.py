@@ -108,7 +108,7 @@ class AccountSecurityMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in self.OPEN_URL_NAMES:
             return None
-        step = self._pending_step(request, user)
+        step = self._pending_step(user)
         if step is None:
             return None
         from django.http import HttpResponseRedirect, JsonResponse
@@ -121,7 +121,7 @@ class AccountSecurityMiddleware:
         return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
 
     @staticmethod
-    def _pending_step(request, user):
+    def _pending_step(user):
         from django.utils.translation import gettext as _
 
         from . import twofactor

@@ -11,9 +11,10 @@ import secrets
 import segno
 from django.conf import settings
 from django.db import transaction
-from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "身份验证器"
@@ -61,6 +62,7 @@ def confirm(user, device: TOTPDevice, code: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    audit.record(actor=user, action=audit.Action.UPDATE, obj=user, comment="启用双因素认证")
     return new_recovery_codes(user)
 
 
@@ -76,6 +78,13 @@ def new_recovery_codes(user) -> list[str]:
     return [f"{code[:4]}-{code[4:]}" for code in codes]
 
 
+def renew_recovery_codes(user) -> list[str]:
+    """The person's own request for fresh codes (the old ones stop working); audited."""
+    codes = new_recovery_codes(user)
+    audit.record(actor=user, action=audit.Action.UPDATE, obj=user, comment="重新生成恢复码")
+    return codes
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
@@ -88,17 +97,11 @@ def verify(user, code: str):
     kind = {8: StaticDevice, 6: TOTPDevice}.get(len(code))
     if kind is None:
         return None
-    for device in devices_for_user(user, confirmed=True):
-        if not isinstance(device, kind):
-            continue
+    for device in kind.objects.filter(user=user, confirmed=True):
         allowed, _reason = device.verify_is_allowed()
         if allowed and device.verify_token(code):
             return device
     return None
-
-
-def has_devices(user) -> bool:
-    return any(True for _device in devices_for_user(user))
 
 
 def _digits(code: str) -> str:

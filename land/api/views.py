@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linfen_admin.api.exceptions import Conflict
-from linfen_admin.api.schema import AutoSchema
 from linfen_admin.api.serializers import ErrorSerializer
 from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from linfen_admin.scoping import editable_by
@@ -257,7 +256,6 @@ class ProgressView(APIView):
     """Progress of every region (a county user: their own) against the campaign's milestones on ``as_of``."""
 
     queryset = TaskQuota.objects.none()  # for ModelPermissions: needs land.view_taskquota
-    schema = AutoSchema()
 
     @extend_schema(parameters=[YEAR, AS_OF], responses=s.ProgressSerializer)
     def get(self, request):

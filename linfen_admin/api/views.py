@@ -9,7 +9,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..models import Notification, Region
-from .schema import AutoSchema
 from .serializers import MeSerializer, NotificationSerializer, RegionSerializer
 
 
@@ -21,7 +20,6 @@ class TokenView(ObtainAuthToken):
     # Signs in by the posted credentials alone, as its schema says (``auth=[]``): a stale ``Authorization`` header
     # sent along must not turn the request into a 401 before the credentials are even read.
     authentication_classes = []
-    schema = AutoSchema()
 
     @extend_schema(
         request=inline_serializer(
@@ -69,7 +67,6 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
-    schema = AutoSchema()
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = []
 
@@ -79,7 +76,6 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     serializer_class = MeSerializer
     permission_classes = [permissions.IsAuthenticated]
-    schema = AutoSchema()
 
     def get_object(self):
         return self.request.user
@@ -90,7 +86,6 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
-    schema = AutoSchema()
     filter_backends = []
     queryset = Notification.objects.none()
 

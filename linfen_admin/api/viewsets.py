@@ -3,7 +3,6 @@
 from rest_framework import mixins, viewsets
 
 from ..scoping import visible_to
-from .schema import AutoSchema
 
 
 class ScopedViewSetMixin:
@@ -11,8 +10,6 @@ class ScopedViewSetMixin:
 
     Writes are refused with 403 by ``ModelPermissions`` when the role may not change the model at all.
     """
-
-    schema = AutoSchema()  # documents the refusals (400/401/403/404/409) beside the success
 
     def get_queryset(self):
         return visible_to(self.request.user, super().get_queryset())

@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "linfen_admin.api.schema.AutoSchema",  # drf-spectacular's, plus the refusals
     "EXCEPTION_HANDLER": "linfen_admin.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_FORMAT": "iso-8601",

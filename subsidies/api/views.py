@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linfen_admin.api.exceptions import Conflict
-from linfen_admin.api.schema import AutoSchema
 from linfen_admin.api.viewsets import ScopedModelViewSet
 
 from .. import selectors, services
@@ -32,7 +31,6 @@ class AwardQuoteView(APIView):
     """第七条 award for one set of parameters. Ineligible → 200 with ``eligible: false`` and the reasons."""
 
     permission_classes = [CanQuote]
-    schema = AutoSchema()
 
     @extend_schema(request=s.AwardQuoteRequestSerializer, responses=s.AwardQuoteSerializer)
     def post(self, request):
@@ -47,7 +45,6 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.CallSerializer
     queryset = selectors.Call.objects.none()
-    schema = AutoSchema()
     filterset_fields = ["year", "domain"]
 
     def get_queryset(self):
