@@ -40,3 +40,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("healthz/", views.healthz, name="healthz"),
 ]
+
+handler403 = "linfen_admin.error_views.permission_denied"
+handler404 = "linfen_admin.error_views.page_not_found"
+handler500 = "linfen_admin.error_views.server_error"

@@ -1,8 +1,10 @@
-"""Number formats users read: money in 万元 with 2 places, area in 亩 with 3, thousands separated."""
+"""What every list and figure shows alike: money in 万元 with 2 places, area in 亩 with 3, thousands separated,
+percentages truncated; sortable column headers and the result count above a list."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -27,3 +29,48 @@ def wan(value) -> str:
 def mu(value) -> str:
     """5147.33 → "5,147.330" (亩)."""
     return _fixed(value, 3)
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage with 2 places, truncated: 79.998 → "79.99 %", never shown as reaching a milestone it missed."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    except InvalidOperation:
+        return str(value)
+    return f"{number:,.2f} %"
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key: str, label, css: str = "", param: str = "ordering"):
+    """A sortable column header: a link that orders the list by ``key`` (again: descending), keeping the other
+    query parameters and going back to page 1; ``aria-sort`` tells a screen reader the current order."""
+    request = context["request"]
+    current = request.GET.get(param, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    if current == key:
+        query[param], state, arrow = f"-{key}", "ascending", "▲"
+    elif current == f"-{key}":
+        query[param], state, arrow = key, "descending", "▼"
+    else:
+        query[param], state, arrow = key, None, "↕"
+    return format_html(
+        '<th{}{}><a class="sort" href="?{}">{}<span class="arrow" aria-hidden="true">{}</span></a></th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', state) if state else "",
+        query.urlencode(),
+        label,
+        arrow,
+    )
+
+
+@register.inclusion_tag("linfen_admin/_list_head.html", takes_context=True)
+def list_head(context, page, export_url: str = ""):
+    """Above a list: how many results (all pages), and the xlsx export of the same filtered list."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "export_url": export_url, "query": query.urlencode()}

@@ -1,0 +1,138 @@
+"""The shell's share of 'usable every day': error pages in the frame, forms that guide, list helpers, formats."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.http import QueryDict
+from django.test import Client, RequestFactory
+from openpyxl import load_workbook
+
+from linfen_admin.error_views import server_error
+from linfen_admin.forms import GuidedFormMixin
+from linfen_admin.lists import ordered, xlsx_response
+from linfen_admin.models import Region
+from linfen_admin.templatetags.linfen import pct, sort_th
+
+
+class Sample(GuidedFormMixin, forms.Form):
+    name = forms.CharField(label="名称", help_text="写全称")
+    level = forms.ChoiceField(label="级别", choices=[("", "---------"), ("national", "国家级")])
+    region = forms.ModelChoiceField(label="县(市、区)", queryset=Region.objects.all(), required=False)
+    detail = forms.CharField(label="补充", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["detail"].show_when = "level=national"
+
+
+def test_a_refused_form_shows_a_summary_and_each_error_beside_its_field(db):
+    form = Sample({"name": "", "level": "national", "detail": "保留的内容"})
+    assert not form.is_valid()
+    html = str(form)
+    assert "data-error-summary" in html and 'tabindex="-1"' in html and 'role="alert"' in html
+    assert '<a href="#id_name">名称:' in html
+    # the control says it is invalid and points at its error and help text, which follow it
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    assert html.index('id="id_name"') < html.index('id="id_name_error"')
+    assert 'class="field has-error required"' in html
+    assert 'value="保留的内容"' in html  # input kept
+    assert 'data-show-when="level=national"' in html
+
+
+def test_empty_choices_read_in_words(db):
+    html = str(Sample())
+    assert "---------" not in html
+    assert '<option value="" selected>请选择</option>' in html
+
+
+def test_filters_offer_all_rather_than_dashes(db):
+    from land.filtersets import ParcelFilterSet
+    from land.models import Parcel
+
+    form = ParcelFilterSet(QueryDict(""), queryset=Parcel.objects.none()).form
+    assert form.fields["kind"].choices[0] == ("", "全部")
+    assert "---------" not in str(form)
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (Decimal("79.998"), "79.99 %"),
+        (Decimal("80"), "80.00 %"),
+        (Decimal("49.9999"), "49.99 %"),
+        (Decimal("1234.5"), "1,234.50 %"),
+        (None, "—"),
+    ],
+)
+def test_percentages_are_truncated_never_rounded_up_across_a_line(value, shown):
+    assert pct(value) == shown
+
+
+def test_sort_header_toggles_and_keeps_the_filters():
+    request = RequestFactory().get("/x/", {"q": "尧都", "page": "3", "ordering": "code"})
+    html = sort_th({"request": request}, "code", "编号")
+    assert 'aria-sort="ascending"' in html and "ordering=-code" in html and "q=" in html
+    assert "page=" not in html  # a new order starts at page 1
+    other = sort_th({"request": request}, "name", "名称", "num")
+    assert "aria-sort" not in other and "ordering=name" in other and 'class="num"' in other
+
+
+def test_ordering_takes_only_the_offered_keys(seeded):
+    regions = Region.objects.all()
+    factory = RequestFactory()
+    fields = {"name": "name", "code": "code"}
+    by_code = ordered(regions, factory.get("/", {"ordering": "-code"}), fields, "order")
+    assert list(by_code) == sorted(regions, key=lambda r: (r.code, r.pk), reverse=True)
+    hostile = ordered(regions, factory.get("/", {"ordering": "password"}), fields, "order")
+    assert list(hostile) == sorted(regions, key=lambda r: (r.order, r.pk))
+
+
+def test_xlsx_export_is_inert():
+    response = xlsx_response("x.xlsx", "清单", ["名称", "金额"], [["=HYPERLINK(1)", Decimal("1.5")]])
+    body = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert [cell.value for cell in sheet[1]] == ["名称", "金额"]
+    assert sheet["A2"].value == "'=HYPERLINK(1)"
+    assert 'filename="x.xlsx"' in response["Content-Disposition"]
+
+
+def test_403_is_in_chinese_inside_the_frame_with_a_way_back(client, users):
+    client.force_login(users["auditor"])
+    response = client.get("/land/parcels/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "没有权限" in html and 'class="topbar"' in html and "回到工作台" in html
+    assert "403 Forbidden" not in html
+
+
+def test_404_is_in_chinese_inside_the_frame(client, users):
+    client.force_login(users["leader"])
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html and 'class="topbar"' in html and "回到工作台" in html
+
+
+def test_500_renders_without_a_request_context():
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "系统出错了" in response.content.decode()
+
+
+def test_csrf_failure_is_explained(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["leader"])
+    response = client.post("/inbox/read-all/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "页面已过期" in html and 'class="topbar"' in html
+
+
+def test_the_phone_menu_is_a_labelled_toggle(client, users):
+    client.force_login(users["yaodu_land"])
+    html = client.get("/").content.decode()
+    assert 'data-menu-toggle aria-expanded="false" aria-controls="site-menu"' in html
+    assert 'id="site-menu"' in html and 'href="#main"' in html
