@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linfen_admin.forms import add_service_errors
-
 from . import cockpit, selectors, services, workflow
 from .filtersets import ApplicationFilter
 from .forms import ApplicationForm, AwardQuoteForm, DocumentForm, ScoreForm, TransitionForm
@@ -156,7 +154,7 @@ def application_create(request):
         try:
             application = services.application_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("申报已保存为草稿"))
             return redirect("subsidies:application-detail", pk=application.pk)
@@ -177,7 +175,7 @@ def application_edit(request, pk):
                 actor=request.user, application_id=application.pk, **form.service_kwargs()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form.add_service_errors(exc)
         except services.StateConflict as exc:
             form.add_error(None, str(exc))
         else:
@@ -269,8 +267,7 @@ def award_quote(request):
         try:
             check_params(params)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form.add_service_errors(exc)
         else:
             quote = quote_award(selectors.rule_book(), params)
     return render(request, "subsidies/award_quote.html", {"form": form, "quote": quote})
