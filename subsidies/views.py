@@ -79,13 +79,15 @@ def application_detail(request, pk):
         (a for a in assignments if a.expert_id == request.user.pk and a.round == application.review_round),
         None,
     )
+    history = list(selectors.history_for(application))
     return render(
         request,
         "subsidies/application_detail.html",
         {
             "application": application,
             "actions": actions,
-            "history": selectors.history_for(application),
+            "steps": workflow.steps(application, history),
+            "history": history,
             "documents": selectors.documents_for(application),
             "assignments": assignments,
             "score_form": ScoreForm()
