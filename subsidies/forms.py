@@ -174,7 +174,7 @@ class AwardQuoteForm(GuidedFormMixin, AwardParamsMixin, forms.Form):
         for group in groups:
             if group["show_when"] == _show_when("category", [Category.REVENUE]):
                 group["fields"].insert(1, self["revenue_wan"])
-        return [{"legend": _("奖励类别"), "fields": [self["category"]]}, *groups]
+        return [{"legend": _("申报的奖励"), "fields": [self["category"]]}, *groups]
 
     def params(self) -> dict:
         """The calculator's parameters, shaped like ``Application.quote_params()``."""
@@ -209,6 +209,10 @@ class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
             del self.fields[name]
         self.fields["call"].queryset = calls_visible_to(user)
         self.fields["region"].queryset = regions_for(user)
+        if not self.instance.pk:  # a county clerk files for their own region: preselected
+            regions = list(self.fields["region"].queryset[:2])
+            if len(regions) == 1:
+                self.initial.setdefault("region", regions[0].pk)
         projects = sorted(PROJECT_CATEGORIES, key=Category.values.index)
         for name in ("investment_progress", "completed_on"):  # 第八条(二) concerns projects only
             self.fields[name].show_when = _show_when("category", projects)
@@ -222,7 +226,7 @@ class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
     def groups(self) -> list[dict]:
         return [
             {"legend": _("申报企业与项目"), "fields": [self[name] for name in self.GENERAL], "columns": True},
-            {"legend": _("奖励类别"), "fields": [self["category"]]},
+            {"legend": _("申报的奖励"), "fields": [self["category"]]},
             *self.category_groups(),
             {
                 "legend": _("申报条件(第五、八条)"),
