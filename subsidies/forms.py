@@ -240,7 +240,7 @@ class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
         return {**data, **self.award_params()}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GuidedFormMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -253,7 +253,7 @@ class TransitionForm(forms.Form):
     )
     planned_wan = forms.DecimalField(label=_("拟支持金额(万元)"), required=False, decimal_places=2)
     indicator_type = forms.ChoiceField(
-        label=_("预期指标类型"), required=False, choices=[("", "—"), *IndicatorType.choices]
+        label=_("预期指标类型"), required=False, choices=[("", "---------"), *IndicatorType.choices]
     )
     completed_on = forms.DateField(
         label=_("完工日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})

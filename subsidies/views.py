@@ -128,7 +128,10 @@ def application_detail(request, pk):
     actors = workflow.actors_for(request.user, application)
     actions = []
     for row in workflow.available(application.state, actors):
-        form = TransitionForm(initial={"action": row.action, "version": application.version})
+        # One form per action on the page: ids of their own, so that each label names its own control.
+        form = TransitionForm(
+            initial={"action": row.action, "version": application.version}, auto_id=f"id_{row.action}_%s"
+        )
         actions.append(
             {
                 "row": row,

@@ -82,3 +82,14 @@ def test_invalid_filters_become_form_errors(client, users, make_application):
     assert 'class="error-summary"' in content and 'id="id_state_error"' in content
     assert response.context["page"].paginator.count == 1  # the invalid filters are ignored, not a 404
     assert client.get(reverse(EXPORT), {"call": "abc"}).status_code == 200
+
+
+def test_export_and_sorted_list_query_counts(client, users, make_application, django_assert_max_num_queries):
+    for _ in range(6):
+        make_application(State.PLANNED)
+    client.force_login(users["leader"])
+    with django_assert_max_num_queries(9):  # as the unsorted list: independent of the number of rows
+        assert client.get(reverse(LIST), {"ordering": "-region"}).status_code == 200
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse(EXPORT), {"ordering": "state"})
+        assert len(_sheet(response)) == 7

@@ -120,3 +120,12 @@ def test_recovery_appears_only_when_taken_and_closed_is_the_end(client, users, m
     assert "待收回资金" not in [label for _s, _c, label in items]
     assert items[-1] == ("current", ' aria-current="step"', "已办结")
     assert "流程已办结" in _stepper(client, closed)
+
+
+def test_each_action_form_has_ids_of_its_own(client, users, make_application):
+    application = make_application(State.CITY_REVIEW)
+    client.force_login(users["city_industry"])
+    content = client.get(reverse("subsidies:application-detail", args=[application.pk])).content.decode()
+    ids = re.findall(r' id="([^"]+)"', content)
+    assert len(ids) == len(set(ids))
+    assert 'for="id_return_comment"' in content and 'for="id_reject_comment"' in content
