@@ -4,6 +4,7 @@ from the history, the current one with the next action and who takes it, and the
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from subsidies import workflow
 from subsidies.models import ApplicationTransition, State
@@ -65,7 +66,7 @@ def test_after_the_county_recommends_the_city_bureau_of_the_domain_acts(client, 
     assert [status for status, _c, _l in items[:4]] == ["done", "done", "current", "todo"]
     assert items[2][1] and items[2][2] == "市级受理"
     recommend = ApplicationTransition.objects.get(application=application)
-    assert f"推荐上报 · {recommend.actor_name} · {recommend.at:%Y-%m-%d}" in html
+    assert f"推荐上报 · {recommend.actor_name} · {timezone.localtime(recommend.at):%Y-%m-%d}" in html
     assert "由市能源局提交专家评审" in html
     assert "也可" in html and "退回补正、不予支持" in html
     steps = workflow.steps(application.__class__.objects.get(pk=application.pk), [recommend])
