@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from . import audit
 from .audit import readable_changes
 from .exports import inert_row
+from .lists import ordered
 from .models import AuditEvent, Region
 from .scoping import audit_events_visible_to
 
@@ -81,6 +82,9 @@ class AuditFilterForm(forms.Form):
         return events
 
 
+SORTABLE = {"at": "at", "actor": "actor_name", "action": "action", "region": "region__order"}
+
+
 def _filtered(request):
     events = audit_events_visible_to(request.user).select_related("content_type", "region")
     form = AuditFilterForm(request.GET or None, events=events)
@@ -88,7 +92,7 @@ def _filtered(request):
         events = form.filter(events)
     elif form.is_bound:
         events = events.none()  # the errors are shown beside their fields; no silent "everything"
-    return form, events
+    return form, ordered(events, request, SORTABLE, default="-at")
 
 
 @login_required
@@ -96,13 +100,7 @@ def _filtered(request):
 def audit_log(request):
     form, events = _filtered(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "linfen_admin/audit_log.html",
-        {"form": form, "page": page, "count": page.paginator.count, "query": query.urlencode()},
-    )
+    return render(request, "linfen_admin/audit_log.html", {"form": form, "page": page})
 
 
 @login_required

@@ -26,6 +26,7 @@ urlpatterns = [
         "account/two-factor/recovery-codes/", account_views.recovery_codes_renew, name="recovery-codes-renew"
     ),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/export.xlsx", views.inbox_export, name="inbox-export"),
     path("inbox/<int:pk>/", views.inbox_open, name="inbox-open"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/email/", views.inbox_email_preference, name="inbox-email"),

@@ -11,10 +11,12 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .audit import history_for
+from .lists import ordered, xlsx_response
 from .models import EmailOutbox, SweepRun
 from .registry import registry
 from .roles import Role
@@ -61,13 +63,37 @@ def workbench(request):
     )
 
 
-@login_required
-def inbox(request):
+INBOX_SORTABLE = {"created": "created_at", "title": "title", "read": "read_at"}
+
+
+def _inbox_notifications(request):
     notifications = request.user.notifications.select_related("content_type")
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return ordered(notifications, request, INBOX_SORTABLE, default="-created_at")
+
+
+@login_required
+def inbox(request):
+    page = Paginator(_inbox_notifications(request), 30).get_page(request.GET.get("page"))
     return render(request, "linfen_admin/inbox.html", {"page": page})
+
+
+@login_required
+def inbox_export(request):
+    """The person's own reminders as xlsx, as filtered and ordered on the page."""
+    rows = (
+        [
+            timezone.localtime(notification.created_at).strftime("%Y-%m-%d %H:%M"),
+            notification.title,
+            notification.body,
+            gettext("已读") if notification.read_at else gettext("未读"),
+        ]
+        for notification in _inbox_notifications(request).iterator(chunk_size=1000)
+    )
+    headers = [gettext("时间"), gettext("标题"), gettext("内容"), gettext("状态")]
+    filename = f"inbox-{timezone.localdate().isoformat()}.xlsx"
+    return xlsx_response(filename, gettext("站内提醒"), headers, rows)
 
 
 @login_required

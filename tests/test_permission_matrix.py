@@ -54,6 +54,7 @@ AUDITOR_PAGES = {
     "two-factor-qr",
     "two-factor-verify",
     "inbox",
+    "inbox-export",  # their own reminders
     "api-me",
     "notification-list",
     "notification-detail",

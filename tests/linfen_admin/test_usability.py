@@ -136,3 +136,49 @@ def test_the_phone_menu_is_a_labelled_toggle(client, users):
     html = client.get("/").content.decode()
     assert 'data-menu-toggle aria-expanded="false" aria-controls="site-menu"' in html
     assert 'id="site-menu"' in html and 'href="#main"' in html
+
+
+def _notes(users):
+    from django.contrib.contenttypes.models import ContentType
+
+    from linfen_admin.models import Notification
+
+    region = Region.objects.get(name="尧都区")
+    kwargs = {
+        "rule": "t",
+        "content_type": ContentType.objects.get_for_model(Region),
+        "object_id": str(region.pk),
+        "url": "/",
+    }
+    for period, title in (("1", "乙提醒"), ("2", "甲提醒")):
+        Notification.objects.create(recipient=users["yaodu_land"], title=title, period=period, **kwargs)
+    Notification.objects.create(recipient=users["hongdong_land"], title="别人的提醒", period="3", **kwargs)
+
+
+def test_inbox_counts_sorts_and_exports_only_ones_own(client, users):
+    _notes(users)
+    client.force_login(users["yaodu_land"])
+    html = client.get("/inbox/", {"ordering": "title"}).content.decode()
+    assert "共 2 条" in html and 'aria-sort="ascending"' in html
+    assert html.index("乙提醒") < html.index("甲提醒")  # 乙 (U+4E59) sorts before 甲 (U+7532)
+    assert 'href="/inbox/export.xlsx?ordering=title"' in html
+    response = client.get("/inbox/export.xlsx", {"ordering": "-title"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["甲提醒", "乙提醒"]
+    assert sheet["D2"].value == "未读"
+
+
+def test_audit_log_sorts_by_its_headers_and_counts(client, users):
+    from linfen_admin.models import AuditEvent
+
+    client.force_login(users["auditor"])
+    html = client.get("/audit/", {"ordering": "actor"}).content.decode()
+    assert f"共 {AuditEvent.objects.count()} 条" in html
+    assert 'aria-sort="ascending"' in html and "ordering=-actor" in html
+
+
+def test_a_bad_filter_value_is_an_error_beside_the_field(client, users):
+    client.force_login(users["auditor"])
+    response = client.get("/audit/", {"start": "2022-13-45"})
+    html = response.content.decode()
+    assert 'class="has-error"' in html and 'aria-invalid="true"' in html and "data-error-summary" in html
