@@ -1,20 +1,156 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from linfen_admin.forms import GuidedFormMixin, add_service_errors
 from linfen_admin.scoping import regions_for
 
-from .models import Application, Document, IndicatorType
-from .rules import award as award_rules
+from . import selectors
+from .models import Application, Category, Document, IndicatorType
+from .rules.eligibility import PROJECT_CATEGORIES
 from .selectors import calls_visible_to
 from .services.applications import EDITABLE_FIELDS
 
+# Which control names the scheme of each category that has schemes (the rule book's ``scheme``), and its label.
+SCHEME_FIELDS = {
+    Category.RECOGNITION: ("kind", _("认定称号类别")),
+    Category.CERTIFICATION: ("certification", _("认证类别")),
+    Category.REVENUE: ("revenue_scheme", _("收入类别")),
+}
+# Fields of the award parameters shown for one category only (the scheme and grade fields come from the rules).
+CATEGORY_FIELDS = {
+    Category.MATCHING: ("support_wan",),
+    Category.INVESTMENT: ("investment_wan", "little_giant"),
+    Category.REVENUE: ("previous_revenue_wan",),
+}
 
-def _choices(values):
-    return [("", "—")] + [(value, value) for value in values]
+
+def _show_when(name: str, values) -> str:
+    return f"{name}={','.join(values)}"
 
 
-class AwardQuoteForm(forms.Form):
-    category = forms.ChoiceField(label=_("奖励类别"), choices=Application._meta.get_field("category").choices)
+class AwardParamsMixin:
+    """The award parameters of 第七条 as choices read in words, built from the rule book the seed loads: the
+    category as radio buttons, then for the chosen category only its own fields — a select of its schemes
+    (the rules' names) and, for a graded scheme, its grades (the tiers' labels). The codes stay the values.
+
+    One grade control per graded scheme (``level_<scheme>``, ``previous_level_<scheme>``), each shown while its
+    scheme is chosen, inside the category's group (``groups()``), which is shown while its category is chosen.
+    ``award_params()`` folds them back into ``scheme``/``kind``, ``level`` and ``previous_level``."""
+
+    def __init__(self, *args, book=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.book = book if book is not None else selectors.rule_book()
+        category = self.fields["category"]
+        category.choices = list(Category.choices)
+        category.widget = forms.RadioSelect(choices=category.choices)
+        self.graded: dict[str, list[str]] = {}  # category → graded schemes, in the rules' order
+        for cat, (name, label) in SCHEME_FIELDS.items():
+            rules = [rule for rule in self.book.rules.values() if rule.category == cat and rule.scheme]
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", "---------")] + [(rule.scheme, rule.name) for rule in rules],
+            )
+            self.fields[name].show_when = _show_when("category", [cat])
+            for rule in rules:
+                if rule.method != "grade":
+                    continue
+                self.graded.setdefault(cat, []).append(rule.scheme)
+                grades = [(tier.grade, tier.label) for tier in sorted(rule.tiers, key=lambda t: -t.rank)]
+                level = forms.ChoiceField(
+                    label=_("等次"), required=False, choices=grades, widget=forms.RadioSelect
+                )
+                previous = forms.ChoiceField(
+                    label=_("已奖励等次"),
+                    required=False,
+                    choices=[("", _("无(首次获得)"))] + grades,
+                    widget=forms.RadioSelect,
+                    help_text=_("由低等次升级的,只奖励差额部分"),
+                )
+                level.show_when = previous.show_when = _show_when(name, [rule.scheme])
+                self.fields[f"level_{rule.scheme}"] = level
+                self.fields[f"previous_level_{rule.scheme}"] = previous
+        for cat, names in CATEGORY_FIELDS.items():
+            for field_name in names:
+                if field_name in self.fields:
+                    self.fields[field_name].show_when = _show_when("category", [cat])
+
+    # --- reading the choices back -------------------------------------------------------------------------
+
+    def _value(self, name):
+        return self.cleaned_data.get(name) or ""
+
+    def chosen_scheme(self) -> str:
+        category = self.cleaned_data.get("category")
+        name = SCHEME_FIELDS.get(category, (None,))[0]
+        return self._value(name) if name else ""
+
+    def award_params(self) -> dict:
+        """``scheme``, ``level`` and ``previous_level`` of the chosen category ("" where it has none)."""
+        scheme = self.chosen_scheme()
+        graded = scheme in self.graded.get(self.cleaned_data.get("category"), [])
+        return {
+            "scheme": scheme,
+            "level": self._value(f"level_{scheme}") if graded else "",
+            "previous_level": self._value(f"previous_level_{scheme}") if graded else "",
+        }
+
+    def guided_names(self) -> list[str]:
+        return [name for name, _label in SCHEME_FIELDS.values()] + [
+            name for name in self.fields if name.startswith(("level_", "previous_level_"))
+        ]
+
+    def control_for(self, key: str) -> str | None:
+        """The control that shows a parameter the rules or the services name (``scheme``, ``kind``, ``level`` …)."""
+        category = self.data.get(self.add_prefix("category")) or self.initial.get("category")
+        scheme_field = SCHEME_FIELDS.get(category, (None,))[0]
+        if key in ("scheme", "kind"):
+            return scheme_field
+        if key in ("level", "previous_level"):
+            scheme = self.data.get(self.add_prefix(scheme_field)) if scheme_field else None
+            name = f"{key}_{scheme}"
+            return name if name in self.fields else scheme_field
+        return key if key in self.fields else None
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A refusal of the rules or the services, each message beside the control the user sees; a grade
+        missing while no scheme is chosen is left to the scheme's own message."""
+        if not hasattr(exc, "error_dict"):
+            add_service_errors(self, exc)
+            return
+        for key, errors in exc.error_dict.items():
+            name = self.control_for(key)
+            if name is not None and name in self.errors and key in ("level", "previous_level"):
+                continue
+            self.add_error(name, errors)
+
+    # --- layout -------------------------------------------------------------------------------------------
+
+    def category_groups(self) -> list[dict]:
+        """One group per category: its legend, its ``data-show-when`` and its fields, in the page's order."""
+        groups = []
+        for value, label in Category.choices:
+            names = []
+            if value in SCHEME_FIELDS:
+                scheme_field = SCHEME_FIELDS[value][0]
+                names.append(scheme_field)
+                for scheme in self.graded.get(value, []):
+                    names += [f"level_{scheme}", f"previous_level_{scheme}"]
+            names += [name for name in CATEGORY_FIELDS.get(value, ()) if name in self.fields]
+            if names:
+                groups.append(
+                    {
+                        "legend": label,
+                        "show_when": _show_when("category", [value]),
+                        "fields": [self[name] for name in names],
+                    }
+                )
+        return groups
+
+
+class AwardQuoteForm(GuidedFormMixin, AwardParamsMixin, forms.Form):
+    category = forms.ChoiceField(label=_("奖励类别"), choices=Category.choices)
     support_wan = forms.DecimalField(
         label=_("上年度国、省资金支持额(万元)"), required=False, min_value=0, decimal_places=2
     )
@@ -22,16 +158,6 @@ class AwardQuoteForm(forms.Form):
         label=_("固定资产实际投资(万元)"), required=False, min_value=0, decimal_places=2
     )
     little_giant = forms.BooleanField(label=_("专精特新“小巨人”企业"), required=False)
-    kind = forms.ChoiceField(
-        label=_("认定称号类别"), required=False, choices=_choices(award_rules.RECOGNITION_KINDS)
-    )
-    scheme = forms.ChoiceField(
-        label=_("认证或收入类别"),
-        required=False,
-        choices=_choices(award_rules.CERTIFICATION_SCHEMES + award_rules.REVENUE_SCHEMES),
-    )
-    level = forms.CharField(label=_("等次"), required=False, max_length=16)
-    previous_level = forms.CharField(label=_("已奖励等次"), required=False, max_length=16)
     revenue_wan = forms.DecimalField(
         label=_("上年度主营业务收入(万元)"), required=False, min_value=0, decimal_places=2
     )
@@ -39,27 +165,82 @@ class AwardQuoteForm(forms.Form):
         label=_("已奖励时的主营业务收入(万元)"), required=False, min_value=0, decimal_places=2
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revenue_wan"].show_when = _show_when("category", [Category.REVENUE])
+
+    def groups(self) -> list[dict]:
+        groups = self.category_groups()
+        for group in groups:
+            if group["show_when"] == _show_when("category", [Category.REVENUE]):
+                group["fields"].insert(1, self["revenue_wan"])
+        return [{"legend": _("申报的奖励"), "fields": [self["category"]]}, *groups]
+
     def params(self) -> dict:
-        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+        """The calculator's parameters, shaped like ``Application.quote_params()``."""
+        data = {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if key not in self.guided_names() and value not in (None, "")
+        }
+        chosen = self.award_params()
+        if data.get("category") == Category.RECOGNITION:
+            data["kind"] = chosen["scheme"]
+        elif chosen["scheme"]:
+            data["scheme"] = chosen["scheme"]
+        data.update({key: chosen[key] for key in ("level", "previous_level") if chosen[key]})
+        return {key: value for key, value in data.items() if value not in (None, "")}
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
+    """The county's entry of an application: the services' EDITABLE_FIELDS, with the award parameters guided."""
+
+    GENERAL = ("call", "region", "enterprise_name", "credit_code", "project_name")
+    FACTS = ("revenue_wan", "above_scale", "investment_progress", "completed_on", "prior_city_funding")
+
     class Meta:
         model = Application
         fields = list(EDITABLE_FIELDS)  # what the county may enter: the services' own list
         widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {"scheme": _("认定称号类别(tech_center 等)、认证类别(cmmi 等)或收入类别(software 等)")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("scheme", "level", "previous_level"):  # entered through the guided controls
+            del self.fields[name]
         self.fields["call"].queryset = calls_visible_to(user)
         self.fields["region"].queryset = regions_for(user)
+        if not self.instance.pk:  # a county clerk files for their own region: preselected
+            regions = list(self.fields["region"].queryset[:2])
+            if len(regions) == 1:
+                self.initial.setdefault("region", regions[0].pk)
+        projects = sorted(PROJECT_CATEGORIES, key=Category.values.index)
+        for name in ("investment_progress", "completed_on"):  # 第八条(二) concerns projects only
+            self.fields[name].show_when = _show_when("category", projects)
+        instance = self.instance
+        if instance.pk and instance.category in SCHEME_FIELDS:
+            self.initial[SCHEME_FIELDS[instance.category][0]] = instance.scheme
+            if f"level_{instance.scheme}" in self.fields:
+                self.initial[f"level_{instance.scheme}"] = instance.level
+                self.initial[f"previous_level_{instance.scheme}"] = instance.previous_level
+
+    def groups(self) -> list[dict]:
+        return [
+            {"legend": _("申报企业与项目"), "fields": [self[name] for name in self.GENERAL], "columns": True},
+            {"legend": _("申报的奖励"), "fields": [self["category"]]},
+            *self.category_groups(),
+            {
+                "legend": _("申报条件(第五、八条)"),
+                "fields": [self[name] for name in self.FACTS],
+                "columns": True,
+            },
+        ]
 
     def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+        data = {key: value for key, value in self.cleaned_data.items() if key not in self.guided_names()}
+        return {**data, **self.award_params()}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GuidedFormMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -72,7 +253,7 @@ class TransitionForm(forms.Form):
     )
     planned_wan = forms.DecimalField(label=_("拟支持金额(万元)"), required=False, decimal_places=2)
     indicator_type = forms.ChoiceField(
-        label=_("预期指标类型"), required=False, choices=[("", "—"), *IndicatorType.choices]
+        label=_("预期指标类型"), required=False, choices=[("", "---------"), *IndicatorType.choices]
     )
     completed_on = forms.DateField(
         label=_("完工日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -223,7 +223,10 @@ def pipeline_summary(user) -> dict:
     for call in calls_with_usage(user):
         remaining = call.budget_wan - call.committed_wan
         percent = (
-            (call.committed_wan / call.budget_wan * 100).quantize(Decimal("0.1")) if call.budget_wan else None
+            # Truncated, never rounded up across a line (99.96 % is not 100 %).
+            (call.committed_wan / call.budget_wan * 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            if call.budget_wan
+            else None
         )
         calls.append(
             {

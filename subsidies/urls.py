@@ -6,6 +6,7 @@ app_name = "subsidies"
 
 urlpatterns = [
     path("", views.application_list, name="application-list"),
+    path("export.xlsx", views.application_export, name="application-export"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("award-quote/", views.award_quote, name="award-quote"),
     path("applications/new/", views.application_create, name="application-create"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linfen_admin.forms import add_service_errors
+from linfen_admin.lists import ordered, xlsx_response
 
 from . import cockpit, selectors, services, workflow
 from .filtersets import ApplicationFilter
@@ -41,13 +41,38 @@ def _error_text(exc: ValidationError) -> str:
     return ";".join(exc.messages)
 
 
+# The list's sortable columns: header key → model path (``linfen_admin.lists.ordered``).
+LIST_ORDERING = {
+    "reference": "id",
+    "enterprise": "enterprise_name",
+    "project": "project_name",
+    "region": "region__order",
+    "domain": "call__domain",
+    "category": "category",
+    "award": "award_wan",
+    "planned": "planned_wan",
+    "state": "state",
+    "created": "created_at",
+}
+
+
+def _filtered_applications(request):
+    """The scoped list, narrowed by the filters that are valid (the invalid ones are shown as errors on the
+    form and ignored) and ordered by the chosen header."""
+    base = selectors.application_list(request.user)
+    params = request.GET.copy()
+    for name in ("page", "ordering"):
+        params.pop(name, None)
+    filterset = ApplicationFilter(params or None, queryset=base, request=request)
+    rows = filterset.qs if filterset.is_bound else base
+    return filterset, ordered(rows, request, LIST_ORDERING, default="-created_at")
+
+
 @login_required
 @permission_required("subsidies.view_application", raise_exception=True)
 def application_list(request):
-    base = selectors.application_list(request.user)
-    filterset = ApplicationFilter(request.GET or None, queryset=base, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = Paginator(rows.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    filterset, rows = _filtered_applications(request)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "subsidies/application_list.html",
@@ -61,12 +86,52 @@ def application_list(request):
 
 
 @login_required
+@permission_required("subsidies.view_application", raise_exception=True)
+def application_export(request):
+    """The same filtered, scoped and ordered list as an xlsx file (streamed, every text cell inert)."""
+    _filterset, rows = _filtered_applications(request)
+    headers = [
+        _("编号"),
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("项目名称"),
+        _("区域"),
+        _("领域"),
+        _("奖励类别"),
+        _("测算奖励(万元)"),
+        _("拟支持(万元)"),
+        _("状态"),
+        _("符合申报条件"),
+    ]
+    lines = (
+        [
+            a.reference,
+            a.enterprise_name,
+            a.credit_code,
+            a.project_name,
+            a.region.name,
+            a.call.get_domain_display(),
+            a.get_category_display(),
+            a.award_wan,
+            a.planned_wan,
+            a.get_state_display(),
+            _("是") if a.eligible else _("否"),
+        ]
+        for a in rows.iterator(chunk_size=500)
+    )
+    return xlsx_response("subsidies-applications.xlsx", _("技改资金申报"), headers, lines)
+
+
+@login_required
 def application_detail(request, pk):
     application = selectors.application_get(request.user, pk)
     actors = workflow.actors_for(request.user, application)
     actions = []
     for row in workflow.available(application.state, actors):
-        form = TransitionForm(initial={"action": row.action, "version": application.version})
+        # One form per action on the page: ids of their own, so that each label names its own control.
+        form = TransitionForm(
+            initial={"action": row.action, "version": application.version}, auto_id=f"id_{row.action}_%s"
+        )
         actions.append(
             {
                 "row": row,
@@ -81,13 +146,15 @@ def application_detail(request, pk):
         (a for a in assignments if a.expert_id == request.user.pk and a.round == application.review_round),
         None,
     )
+    history = list(selectors.history_for(application))
     return render(
         request,
         "subsidies/application_detail.html",
         {
             "application": application,
             "actions": actions,
-            "history": selectors.history_for(application),
+            "steps": workflow.steps(application, history),
+            "history": history,
             "documents": selectors.documents_for(application),
             "assignments": assignments,
             "score_form": ScoreForm()
@@ -156,7 +223,7 @@ def application_create(request):
         try:
             application = services.application_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("申报已保存为草稿"))
             return redirect("subsidies:application-detail", pk=application.pk)
@@ -177,7 +244,7 @@ def application_edit(request, pk):
                 actor=request.user, application_id=application.pk, **form.service_kwargs()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form.add_service_errors(exc)
         except services.StateConflict as exc:
             form.add_error(None, str(exc))
         else:
@@ -269,8 +336,7 @@ def award_quote(request):
         try:
             check_params(params)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form.add_service_errors(exc)
         else:
             quote = quote_award(selectors.rule_book(), params)
     return render(request, "subsidies/award_quote.html", {"form": form, "quote": quote})

@@ -13,17 +13,25 @@ Experts score through ``services.expert_score_submit``; the committee's opinion 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linfen_admin.roles import Role
 
-from .models import Action, State, bureau_domains
+from .models import Action, Application, State, bureau_domains, bureau_role
 
 COUNTY = "county"
 CITY = "city"
 FINANCE = "finance"
 
-ACTOR_LABELS = {COUNTY: "县级工信(能源)主管部门", CITY: "市工信局/市能源局(按领域)", FINANCE: "市财政局"}
+ACTOR_LABELS = {
+    COUNTY: gettext_lazy("县级工信(能源)主管部门"),
+    CITY: gettext_lazy("市工信局/市能源局(按领域)"),
+    FINANCE: gettext_lazy("市财政局"),
+}
 
 # 退回补正 / 不予支持 are possible from each review state, by whoever reviews at that state.
 REVIEW_STATES = {
@@ -171,3 +179,149 @@ def actors_due(state: str) -> frozenset[str]:
         if state
         else frozenset()
     )
+
+
+# --- Where an application stands: the steps of the table in order ------------------------------------------
+
+SIDE_ACTIONS = (Action.RETURN, Action.REJECT)  # exits from a review state, not steps of the line
+
+
+def actor_label(actor: str, application) -> str:
+    """Who ``actor`` is for this application, in words: the county bureau of its region, the city bureau of its
+    call's domain, or 市财政局."""
+    if actor == COUNTY:
+        return _("%(region)s县级工信(能源)主管部门") % {"region": application.region.name}
+    if actor == CITY:
+        return str(Role(bureau_role(application.call.domain)).label)
+    if actor == FINANCE:
+        return str(Role.FINANCE.label)
+    return str(ACTOR_LABELS.get(actor, actor))
+
+
+def _forward() -> dict[str, Transition]:
+    return {t.source: t for t in TRANSITIONS if t.action not in SIDE_ACTIONS}
+
+
+def main_line() -> list[str]:
+    """The states an application passes through when every step goes forward, from the model's initial state:
+    follow each state's forward row of ``TRANSITIONS``."""
+    forward = _forward()
+    line = [str(Application._meta.get_field("state").default)]
+    while line[-1] in forward and forward[line[-1]].target not in line:
+        line.append(forward[line[-1]].target)
+    return line
+
+
+def _twins(line: list[str]) -> dict[str, str]:
+    """States off the line that take the same step as a state on it (退回补正 is submitted again like 草稿)."""
+    forward = _forward()
+    on_line = {(forward[s].action, forward[s].target): s for s in line if s in forward}
+    return {
+        source: on_line[(row.action, row.target)]
+        for source, row in forward.items()
+        if source not in line and (row.action, row.target) in on_line
+    }
+
+
+def _detours(line: list[str], twins: dict[str, str]) -> dict[str, list[str]]:
+    """States a branching row may lead to instead of its target, after the branching state (待收回资金)."""
+    forward = _forward()
+    detours: dict[str, list[str]] = {}
+    for state in line:
+        row = forward.get(state)
+        if row is None or not row.branch:
+            continue
+        detours[state] = [
+            source
+            for source, other in forward.items()
+            if other.target == row.target and source not in line and source not in twins
+        ]
+    return detours
+
+
+@dataclass
+class Step:
+    state: str
+    label: str
+    status: str  # done | current | todo | ended
+    who: str = ""  # who acts at this step
+    action: str = ""  # what finishes it
+    done_at: datetime | None = None
+    done_by: str = ""
+    comment: str = ""
+    next: list[tuple[str, str]] = field(default_factory=list)  # (action, who) open now
+    exits: list[str] = field(default_factory=list)  # 退回补正 / 不予支持, when open now
+    note: str = ""
+
+
+def steps(application, history) -> list[Step]:
+    """The stepper of one application, derived from ``TRANSITIONS`` and its history: the steps done (when, by
+    whom), the current one with the next action(s) and who takes them, and the steps to come. An application
+    returned for correction stands at the first step again; a rejected one ends where it was rejected."""
+    history = list(history)
+    forward = _forward()
+    line = main_line()
+    twins = _twins(line)
+    visited = {row.to_state for row in history} | {application.state}
+    for state, branch_states in _detours(line, twins).items():
+        taken = [s for s in branch_states if s in visited]
+        if taken:
+            at = line.index(state) + 1
+            line[at:at] = taken
+    state = application.state
+    ended = None
+    if state in line:
+        position = line.index(state)
+    elif state in twins:
+        position = line.index(twins[state])
+    else:  # an end off the line (不予支持): where it was taken
+        ended = next((row for row in reversed(history) if row.to_state == state), None)
+        source = ended.from_state if ended else line[0]
+        source = twins.get(source, source)
+        position = line.index(source) if source in line else 0
+
+    def group(s):
+        return {s} | {twin for twin, of in twins.items() if of == s}
+
+    result = []
+    for index, s in enumerate(line):
+        row = forward.get(s)
+        actors = sorted(row.actors) if row else []
+        step = Step(
+            state=s,
+            label=str(State(s).label),
+            status="todo",
+            who="、".join(actor_label(a, application) for a in actors),
+            action=str(Action(row.action).label) if row else "",
+        )
+        if row and "experts_scored" in row.guards:
+            step.note = _("评审专家评分后")
+        if index < position:
+            step.status = "done"
+            last = next(
+                (h for h in reversed(history) if h.from_state in group(s) and h.action == row.action), None
+            )
+            if last is not None:
+                step.done_at, step.done_by = last.at, last.actor_name
+        elif index == position:
+            if ended is not None:
+                step.status, step.label = "ended", str(State(state).label)
+                step.done_at, step.done_by, step.comment = ended.at, ended.actor_name, ended.comment
+                step.who = step.action = ""
+                result.append(step)
+                break
+            step.status = "current"
+            if state != s:
+                step.label = str(State(state).label)
+            rows = [t for t in TRANSITIONS if t.source == state]
+            step.next = [
+                (
+                    str(Action(t.action).label),
+                    "、".join(actor_label(a, application) for a in sorted(t.actors)),
+                )
+                for t in rows
+                if t.action not in SIDE_ACTIONS
+            ]
+            step.exits = [str(Action(t.action).label) for t in rows if t.action in SIDE_ACTIONS]
+        result.append(step)
+    return result

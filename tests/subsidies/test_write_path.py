@@ -41,13 +41,20 @@ def test_page_refuses_a_recognition_without_kind_or_level_beside_the_fields(clie
             reverse("subsidies:application-create"), _recognition_form(call, users["yaodu_industry"])
         )
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "scheme" in errors and "level" in errors
+    assert set(response.context["form"].errors) == {"kind"}  # the grade waits for the kind
+    with time_machine.travel("2026-05-20 09:00", tick=False):
+        response = client.post(
+            reverse("subsidies:application-create"),
+            _recognition_form(call, users["yaodu_industry"], kind="tech_center"),
+        )
+    assert set(response.context["form"].errors) == {"level_tech_center"}
     assert not Application.objects.exists()
     with time_machine.travel("2026-05-20 09:00", tick=False):
         response = client.post(
             reverse("subsidies:application-create"),
-            _recognition_form(call, users["yaodu_industry"], scheme="tech_center", level="provincial"),
+            _recognition_form(
+                call, users["yaodu_industry"], kind="tech_center", level_tech_center="provincial"
+            ),
         )
     assert response.status_code == 302
     assert Application.objects.get().award_wan == 20
