@@ -143,8 +143,8 @@ def add_land(cursor, *, regions: list[int], parcels: int, year: int, actor_id: i
             kind = Parcel.Kind.IDLE if idle else Parcel.Kind.UNSUPPLIED
             area = (Decimal(rng.randint(500, 200_000)) / 1000).quantize(THOUSANDTH)
             approved = datetime.date(rng.randint(2009, 2019), rng.randint(1, 12), rng.randint(1, 28))
-            # 0–5 disposals, most parcels with none or one; together at most the parcel's area
-            count = rng.choices(range(6), weights=[35, 30, 15, 10, 6, 4])[0]
+            # 0–5 disposals, three on average (3,000,000 for 1,000,000 parcels); together at most the area
+            count = rng.choices(range(6), weights=[8, 12, 15, 20, 22, 23])[0]
             remaining, disposed = area, Decimal(0)
             for index in range(count):
                 share = (
