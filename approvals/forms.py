@@ -7,7 +7,8 @@ from linfen_admin.validators import validate_credit_code
 
 from .models import Case, DrawnEntity, HandoverChecklist, Item, RiskLevel
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# An <input type="date"> reads and writes ISO dates only, whatever the language of the page.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ItemChoiceField(forms.ModelChoiceField):

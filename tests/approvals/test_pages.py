@@ -68,6 +68,7 @@ def test_case_detail_shows_the_deadline_and_a_late_decision(client, users, mixed
     with _travel(D(2022, 10, 27)):
         page = client.get(reverse("approvals:case-detail", args=[mixed_cases["overdue"].pk])).content.decode()
     assert page.count("已超期 2 个工作日") == 2 and 'class="deadline bad"' in page
+    assert 'name="decided_on" value="2022-10-27"' in page  # today, as the date input reads it
     services.case_decide(
         actor=users["yaodu_approval"],
         case=mixed_cases["overdue"],
@@ -117,22 +118,25 @@ def test_case_list_sorts_counts_and_says_all(client, users, mixed_cases):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "query",
+    ("query", "message"),
     [
-        {"status": "closed"},
-        {"item": "999"},
-        {"department": "abc"},
-        {"region": "火星"},
-        {"due": "someday"},
+        ({"status": "closed"}, "选择一个有效的选项"),
+        ({"item": "999"}, "选择一个有效的选项"),
+        ({"item": "abc"}, "选择一个有效的选项"),
+        ({"department": "abc"}, "选择一个有效的选项"),
+        ({"region": "火星"}, "选择一个有效的选项"),
+        ({"region": "尧都\x00区"}, "选择一个有效的选项"),
+        ({"due": "someday"}, "选择一个有效的选项"),
+        ({"q": "金\x00蚕"}, "空字符"),
     ],
 )
-def test_wrong_filters_are_errors_on_the_page(client, users, mixed_cases, query):
+def test_wrong_filters_are_errors_on_the_page(client, users, mixed_cases, query, message):
     client.force_login(users["yaodu_approval"])
     response = client.get(reverse("approvals:case-list"), {**query, "ordering": "password", "page": "x"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="error-summary"' in html and 'class="filter has-error"' in html
-    assert "选择一个有效的选项" in html
+    assert message in html
 
 
 @pytest.mark.django_db
