@@ -169,6 +169,34 @@ def draw_export_rows(draws):
         ]
 
 
+def handover_export_rows(rows):
+    """The rows of the handover detail's xlsx export."""
+    for row in rows.iterator(chunk_size=500):
+        yield [
+            str(row.item),
+            str(row.department),
+            row.received_on,
+            row.staff_trained_on,
+            row.first_case_on,
+            row.note,
+        ]
+
+
+def item_export_rows(items):
+    """The rows of the item catalogue's xlsx export (published reference data)."""
+    for item in items:
+        yield [
+            item.number,
+            item.name,
+            item.power_type,
+            item.provincial_decision,
+            item.get_level_display(),
+            item.receiving_department,
+            "\n".join(item.supervision_measures),
+            item.remarks,
+        ]
+
+
 def overdue(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     return qs.filter(Case.overdue_q(today))

@@ -6,6 +6,7 @@ app_name = "approvals"
 
 urlpatterns = [
     path("items/", views.item_list, name="item-list"),
+    path("items/export.xlsx", views.item_export, name="item-export"),
     path("items/<int:number>/", views.item_detail, name="item-detail"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/export.xlsx", views.case_export, name="case-export"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("draws/<int:pk>/", views.draw_detail, name="draw-detail"),
     path("draws/results/<int:pk>/", views.result_record, name="result-record"),
     path("handover/", views.handover, name="handover"),
+    path("handover/export.xlsx", views.handover_export, name="handover-export"),
     path("handover/<int:pk>/", views.handover_edit, name="handover-edit"),
     path("public/draws/", views.public_draws, name="public-draws"),
 ]

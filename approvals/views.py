@@ -34,6 +34,24 @@ CASE_HEADERS = [
     _lazy("决定日期"),
     _lazy("期限情况"),
 ]
+HANDOVER_HEADERS = [
+    _lazy("事项"),
+    _lazy("承接部门"),
+    _lazy("已承接"),
+    _lazy("人员已培训"),
+    _lazy("首件办结"),
+    _lazy("说明"),
+]
+ITEM_HEADERS = [
+    _lazy("序号"),
+    _lazy("事项名称"),
+    _lazy("权力类型"),
+    _lazy("省政府改革意见"),
+    _lazy("承接层级"),
+    _lazy("我市承接部门"),
+    _lazy("加强事中事后监管措施"),
+    _lazy("备注"),
+]
 DRAW_HEADERS = [
     _lazy("抽取日期"),
     _lazy("审批事项"),
@@ -51,6 +69,15 @@ def item_list(request):
     items = ordered(selectors.items(request.user), request, selectors.ITEM_ORDERING, default="number")
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "approvals/item_list.html", {"page": page})
+
+
+@login_required
+@permission_required("approvals.view_item", raise_exception=True)
+def item_export(request):
+    items = ordered(selectors.items(request.user), request, selectors.ITEM_ORDERING, default="number")
+    return xlsx_response(
+        "approval-items.xlsx", _("审批事项"), ITEM_HEADERS, selectors.item_export_rows(items)
+    )
 
 
 @login_required
@@ -292,6 +319,17 @@ def handover(request):
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "approvals/handover.html", {"page": page, **selectors.coverage()})
+
+
+@login_required
+@permission_required("approvals.view_handoverchecklist", raise_exception=True)
+def handover_export(request):
+    rows = ordered(
+        selectors.handover_visible_to(request.user), request, selectors.HANDOVER_ORDERING, "item__number"
+    )
+    return xlsx_response(
+        "handover.xlsx", _("承接情况"), HANDOVER_HEADERS, selectors.handover_export_rows(rows)
+    )
 
 
 @login_required

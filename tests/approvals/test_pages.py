@@ -323,3 +323,18 @@ def test_a_refused_result_comes_back_on_its_row(client, users, items, regions, s
     assert "灭火器过期" in html and f"id_r{row.pk}_checked_on_error" in html
     row.refresh_from_db()
     assert row.result == "pending"
+
+
+@pytest.mark.django_db
+def test_handover_and_item_exports(client, users, items):
+    client.force_login(users["yaodu_approval"])
+    rows = _sheet(client.get(reverse("approvals:handover-export"), {"ordering": "-item"}))
+    assert rows[0][:2] == ["事项", "承接部门"] and len(rows) > 1
+    assert {row[1] for row in rows[1:]} == {"尧都区行政审批服务管理局"}  # only their own department's rows
+    assert rows[1][0].startswith("12.")  # ordered as asked: the last county-level item first
+    html = client.get(reverse("approvals:handover"), {"ordering": "-item"}).content.decode()
+    assert reverse("approvals:handover-export") + "?ordering=-item" in html
+    catalogue = _sheet(client.get(reverse("approvals:item-export")))
+    assert [row[0] for row in catalogue[1:]] == list(range(1, 20)) and catalogue[1][4] == "市级"
+    client.force_login(users["inspector1"])
+    assert client.get(reverse("approvals:handover-export")).status_code == 403
