@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Department, Region
+from linfen_admin.scoping import regions_for
 
 from . import selectors
 from .models import Case, Item
@@ -46,6 +47,17 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["item", "region", "department", "status", "due", "q"]
 
     calendar_error = None
+
+    def __init__(self, *args, user=None, **kwargs):
+        """With ``user``, the region and department choices are only those the user's cases can be in (a county
+        officer does not scroll through every department of the city); the list itself is scoped already."""
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(kind__in=Item.ReceivingKind.values)
+        if user is not None:
+            self.filters["region"].queryset = regions_for(user)
+            if not user.is_superuser and user.region_id is not None:
+                departments = departments.filter(region_id=user.region_id)
+        self.filters["department"].queryset = departments
 
     @property
     def qs(self):

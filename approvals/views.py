@@ -90,7 +90,7 @@ def item_detail(request, number):
 def _filtered_cases(request):
     """The case list's filters (a wrong value is an error beside its field, never a 404) and the ordered cases:
     the page and its export show the same list."""
-    filterset = CaseFilter(request.GET, queryset=selectors.cases_visible_to(request.user))
+    filterset = CaseFilter(request.GET, queryset=selectors.cases_visible_to(request.user), user=request.user)
     cases = ordered(filterset.qs, request, selectors.CASE_ORDERING, default="-accepted_on")
     return filterset, cases
 

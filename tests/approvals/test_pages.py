@@ -338,3 +338,23 @@ def test_handover_and_item_exports(client, users, items):
     assert [row[0] for row in catalogue[1:]] == list(range(1, 20)) and catalogue[1][4] == "市级"
     client.force_login(users["inspector1"])
     assert client.get(reverse("approvals:handover-export")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_filter_choices_are_the_users_own(client, users, mixed_cases):
+    from linfen_admin.models import Department
+
+    client.force_login(users["yaodu_approval"])
+    form = client.get(reverse("approvals:case-list")).context["filter"].form
+    assert [str(region) for region in form.fields["region"].queryset] == ["尧都区"]
+    departments = {d.name for d in form.fields["department"].queryset}
+    assert "尧都区行政审批服务管理局" in departments and "尧都区农业农村局" in departments
+    assert not any(name.startswith("洪洞县") for name in departments)
+    assert not any("自然资源" in name for name in departments)  # only the departments that handle cases
+    hongdong = Department.objects.get(code="141024-approval-service")
+    html = client.get(reverse("approvals:case-list"), {"department": hongdong.pk}).content.decode()
+    assert "选择一个有效的选项" in html
+    client.force_login(users["leader"])
+    form = client.get(reverse("approvals:case-list")).context["filter"].form
+    assert form.fields["region"].queryset.count() > 10
+    assert "洪洞县行政审批服务管理局" in {d.name for d in form.fields["department"].queryset}
