@@ -135,7 +135,7 @@ def test_wrong_filters_are_errors_on_the_page(client, users, mixed_cases, query,
     response = client.get(reverse("approvals:case-list"), {**query, "ordering": "password", "page": "x"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'class="error-summary"' in html and 'class="filter has-error"' in html
+    assert 'class="error-summary"' in html and '<label class="has-error">' in html
     assert message in html
 
 
@@ -146,7 +146,7 @@ def test_due_soon_filter_past_the_known_calendar_is_an_error_beside_it(client, u
         response = client.get(reverse("approvals:case-list"), {"due": "due_soon"})
         assert response.status_code == 200
         html = response.content.decode()
-        assert "尚无 2027 年的国务院节假日安排" in html and 'class="filter has-error"' in html
+        assert "尚无 2027 年的国务院节假日安排" in html and '<label class="has-error">' in html
         html = client.get(reverse("approvals:case-list")).content.decode()
     assert "暂无办件" in response.content.decode()  # nothing is guessed
     assert '<span class="deadline bad">已超期</span>' in _row(html, "已超期者")  # no count past the calendar
