@@ -2,14 +2,16 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Department, Region
+from linfen_admin.scoping import regions_for
 
 from . import selectors
 from .models import Case, Item
+from .rules.workdays import CalendarUnknown
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -44,15 +46,38 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ["item", "region", "department", "status", "due", "q"]
 
+    calendar_error = None
+
+    def __init__(self, *args, user=None, **kwargs):
+        """With ``user``, the region and department choices are only those the user's cases can be in (a county
+        officer does not scroll through every department of the city); the list itself is scoped already."""
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(kind__in=Item.ReceivingKind.values)
+        if user is not None:
+            self.filters["region"].queryset = regions_for(user)
+            if not user.is_superuser and user.region_id is not None:
+                departments = departments.filter(region_id=user.region_id)
+        self.filters["department"].queryset = departments
+
+    @property
+    def qs(self):
+        """The filtered cases; a 临期 filter past the known calendar gives none, its reason beside the field."""
+        queryset = super().qs
+        if self.calendar_error is not None and not self.form.has_error("due"):
+            self.form.add_error("due", self.calendar_error.messages)
+        return queryset
+
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()
         if value == "overdue":
             return selectors.overdue(queryset, today)
         if value == "due_soon":
-            return selectors.due_soon(queryset, today)
+            try:
+                return selectors.due_soon(queryset, today)
+            except CalendarUnknown as exc:
+                self.calendar_error = exc
+                return queryset.none()
         if value == "late":
-            from django.db.models import F
-
             return queryset.filter(decided_on__gt=F("due_on"))
         return queryset
 

@@ -1,50 +1,85 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linfen_admin.forms import GuidedFormMixin
 from linfen_admin.models import Region
 from linfen_admin.validators import validate_credit_code
 
 from .models import Case, DrawnEntity, HandoverChecklist, Item, RiskLevel
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# An <input type="date"> reads and writes ISO dates only, whatever the language of the page.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("审批事项"), queryset=Item.objects.all())
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj}({obj.get_level_display()})"
+
+
+def _county_items_only(form, field: str = "region") -> None:
+    """The region matters only for a county-level item (a city-level one is always 市本级): show it for those."""
+    county = [str(pk) for pk in Item.objects.filter(level=Item.Level.COUNTY).values_list("pk", flat=True)]
+    form.fields[field].show_when = "item=" + ",".join(county)
+
+
+class CaseForm(GuidedFormMixin, forms.Form):
+    item = ItemChoiceField(label=_("审批事项"), queryset=Item.objects.all())
     region = forms.ModelChoiceField(
-        label=_("区域"),
+        label=_("办理地"),
         queryset=Region.objects.all(),
         required=False,
-        help_text=_("县级事项填写办理地;市级事项为“市本级”或留空"),
+        help_text=_("县级事项填写办理地县(市、区);市级事项一律由市级部门办理,无需填写"),
     )
     applicant_name = forms.CharField(label=_("申请人"), max_length=200)
     applicant_credit_code = forms.CharField(
         label=_("统一社会信用代码"), max_length=18, validators=[validate_credit_code]
     )
     accepted_on = forms.DateField(label=_("受理日期"), widget=DATE)
-    promised_days = forms.IntegerField(label=_("承诺时限(工作日)"), required=False, min_value=1, max_value=20)
+    promised_days = forms.IntegerField(
+        label=_("承诺时限(工作日)"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("不超过法定时限 20 个工作日;留空按法定时限"),
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"].queryset = regions
+        _county_items_only(self)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GuidedFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label=_("决定"), choices=[(Case.Status.APPROVED, _("准予许可")), (Case.Status.DENIED, _("不予许可"))]
+        label=_("决定"),
+        choices=[
+            ("", "---------"),
+            (Case.Status.APPROVED, _("准予许可")),
+            (Case.Status.DENIED, _("不予许可")),
+        ],
     )
     decided_on = forms.DateField(label=_("决定日期"), widget=DATE)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不予许可的,应当说明理由(《行政许可法》第三十八条)"),
+    )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(GuidedFormMixin, forms.Form):
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DrawForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("审批事项"), queryset=Item.objects.all())
-    region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.all(), required=False)
+class DrawForm(GuidedFormMixin, forms.Form):
+    item = ItemChoiceField(label=_("审批事项"), queryset=Item.objects.all())
+    region = forms.ModelChoiceField(
+        label=_("区域"),
+        queryset=Region.objects.all(),
+        required=False,
+        help_text=_("县级事项选择抽查的县(市、区);市级事项为市本级"),
+    )
     risk_level = forms.ModelChoiceField(
         label=_("风险/信用等级"), queryset=RiskLevel.objects.all(), required=False
     )
@@ -64,16 +99,27 @@ class DrawForm(forms.Form):
     )
     inspectors_per_entity = forms.IntegerField(label=_("每户检查人员数"), min_value=1, max_value=5, initial=2)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _county_items_only(self)
 
-class ResultForm(forms.Form):
+
+class ResultForm(GuidedFormMixin, forms.Form):
     result = forms.ChoiceField(
-        label=_("检查结果"), choices=[c for c in DrawnEntity.Result.choices if c[0] != "pending"]
+        label=_("检查结果"),
+        choices=[("", "---------")] + [c for c in DrawnEntity.Result.choices if c[0] != "pending"],
     )
     checked_on = forms.DateField(label=_("检查日期"), widget=DATE)
     note = forms.CharField(label=_("说明"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        problems = [c for c in DrawnEntity.Result.values if c not in ("pending", "compliant")]
+        self.fields["note"].show_when = "result=" + ",".join(problems)
+        self.fields["note"].help_text = _("发现的问题、整改要求或立案情况")
 
-class HandoverForm(forms.ModelForm):
+
+class HandoverForm(GuidedFormMixin, forms.ModelForm):
     class Meta:
         model = HandoverChecklist
         fields = ["received_on", "staff_trained_on", "note"]

@@ -18,6 +18,7 @@ from .models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from .rules.deadline import Deadline, deadline_status
 from .rules.workdays import (
     SOURCE_PACKAGE,
     SOURCE_SUPPLEMENT,
@@ -66,6 +67,134 @@ def items(user) -> QuerySet:
 
 def cases_visible_to(user) -> QuerySet:
     return visible_to(user, Case.objects.select_related("item", "region", "department"))
+
+
+# The sortable headers of the case lists: header key → model path (``linfen_admin.lists.ordered``).
+CASE_ORDERING = {
+    "item": "item__number",
+    "region": "region__order",
+    "department": "department__name",
+    "applicant": "applicant_name",
+    "accepted": "accepted_on",
+    "due": "due_on",
+    "status": "status",
+}
+DRAW_ORDERING = {
+    "drawn": "drawn_on",
+    "item": "item__number",
+    "region": "region__order",
+    "ratio": "ratio",
+}
+HANDOVER_ORDERING = {
+    "item": "item__number",
+    "department": "department__name",
+    "received": "received_on",
+    "trained": "staff_trained_on",
+    "first_case": "first_case_on",
+}
+ITEM_ORDERING = {
+    "number": "number",
+    "name": "name",
+    "decision": "provincial_decision",
+    "department": "receiving_department",
+}
+
+
+def case_deadline(case: Case, today: datetime.date, *, calendar: Calendar | None = None) -> Deadline:
+    """剩余 N 个工作日 / 今天到期 / 已超期 N 个工作日 / 按期办结 for one case (``rules.deadline``)."""
+    return deadline_status(due_on=case.due_on, today=today, decided_on=case.decided_on, calendar=calendar)
+
+
+def deadlines_on(today: datetime.date, *, calendar: Calendar | None = None):
+    """``case → Deadline`` for many cases seen on ``today``: one calendar query, and each (due date, decision date)
+    counted once — cases share their due dates, and a long export must not count the same days again."""
+    calendar = calendar or work_calendar()
+    memo: dict = {}
+
+    def of(case: Case) -> Deadline:
+        key = (case.due_on, case.decided_on)
+        if key not in memo:
+            memo[key] = case_deadline(case, today, calendar=calendar)
+        return memo[key]
+
+    return of
+
+
+def with_deadlines(cases, today: datetime.date | None = None, *, calendar: Calendar | None = None) -> list:
+    """The cases as a list, each with ``deadline`` set; one calendar query for the whole list, none per row."""
+    deadline_of = deadlines_on(today or timezone.localdate(), calendar=calendar)
+    cases = list(cases)
+    for case in cases:
+        case.deadline = deadline_of(case)
+    return cases
+
+
+def draws_visible_to(user) -> QuerySet:
+    return visible_to(user, InspectionDraw.objects.select_related("item", "region", "risk_level"))
+
+
+def handover_visible_to(user) -> QuerySet:
+    return visible_to(user, HandoverChecklist.objects.select_related("item", "department__region"))
+
+
+def case_export_rows(cases, today: datetime.date | None = None):
+    """The rows of the case list's xlsx export: what the list shows, in words, plus the applicant's code."""
+    deadline_of = deadlines_on(today or timezone.localdate())
+    for case in cases.iterator(chunk_size=500) if isinstance(cases, QuerySet) else cases:
+        yield [
+            f"{case.item.number}. {case.item.name}",
+            str(case.region),
+            str(case.department),
+            case.applicant_name,
+            case.applicant_credit_code,
+            case.accepted_on,
+            case.due_on,
+            case.get_status_display(),
+            case.decided_on,
+            deadline_of(case).label,
+        ]
+
+
+def draw_export_rows(draws):
+    """The rows of the draw list's xlsx export."""
+    for the_draw in draws.annotate(drawn_count=Count("drawn")).iterator(chunk_size=500):
+        yield [
+            the_draw.drawn_on,
+            str(the_draw.item),
+            str(the_draw.region),
+            the_draw.risk_level.name if the_draw.risk_level else "",
+            the_draw.ratio,
+            the_draw.drawn_count,
+            the_draw.seed,
+        ]
+
+
+def handover_export_rows(rows):
+    """The rows of the handover detail's xlsx export."""
+    for row in rows.iterator(chunk_size=500):
+        yield [
+            str(row.item),
+            str(row.department),
+            row.received_on,
+            row.staff_trained_on,
+            row.first_case_on,
+            row.note,
+        ]
+
+
+def item_export_rows(items):
+    """The rows of the item catalogue's xlsx export (published reference data)."""
+    for item in items:
+        yield [
+            item.number,
+            item.name,
+            item.power_type,
+            item.provincial_decision,
+            item.get_level_display(),
+            item.receiving_department,
+            "\n".join(item.supervision_measures),
+            item.remarks,
+        ]
 
 
 def overdue(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:

@@ -8,10 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from linfen_admin.audit import history_for
-from linfen_admin.scoping import can_change, get_visible_or_404, regions_for, visible_to
+from linfen_admin.forms import add_service_errors
+from linfen_admin.lists import ordered, xlsx_response
+from linfen_admin.scoping import can_change, get_visible_or_404, regions_for
 
 from . import cockpit, selectors, services
 from .filtersets import CaseFilter
@@ -19,19 +22,62 @@ from .forms import CaseForm, DecisionForm, DrawForm, ExtensionForm, HandoverForm
 from .models import DrawnEntity, HandoverChecklist, InspectionDraw
 from .rules.workdays import CalendarUnknown
 
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+CASE_HEADERS = [
+    _lazy("审批事项"),
+    _lazy("区域"),
+    _lazy("承办部门"),
+    _lazy("申请人"),
+    _lazy("统一社会信用代码"),
+    _lazy("受理日期"),
+    _lazy("办结期限"),
+    _lazy("状态"),
+    _lazy("决定日期"),
+    _lazy("期限情况"),
+]
+HANDOVER_HEADERS = [
+    _lazy("事项"),
+    _lazy("承接部门"),
+    _lazy("已承接"),
+    _lazy("人员已培训"),
+    _lazy("首件办结"),
+    _lazy("说明"),
+]
+ITEM_HEADERS = [
+    _lazy("序号"),
+    _lazy("事项名称"),
+    _lazy("权力类型"),
+    _lazy("省政府改革意见"),
+    _lazy("承接层级"),
+    _lazy("我市承接部门"),
+    _lazy("加强事中事后监管措施"),
+    _lazy("备注"),
+]
+DRAW_HEADERS = [
+    _lazy("抽取日期"),
+    _lazy("审批事项"),
+    _lazy("区域"),
+    _lazy("风险等级"),
+    _lazy("抽查比例"),
+    _lazy("抽中主体数"),
+    _lazy("随机种子"),
+]
 
 
 @login_required
 @permission_required("approvals.view_item", raise_exception=True)
 def item_list(request):
-    return render(request, "approvals/item_list.html", {"items": selectors.items(request.user)})
+    items = ordered(selectors.items(request.user), request, selectors.ITEM_ORDERING, default="number")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "approvals/item_list.html", {"page": page})
+
+
+@login_required
+@permission_required("approvals.view_item", raise_exception=True)
+def item_export(request):
+    items = ordered(selectors.items(request.user), request, selectors.ITEM_ORDERING, default="number")
+    return xlsx_response(
+        "approval-items.xlsx", _("审批事项"), ITEM_HEADERS, selectors.item_export_rows(items)
+    )
 
 
 @login_required
@@ -41,33 +87,36 @@ def item_detail(request, number):
     return render(request, "approvals/item_detail.html", {"item": item})
 
 
+def _filtered_cases(request):
+    """The case list's filters (a wrong value is an error beside its field, never a 404) and the ordered cases:
+    the page and its export show the same list."""
+    filterset = CaseFilter(request.GET, queryset=selectors.cases_visible_to(request.user), user=request.user)
+    cases = ordered(filterset.qs, request, selectors.CASE_ORDERING, default="-accepted_on")
+    return filterset, cases
+
+
 @login_required
 @permission_required("approvals.view_case", raise_exception=True)
 def case_list(request):
-    try:
-        filterset = CaseFilter(request.GET, queryset=selectors.cases_visible_to(request.user))
-        cases = filterset.qs
-        page = Paginator(cases, 50).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
-    except CalendarUnknown as exc:
-        messages.error(request, exc.messages[0])
-        filterset = CaseFilter(None, queryset=selectors.cases_visible_to(request.user))
-        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "approvals/case_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            **selectors.due_flags(),
-        },
-    )
+    filterset, cases = _filtered_cases(request)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_deadlines(page.object_list)
+    return render(request, "approvals/case_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+@permission_required("approvals.view_case", raise_exception=True)
+def case_export(request):
+    _filterset, cases = _filtered_cases(request)
+    return xlsx_response("approval-cases.xlsx", _("办件"), CASE_HEADERS, selectors.case_export_rows(cases))
 
 
 @login_required
 @permission_required("approvals.view_case", raise_exception=True)
 def case_due(request):
-    cases = selectors.cases_visible_to(request.user).order_by("due_on", "id")
+    cases = ordered(
+        selectors.cases_visible_to(request.user), request, selectors.CASE_ORDERING, default="due_on"
+    )
     calendar = selectors.work_calendar()
     flags = selectors.due_flags(calendar=calendar)
     try:
@@ -79,8 +128,10 @@ def case_due(request):
         request,
         "approvals/case_due.html",
         {
-            "due_soon": due_soon,
-            "overdue": list(selectors.overdue(cases, flags["today"])),
+            "due_soon": selectors.with_deadlines(due_soon, flags["today"], calendar=calendar),
+            "overdue": selectors.with_deadlines(
+                selectors.overdue(cases, flags["today"]), flags["today"], calendar=calendar
+            ),
             "chart": cockpit.deadline_chart(request.user, flags["today"]),
             **flags,
         },
@@ -93,50 +144,55 @@ def case_create(request):
     form = CaseForm(request.POST or None, regions=regions_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_create(actor=request.user, **{k: v for k, v in form.cleaned_data.items()})
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            _errors_into(form, exc)
+            case = services.case_create(actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("办件已登记,办结期限 %(due)s。") % {"due": case.due_on})
             return redirect("approvals:case-detail", pk=case.pk)
     return render(request, "approvals/form.html", {"form": form, "title": _("登记办件")})
 
 
-@login_required
-def case_detail(request, pk):
-    case = get_visible_or_404(request.user, selectors.cases_visible_to(request.user), pk=pk)
-    editable = can_change(request.user, case) and case.is_open
+def _case_page(request, case, *, decision_form=None, extension_form=None):
+    today = timezone.localdate()
     return render(
         request,
         "approvals/case_detail.html",
         {
             "case": case,
+            "deadline": selectors.case_deadline(case, today, calendar=selectors.work_calendar()),
             "events": history_for(case),
-            "editable": editable,
-            "today": timezone.localdate(),
-            "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
-            "extension_form": ExtensionForm(),
+            "editable": can_change(request.user, case) and case.is_open,
+            "decision_form": decision_form or DecisionForm(initial={"decided_on": today}),
+            "extension_form": extension_form or ExtensionForm(),
         },
     )
 
 
-def _case_step(request, pk, form_class, call):
+@login_required
+def case_detail(request, pk):
+    case = get_visible_or_404(request.user, selectors.cases_visible_to(request.user), pk=pk)
+    return _case_page(request, case)
+
+
+def _case_step(request, pk, form_class, form_key, call):
+    """Decide or extend from the case page: a refused form comes back on the page with the input kept and each
+    error beside its field; a step the case's state refuses is a message."""
     case = get_visible_or_404(request.user, selectors.cases_visible_to(request.user), pk=pk)
     form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("approvals:case-detail", pk=pk)
-    try:
-        call(case, form.cleaned_data)
-    except (services.CaseConflict, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("已保存。"))
-    return redirect("approvals:case-detail", pk=pk)
+    if form.is_valid():
+        try:
+            call(case, form.cleaned_data)
+        except (services.CaseConflict, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("approvals:case-detail", pk=pk)
+        if not form.errors:
+            return redirect("approvals:case-detail", pk=pk)
+    return _case_page(request, case, **{form_key: form})
 
 
 @login_required
@@ -146,6 +202,7 @@ def case_decide(request, pk):
         request,
         pk,
         DecisionForm,
+        "decision_form",
         lambda case, data: services.case_decide(
             actor=request.user,
             case=case,
@@ -163,6 +220,7 @@ def case_extend(request, pk):
         request,
         pk,
         ExtensionForm,
+        "extension_form",
         lambda case, data: services.case_extend(actor=request.user, case=case, reason=data["reason"]),
     )
 
@@ -170,9 +228,18 @@ def case_extend(request, pk):
 @login_required
 @permission_required("approvals.view_inspectiondraw", raise_exception=True)
 def draw_list(request):
-    draws = visible_to(request.user, InspectionDraw.objects.select_related("item", "region", "risk_level"))
+    draws = ordered(selectors.draws_visible_to(request.user), request, selectors.DRAW_ORDERING, "-drawn_on")
     page = Paginator(draws, 30).get_page(request.GET.get("page"))
     return render(request, "approvals/draw_list.html", {"page": page})
+
+
+@login_required
+@permission_required("approvals.view_inspectiondraw", raise_exception=True)
+def draw_export(request):
+    draws = ordered(selectors.draws_visible_to(request.user), request, selectors.DRAW_ORDERING, "-drawn_on")
+    return xlsx_response(
+        "inspection-draws.xlsx", _("双随机抽查"), DRAW_HEADERS, selectors.draw_export_rows(draws)
+    )
 
 
 @login_required
@@ -183,39 +250,50 @@ def draw_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             the_draw = services.draw_create(actor=request.user, **form.cleaned_data)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            _errors_into(form, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("抽取完成。"))
             return redirect("approvals:draw-detail", pk=the_draw.pk)
     return render(request, "approvals/form.html", {"form": form, "title": _("发起双随机抽查")})
 
 
-@login_required
-def draw_detail(request, pk):
+def _result_form(row, data=None):
+    """One form per drawn entity on the draw page, with ids of its own (the names stay ``result`` …)."""
+    return ResultForm(data, auto_id=f"id_r{row.pk}_%s")
+
+
+def _draw_page(request, pk, *, bound=None):
     queryset = InspectionDraw.objects.select_related("item", "region", "risk_level").prefetch_related(
         "drawn__entity", "drawn__inspectors__department"
     )
     the_draw = get_visible_or_404(request.user, queryset, pk=pk)
+    rows = list(the_draw.drawn.all())
+    for row in rows:
+        row.result_form = bound if bound is not None and bound.row_pk == row.pk else _result_form(row)
     return render(
         request,
         "approvals/draw_detail.html",
         {
             "draw": the_draw,
+            "rows": rows,
             "replays": selectors.replay_draw(the_draw),
-            "result_form": ResultForm(),
             "may_record": request.user.has_perm("approvals.change_drawnentity"),
         },
     )
 
 
 @login_required
+def draw_detail(request, pk):
+    return _draw_page(request, pk)
+
+
+@login_required
 @require_POST
 def result_record(request, pk):
     drawn = get_visible_or_404(request.user, DrawnEntity.objects.all(), pk=pk)
-    form = ResultForm(request.POST)
+    form = _result_form(drawn, request.POST)
+    form.row_pk = drawn.pk
     if form.is_valid():
         try:
             services.result_record(
@@ -225,23 +303,33 @@ def result_record(request, pk):
                 checked_on=form.cleaned_data["checked_on"],
                 note=form.cleaned_data["note"],
             )
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+        except (PermissionDenied, ValidationError) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("检查结果已录入。"))
-    else:
-        messages.error(request, _("检查结果填写有误。"))
-    return redirect("approvals:draw-detail", pk=drawn.draw_id)
+            return redirect("approvals:draw-detail", pk=drawn.draw_id)
+    return _draw_page(request, drawn.draw_id, bound=form)
 
 
 @login_required
 @permission_required("approvals.view_handoverchecklist", raise_exception=True)
 def handover(request):
-    rows = visible_to(request.user, HandoverChecklist.objects.select_related("item", "department__region"))
+    rows = ordered(
+        selectors.handover_visible_to(request.user), request, selectors.HANDOVER_ORDERING, "item__number"
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "approvals/handover.html", {"page": page, **selectors.coverage()})
+
+
+@login_required
+@permission_required("approvals.view_handoverchecklist", raise_exception=True)
+def handover_export(request):
+    rows = ordered(
+        selectors.handover_visible_to(request.user), request, selectors.HANDOVER_ORDERING, "item__number"
+    )
+    return xlsx_response(
+        "handover.xlsx", _("承接情况"), HANDOVER_HEADERS, selectors.handover_export_rows(rows)
+    )
 
 
 @login_required
@@ -253,9 +341,13 @@ def handover_edit(request, pk):
         raise Http404
     form = HandoverForm(request.POST or None, instance=checklist)
     if request.method == "POST" and form.is_valid():
-        services.handover_update(actor=request.user, checklist=checklist, **form.cleaned_data)
-        messages.success(request, _("承接情况已保存。"))
-        return redirect("approvals:handover")
+        try:
+            services.handover_update(actor=request.user, checklist=checklist, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("承接情况已保存。"))
+            return redirect("approvals:handover")
     return render(
         request, "approvals/form.html", {"form": form, "title": _("填写承接情况:%(c)s") % {"c": checklist}}
     )
@@ -263,6 +355,7 @@ def handover_edit(request, pk):
 
 def public_draws(request):
     """一公开: every draw and its results, no login, nothing private."""
-    page = Paginator(selectors.public_draws(), 20).get_page(request.GET.get("page"))
-    draws = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
-    return render(request, "approvals/public_draws.html", {"page": page, "draws": draws})
+    draws = ordered(selectors.public_draws(), request, selectors.DRAW_ORDERING, "-drawn_on")
+    page = Paginator(draws, 20).get_page(request.GET.get("page"))
+    entries = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
+    return render(request, "approvals/public_draws.html", {"page": page, "draws": entries})

@@ -41,3 +41,17 @@ def test_without_the_cookie_the_same_pages_are_chinese(client, users, new_case):
     cases = client.get(reverse("approvals:case-list")).content.decode()
     assert "<h1>办件</h1>" in cases and "办理中" in cases
     assert "<h1>Cases</h1>" not in cases
+
+
+def test_case_list_deadlines_and_headers_in_english(english, users, new_case):
+    import datetime
+
+    import time_machine
+
+    new_case(accepted_on=datetime.date(2022, 9, 26), applicant_name="Huinong Ltd")  # due 2022-10-27
+    client = english(users["yaodu_approval"])
+    with time_machine.travel(datetime.datetime(2022, 10, 31, 9, 0), tick=False):
+        page = client.get(reverse("approvals:case-list"), {"ordering": "due"}).content.decode()
+    assert "Overdue by 2 working days" in page and "已超期" not in page  # 10/28, 10/31
+    assert ">Applicant<" in page and ">Deadline</th>" in page and "申请人" not in page
+    assert "1 result" in page and "Export xlsx" in page
