@@ -105,7 +105,7 @@ class DisposalForm(GuidedFormMixin, forms.ModelForm):
         pass  # the service validates against the locked parcel
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuidedFormMixin, forms.Form):
     KIND_CHOICES = [
         ("quota", _("任务分解表(附件 2)")),
         ("parcel", _("宗地清单")),
@@ -118,6 +118,10 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(label=_("文件(xlsx、csv;界址坐标为 txt 或 geojson)"))
     dry_run = forms.BooleanField(label=_("只校验,不写入"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].show_when = "kind=quota"
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,7 @@ from linfen_admin.exports import inert_row
 from linfen_admin.forms import add_service_errors
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
-from . import boundaries, cockpit, imports, mapdata, selectors, services
+from . import boundaries, cockpit, import_templates, imports, mapdata, selectors, services, staging
 from .filtersets import ParcelFilterSet
 from .forms import AsOfForm, DisposalForm, ImportForm, ParcelForm, ProgressForm
 from .geometry import GeometryInvalid
@@ -158,7 +158,7 @@ def _detail_context(request, pk, *, disposal_form=None) -> dict:
         "flags": selectors.parcel_flags(parcel, as_of),
         "as_of": as_of,
         "timeline": selectors.disposal_timeline(parcel),
-        "events": history_for(parcel)[:50],
+        "events": history_for(parcel).select_related("content_type")[:50],
         "can_change": can_change,
         "disposal_form": disposal_form,
         "can_revoke": can_change and request.user.has_perm("land.delete_disposalrecord"),
@@ -315,46 +315,119 @@ def notice_export(request):
     return response
 
 
+def _import_context(request, form, **extra) -> dict:
+    return {
+        "form": form,
+        "result": None,
+        "boundary": None,
+        "errors": None,
+        "total_errors": None,
+        "dry_run": True,
+        "staged": None,
+        "staged_minutes": staging.TTL // 60,
+        "templates": [
+            ("quota", _("任务分解表模板(xlsx)")),
+            ("parcel", _("宗地清单模板(xlsx)")),
+            ("boundary", _("界址坐标示例(txt)")),
+        ],
+        **extra,
+    }
+
+
 @login_required
 @permission_required("land.add_parcel", raise_exception=True)
 def import_sheet(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = errors = boundary = total_errors = None
-    status, dry_run = 200, True
+    campaigns = selectors.campaigns_with_milestones()
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"campaign": selectors.current_campaign(campaigns)},
+    )
+    context = _import_context(request, form)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        dry_run = data["dry_run"]
+        dry_run = context["dry_run"] = data["dry_run"]
         try:
             if data["kind"] == "quota":
-                result = imports.quota_import(
+                context["result"] = imports.quota_import(
                     actor=request.user, campaign=data["campaign"], upload=data["file"], dry_run=dry_run
                 )
             elif data["kind"] == "boundary":
-                boundary = boundaries.boundary_import(
+                context["boundary"] = boundaries.boundary_import(
                     actor=request.user, upload=data["file"], dry_run=dry_run
                 )
             else:
-                result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=dry_run)
+                context["result"] = imports.parcel_import(
+                    actor=request.user, upload=data["file"], dry_run=dry_run
+                )
+            if dry_run:  # clean: keep the file so that 确认导入 needs no second upload
+                context["staged"] = staging.stage(
+                    actor=request.user,
+                    kind=data["kind"],
+                    campaign_year=data["campaign"].year if data.get("campaign") else None,
+                    upload=data["file"],
+                )
         except SheetInvalid as exc:
-            errors, status, total_errors = exc.errors, 400, exc.total
+            context.update(errors=exc.errors, total_errors=exc.total)
+            status = 400
         except GeometryInvalid as exc:
-            errors, status = exc.problems, 400
+            context["errors"], status = exc.problems, 400
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             status = 400
-    return render(
-        request,
-        "land/import.html",
-        {
-            "form": form,
-            "result": result,
-            "boundary": boundary,
-            "errors": errors,
-            "total_errors": total_errors,
-            "dry_run": dry_run,
-        },
-        status=status,
-    )
+    return render(request, "land/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_parcel", raise_exception=True)
+def import_confirm(request):
+    """确认导入: the file of a clean dry run, imported without a second upload (the user's own token only)."""
+    form = ImportForm(initial={"campaign": selectors.current_campaign(selectors.campaigns_with_milestones())})
+    context = _import_context(request, form, dry_run=False)
+    status = 200
+    try:
+        kind, result = staging.confirm_import(actor=request.user, token=request.POST.get("token", ""))
+    except staging.StagedNotFound as exc:
+        raise Http404(_("没有待确认的导入,或已导入、已过期。")) from exc
+    except SheetInvalid as exc:
+        context.update(errors=exc.errors, total_errors=exc.total)
+        status = 400
+    except GeometryInvalid as exc:
+        context["errors"], status = exc.problems, 400
+    except ValidationError as exc:
+        context["confirm_errors"], status = exc.messages, 400
+    else:
+        context["boundary" if kind == "boundary" else "result"] = result
+        messages.success(request, _("导入完成。"))
+    return render(request, "land/import.html", context, status=status)
+
+
+@login_required
+@permission_required("land.add_parcel", raise_exception=True)
+def import_template(request):
+    """``?kind=quota|parcel|boundary``: the blank sheet of one import kind (header row, an example row, 填表说明),
+    or the sample coordinate file."""
+    kind = request.GET.get("kind") or "parcel"
+    region = getattr(request.user, "region", None)
+    region_name = region.name if region is not None else import_templates.EXAMPLE_REGION
+    if kind == "quota":
+        response = HttpResponse(import_templates.quota_template(), content_type=XLSX)
+        filename = "land-quota-template.xlsx"
+    elif kind == "parcel":
+        response = HttpResponse(import_templates.parcel_template(region_name), content_type=XLSX)
+        filename = "land-parcel-template.xlsx"
+    elif kind == "boundary":
+        response = HttpResponse(
+            import_templates.boundary_sample(region_name).encode("utf-8"),
+            content_type="text/plain; charset=utf-8",
+        )
+        filename = "land-boundary-sample.txt"
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
