@@ -315,6 +315,14 @@ def notice_export(request):
     return response
 
 
+def _import_initial(request) -> dict:
+    """This year's campaign preselected; a county clerk (who may not import quotas) starts on the parcel list."""
+    return {
+        "campaign": selectors.current_campaign(selectors.campaigns_with_milestones()),
+        "kind": "quota" if request.user.has_perm("land.add_taskquota") else "parcel",
+    }
+
+
 def _import_context(request, form, **extra) -> dict:
     return {
         "form": form,
@@ -337,12 +345,7 @@ def _import_context(request, form, **extra) -> dict:
 @login_required
 @permission_required("land.add_parcel", raise_exception=True)
 def import_sheet(request):
-    campaigns = selectors.campaigns_with_milestones()
-    form = ImportForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"campaign": selectors.current_campaign(campaigns)},
-    )
+    form = ImportForm(request.POST or None, request.FILES or None, initial=_import_initial(request))
     context = _import_context(request, form)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -384,7 +387,7 @@ def import_sheet(request):
 @permission_required("land.add_parcel", raise_exception=True)
 def import_confirm(request):
     """确认导入: the file of a clean dry run, imported without a second upload (the user's own token only)."""
-    form = ImportForm(initial={"campaign": selectors.current_campaign(selectors.campaigns_with_milestones())})
+    form = ImportForm(initial=_import_initial(request))
     context = _import_context(request, form, dry_run=False)
     status = 200
     try:

@@ -312,6 +312,9 @@ def test_the_year_is_preselected(login, users, land):
     page = login(users["city_land"]).get(reverse("land:import")).content.decode()
     assert '<option value="2022" selected>' in page
     assert 'data-show-when="kind=quota"' in page
+    assert '<option value="quota" selected>' in page
+    clerk = login(users["yaodu_land"]).get(reverse("land:import")).content.decode()
+    assert '<option value="parcel" selected>' in clerk  # a county clerk imports parcels, not quotas
 
 
 def _dry_run(client, upload, **extra):
