@@ -4,7 +4,9 @@ A staged file lives under ``MEDIA_ROOT/land-import-staging/`` as ``<token>.bin``
 uploaded it, the sheet kind, the campaign year, the original name, when). The token is random (``secrets``); it
 answers only to the user who uploaded it (anyone else: ``StagedNotFound``, a 404), once (the file is claimed by an
 atomic rename before it is read, and deleted after), and for ``TTL`` seconds. Uploads are already bounded by
-``UPLOAD_MAX_BYTES``; a staged file larger than that is refused too. Expired files are swept at each staging.
+``UPLOAD_MAX_BYTES``; a staged file larger than that is refused too, and each user has at most one staged file
+(a new dry run replaces the previous one), so the folder holds at most one upload per user for ``TTL`` seconds.
+Expired files are swept at each staging.
 The import itself goes through the same services as an upload (same checks, same audit)."""
 
 import json
@@ -70,6 +72,18 @@ def sweep() -> int:
     return deleted
 
 
+def _drop_earlier(folder: Path, actor) -> None:
+    """A user confirms their latest dry run: an earlier staged file of theirs goes."""
+    for meta_path in folder.glob("*.json"):
+        try:
+            owner = json.loads(meta_path.read_text(encoding="utf-8")).get("user")
+        except (FileNotFoundError, ValueError):
+            continue
+        if owner == actor.pk:
+            meta_path.with_suffix(".bin").unlink(missing_ok=True)
+            meta_path.unlink(missing_ok=True)
+
+
 def stage(*, actor, kind: str, campaign_year: int | None, upload) -> Staged:
     """Keep ``upload`` (already checked by a clean dry run) for ``actor`` to confirm."""
     if kind not in KINDS:
@@ -84,6 +98,7 @@ def stage(*, actor, kind: str, campaign_year: int | None, upload) -> Staged:
     sweep()
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
+    _drop_earlier(folder, actor)
     token = secrets.token_urlsafe(32)
     data_path, meta_path = _paths(token)
     name = os.path.basename(str(getattr(upload, "name", "") or "upload"))[:200]

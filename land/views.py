@@ -402,8 +402,14 @@ def import_confirm(request):
     except ValidationError as exc:
         context["confirm_errors"], status = exc.messages, 400
     else:
-        context["boundary" if kind == "boundary" else "result"] = result
-        messages.success(request, _("导入完成。"))
+        if kind == "boundary":
+            messages.success(request, _("界址坐标已导入:共 %(n)s 宗地。") % {"n": result.parcels})
+        else:
+            messages.success(
+                request,
+                _("导入完成:共 %(rows)s 行,新增 %(created)s,更新 %(updated)s。") % result.as_dict(),
+            )
+        return redirect("land:import")  # a reload does not post the used token again
     return render(request, "land/import.html", context, status=status)
 
 

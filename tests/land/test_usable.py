@@ -345,8 +345,9 @@ def test_confirm_imports_the_same_file_once_without_a_second_upload(login, users
     folder = private_media / staging.FOLDER
     assert [p.name for p in folder.iterdir() if p.suffix == ".bin"] == [f"{token}.bin"]
     assert len(token) >= 40  # random, not guessable
-    response = client.post(reverse("land:import-confirm"), {"token": token})
-    assert response.status_code == 200 and "导入完成" in response.content.decode()
+    response = client.post(reverse("land:import-confirm"), {"token": token}, follow=True)
+    assert response.redirect_chain == [(reverse("land:import"), 302)]
+    assert "导入完成:共 1 行,新增 1,更新 0。" in response.content.decode()
     assert Parcel.objects.get().code == "CONF-1"
     assert list(folder.iterdir()) == []  # deleted after use
     assert client.post(reverse("land:import-confirm"), {"token": token}).status_code == 404  # single use
@@ -360,7 +361,7 @@ def test_another_users_token_answers_404_and_stays_usable_for_its_owner(client, 
     assert client.post(reverse("land:import-confirm"), {"token": "../../etc/passwd"}).status_code == 404
     assert not Parcel.objects.exists()
     client.force_login(users["yaodu_land"])
-    assert client.post(reverse("land:import-confirm"), {"token": token}).status_code == 200
+    assert client.post(reverse("land:import-confirm"), {"token": token}).status_code == 302
     assert Parcel.objects.count() == 1
 
 
@@ -399,6 +400,19 @@ def test_confirm_validates_again_through_the_import_services(login, users, land,
     assert Parcel.objects.get(code="RACE-1").area_mu == D("10")
 
 
+def test_each_user_has_at_most_one_staged_file(client, users, land, private_media):
+    client.force_login(users["city_land"])
+    other = _dry_run(client, _sheet("CITY-1"))
+    client.force_login(users["yaodu_land"])
+    first = _dry_run(client, _sheet("FIRST"))
+    second = _dry_run(client, _sheet("SECOND"))
+    names = sorted(p.name for p in (private_media / staging.FOLDER).iterdir())
+    assert names == sorted(f"{t}.{ext}" for t in (other, second) for ext in ("bin", "json"))
+    assert client.post(reverse("land:import-confirm"), {"token": first}).status_code == 404
+    assert client.post(reverse("land:import-confirm"), {"token": second}).status_code == 302
+    assert list(Parcel.objects.values_list("code", flat=True)) == ["SECOND"]
+
+
 def test_a_staged_file_larger_than_the_upload_limit_is_refused(users, land, settings):
     from django.core.exceptions import ValidationError
 
@@ -414,3 +428,40 @@ def test_a_staged_file_larger_than_the_upload_limit_is_refused(users, land, sett
 
 def test_template_of_an_unknown_kind_is_404(login, users, land):
     assert login(users["city_land"]).get(reverse("land:import-template") + "?kind=nope").status_code == 404
+
+
+def test_confirm_keeps_the_year_of_a_quota_sheet_and_the_kind_of_a_boundary_file(client, users, land):
+    client.force_login(users["city_land"])
+    TaskQuota.objects.filter(region__name="尧都区").delete()
+    quota_sheet = _download(client, "quota")
+    response = client.post(
+        reverse("land:import"),
+        {
+            "kind": "quota",
+            "campaign": "2022",
+            "dry_run": "on",
+            "file": SimpleUploadedFile("q.xlsx", quota_sheet),
+        },
+    )
+    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    assert not TaskQuota.objects.filter(region__name="尧都区").exists()
+    assert client.post(reverse("land:import-confirm"), {"token": token}).status_code == 302
+    assert TaskQuota.objects.get(campaign=land, region__name="尧都区").unsupplied_mu == D("684.280")
+
+    client.post(
+        reverse("land:import"),
+        {"kind": "parcel", "file": SimpleUploadedFile("p.xlsx", _download(client, "parcel"))},
+    )
+    response = client.post(
+        reverse("land:import"),
+        {
+            "kind": "boundary",
+            "dry_run": "on",
+            "file": SimpleUploadedFile("b.txt", _download(client, "boundary")),
+        },
+    )
+    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    assert Parcel.objects.get().boundary is None
+    followed = client.post(reverse("land:import-confirm"), {"token": token}, follow=True)
+    assert "界址坐标已导入:共 1 宗地。" in followed.content.decode()
+    assert Parcel.objects.get().boundary is not None
