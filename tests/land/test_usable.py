@@ -465,3 +465,12 @@ def test_confirm_keeps_the_year_of_a_quota_sheet_and_the_kind_of_a_boundary_file
     followed = client.post(reverse("land:import-confirm"), {"token": token}, follow=True)
     assert "界址坐标已导入:共 1 宗地。" in followed.content.decode()
     assert Parcel.objects.get().boundary is not None
+
+
+def test_the_ledger_filters_offer_no_null_choice_and_refuse_one(login, api, users, make_parcel):
+    make_parcel("尧都区", code="NULL-1")
+    page = login(users["yaodu_land"]).get(reverse("land:parcel-list")).content.decode()
+    assert "未填写" not in page and 'value="null"' not in page
+    assert login(users["yaodu_land"]).get(reverse("land:parcel-list") + "?flag=null").status_code == 200
+    response = api.as_user(users["yaodu_land"]).get("/api/v1/land/parcels/?flag=null&kind=null")
+    assert response.status_code == 400
