@@ -447,6 +447,7 @@ def parcel_map(request):
     filterset = _ledger_filter(request, as_of)
     config = {
         "api": reverse("land-parcel-map"),
+        "as_of": as_of.isoformat(),
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
         "center": [36.08, 111.52],
