@@ -42,9 +42,12 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
 
 class ParcelFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(label=_("县(市、区)"), method="filter_region")
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=Parcel.Kind.choices)
-    status = django_filters.ChoiceFilter(label=_("处置状态"), choices=Parcel.Status.choices)
-    flag = django_filters.ChoiceFilter(label=_("标记"), choices=FLAG_CHOICES, method="filter_flag")
+    # A parcel always has a kind and a status, and a flag is a condition: no "未填写" (null) choice for any of them.
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=Parcel.Kind.choices, null_label=None)
+    status = django_filters.ChoiceFilter(label=_("处置状态"), choices=Parcel.Status.choices, null_label=None)
+    flag = django_filters.ChoiceFilter(
+        label=_("标记"), choices=FLAG_CHOICES, method="filter_flag", null_label=None
+    )
     q = django_filters.CharFilter(label=_("搜索"), method="filter_text")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),

@@ -1,15 +1,31 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linfen_admin.forms import GuidedFormMixin
 from linfen_admin.scoping import regions_for
 
 from .models import Campaign, DisposalRecord, Parcel
 from .services import PARCEL_FIELDS, may_supervise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+KIND_ONLY_CHOICES = ("cause", "idle_disposal", "disposal_path")  # the model's constraints tie them to a kind
+DATE_MESSAGE = _("日期格式应为 YYYY-MM-DD。")
+
+# The parcel form's groups (legend, fields, the land kind they belong to or None for both). Which fields belong
+# to one kind follows the ledger of DESIGN.md and the model's constraints: 批而未供 has its approval, expropriation,
+# reason not supplied and disposal path; 闲置土地 its supply, price, use, start dates, cause and disposal.
+PARCEL_GROUPS = (
+    (_("基本信息"), ("region", "kind", "code", "name", "area_mu", "land_use_status", "supervised"), None),
+    (_("批准与征收"), ("approval_no", "approved_on", "expropriation_status"), "unsupplied"),
+    (_("未供原因与处置路径"), ("unsupplied_reason", "disposal_path"), "unsupplied"),
+    (_("供地与开工"), ("supply_method", "supplied_on", "land_price_wan", "land_use"), "idle"),
+    (_("闲置原因与处置"), ("agreed_start_on", "actual_start_on", "cause", "idle_disposal"), "idle"),
+    (_("位置与界址"), ("location", "coordinates", "lon", "lat"), None),
+    (_("备注"), ("note",), None),
+)
 
 
-class ParcelForm(forms.ModelForm):
+class ParcelForm(GuidedFormMixin, forms.ModelForm):
     """Add or edit a parcel. ``version`` travels with the form: a stale save is refused, never merged.
 
     The status is not offered (it follows the disposals), nor 挂牌督办 to anyone but the city land bureau; the
@@ -35,6 +51,17 @@ class ParcelForm(forms.ModelForm):
             del self.fields["supervised"]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        for _legend, names, kind in PARCEL_GROUPS:
+            for name in names:
+                if kind and name in self.fields:
+                    self.fields[name].show_when = f"kind={kind}"
+
+    def groups(self):
+        """The fieldsets of the template: (legend, bound fields, kind or None)."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields], kind)
+            for legend, names, kind in PARCEL_GROUPS
+        ]
 
     def validate_unique(self):
         pass  # the service validates (full_clean) inside its transaction
@@ -44,10 +71,22 @@ class ParcelForm(forms.ModelForm):
         pass
 
     def changed_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PARCEL_FIELDS if name in self.cleaned_data}
+        """The values to save. A field of the other land kind is hidden and disabled in the browser, so it is not
+        posted: it keeps its value, except the choices only one kind may hold (the other kind's cause or
+        disposal), which are cleared so that changing the kind does not trip over a value nobody can see."""
+        values = {}
+        for name in PARCEL_FIELDS:
+            if name not in self.cleaned_data:
+                continue
+            hidden = getattr(self.fields[name], "show_when", None) and self.add_prefix(name) not in self.data
+            if not hidden:
+                values[name] = self.cleaned_data[name]
+            elif name in KIND_ONLY_CHOICES:
+                values[name] = ""
+        return values
 
 
-class DisposalForm(forms.ModelForm):
+class DisposalForm(GuidedFormMixin, forms.ModelForm):
     class Meta:
         model = DisposalRecord
         fields = ["disposed_on", "area_mu", "method", "document", "note"]
@@ -60,13 +99,13 @@ class DisposalForm(forms.ModelForm):
             if parcel.kind == Parcel.Kind.UNSUPPLIED
             else Parcel.IdleDisposal.choices
         )
-        self.fields["method"].choices = [("", "---------"), *choices]
+        self.fields["method"].choices = [("", self.empty_choice_label), *choices]
 
     def _post_clean(self):
         pass  # the service validates against the locked parcel
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuidedFormMixin, forms.Form):
     KIND_CHOICES = [
         ("quota", _("任务分解表(附件 2)")),
         ("parcel", _("宗地清单")),
@@ -80,6 +119,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件(xlsx、csv;界址坐标为 txt 或 geojson)"))
     dry_run = forms.BooleanField(label=_("只校验,不写入"), required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].show_when = "kind=quota"
+
     def clean(self):
         data = super().clean()
         if data.get("kind") == "quota" and not data.get("campaign"):
@@ -88,11 +131,25 @@ class ImportForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    year = forms.ModelChoiceField(
+    """``?year=&as_of=`` of the dashboard. The years offered are the campaigns given (read once by the view)."""
+
+    year = forms.TypedChoiceField(
         label=_("年度"),
-        queryset=Campaign.objects.all(),
-        to_field_name="year",
-        required=False,
-        empty_label=None,
+        coerce=int,
+        error_messages={"invalid_choice": _("没有该年度的专项行动,已显示当前年度。")},
     )
-    as_of = forms.DateField(label=_("截至日期"), required=False, widget=DATE)
+    as_of = forms.DateField(
+        label=_("截至日期"), required=False, widget=DATE, error_messages={"invalid": DATE_MESSAGE}
+    )
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(c.year, str(c)) for c in campaigns]
+
+
+class AsOfForm(forms.Form):
+    """``?as_of=`` of the ledger, the map and a parcel: a bad date is an error beside the field, not a 404."""
+
+    as_of = forms.DateField(
+        label=_("截至日期"), required=False, widget=DATE, error_messages={"invalid": DATE_MESSAGE}
+    )

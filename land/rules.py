@@ -137,6 +137,13 @@ def percent_done(done: Decimal, quota: Decimal) -> Decimal | None:
     return (Decimal(done) * 100 / Decimal(quota)).quantize(PERCENT_Q, rounding=ROUND_HALF_UP)
 
 
+def percent_exact(done: Decimal, quota: Decimal) -> Decimal | None:
+    """Percent of the quota done, not rounded (pages truncate it for display); ``None`` when there is no quota."""
+    if not quota:
+        return None
+    return Decimal(done) * 100 / Decimal(quota)
+
+
 def kind_meets(done: Decimal, quota: Decimal, percent: Decimal) -> bool:
     """done ÷ quota ≥ percent, compared exactly (no rounding): done × 100 ≥ percent × quota."""
     if not quota:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
 from linfen_admin.scoping import visible_to
@@ -15,6 +16,12 @@ from . import rules
 from .models import Campaign, DisposalRecord, Parcel, TaskQuota
 
 ZERO = Decimal("0")
+# How the rank of the dashboard and the notice is computed (``progress_for_campaign``, ``rules.rank``).
+RANKING_BASIS = _(
+    "排名依据:综合完成率 =(批而未供已消化面积 + 闲置土地已处置面积)÷(两类任务面积之和),"
+    "计截至日期(不晚于 12 月 31 日)当年的处置记录;由高到低排名,完成率相同的名次并列,"
+    "没有任务的县(市、区)不参加排名。"
+)
 KINDS = (Parcel.Kind.UNSUPPLIED, Parcel.Kind.IDLE)
 AREA_FIELD = DecimalField(max_digits=12, decimal_places=3)
 
@@ -79,6 +86,11 @@ class KindProgress:
         return rules.percent_done(self.done_mu, self.task_mu)
 
     @property
+    def percent_exact(self) -> Decimal | None:
+        """The percent unrounded, for display through ``pct`` (truncated: 79.998 never reads 80.00)."""
+        return rules.percent_exact(self.done_mu, self.task_mu)
+
+    @property
     def bar_width(self) -> str:
         """CSS width of the progress bar: the percent, capped at 100 (text with a dot, whatever the locale)."""
         percent = self.percent
@@ -114,13 +126,25 @@ class RegionProgress:
             self.unsupplied.done_mu + self.idle.done_mu, self.unsupplied.task_mu + self.idle.task_mu
         )
 
+    @property
+    def overall_percent_exact(self) -> Decimal | None:
+        return rules.percent_exact(
+            self.unsupplied.done_mu + self.idle.done_mu, self.unsupplied.task_mu + self.idle.task_mu
+        )
+
 
 @dataclass
 class Progress:
+    """``regions`` and ``totals``: the rows the user may see and their sums. ``city_totals``: the sums over all
+    regions (a county clerk reads the city's totals beside their own row); ``ranked``: how many regions have a
+    rank (the "/ 19" of "9 / 19")."""
+
     campaign: Campaign
     as_of: datetime.date
     regions: list[RegionProgress]
     totals: dict = field(default_factory=dict)
+    city_totals: dict = field(default_factory=dict)
+    ranked: int = 0
 
 
 def campaign_for_year(year: int | None) -> Campaign | None:
@@ -128,6 +152,17 @@ def campaign_for_year(year: int | None) -> Campaign | None:
     if year:
         return campaigns.filter(year=year).first()
     return campaigns.filter(year__lte=timezone.localdate().year).first() or campaigns.first()
+
+
+def campaigns_with_milestones() -> list[Campaign]:
+    """Every campaign (one a year, newest first) with its milestones: two queries."""
+    return list(Campaign.objects.prefetch_related("milestones"))
+
+
+def current_campaign(campaigns: list[Campaign]) -> Campaign | None:
+    """This year's campaign, else the latest before it, else the earliest planned (as ``campaign_for_year``)."""
+    this_year = timezone.localdate().year
+    return next((c for c in campaigns if c.year <= this_year), campaigns[-1] if campaigns else None)
 
 
 def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None) -> Progress:
@@ -199,10 +234,19 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         )
     for row, position in zip(rows, rules.rank([r.overall_percent for r in rows]), strict=True):
         row.rank = position
+    city_totals = _totals(rows, as_of, milestones)
+    ranked = sum(1 for r in rows if r.rank is not None)
     if user is not None:
         visible = set(visible_to(user, Region.objects.all()).values_list("pk", flat=True))
         rows = [r for r in rows if r.region.pk in visible]
-    return Progress(campaign=campaign, as_of=as_of, regions=rows, totals=_totals(rows, as_of, milestones))
+    return Progress(
+        campaign=campaign,
+        as_of=as_of,
+        regions=rows,
+        totals=_totals(rows, as_of, milestones),
+        city_totals=city_totals,
+        ranked=ranked,
+    )
 
 
 def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
@@ -218,6 +262,9 @@ def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
         "unsupplied": unsupplied,
         "idle": idle,
         "percent": rules.percent_done(unsupplied.done_mu + idle.done_mu, unsupplied.task_mu + idle.task_mu),
+        "percent_exact": rules.percent_exact(
+            unsupplied.done_mu + idle.done_mu, unsupplied.task_mu + idle.task_mu
+        ),
         "regions": len(rows),
         "suspended_regions": [r.region.name for r in rows if r.suspended],
         "bonus_mu": sum(bonuses, ZERO) if bonuses else None,
@@ -230,3 +277,93 @@ def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
             for i, m in enumerate(milestones)
         ],
     }
+
+
+# --- a parcel's disposals as a timeline --------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    disposed_on: datetime.date
+    area_mu: Decimal
+    method: str  # the label, in words
+    document: str
+    note: str
+    recorded_by: str
+    running_mu: Decimal | None = None  # the total after this record (``None`` for a revoked one)
+    running_percent: Decimal | None = None  # of the parcel's area, unrounded (shown through ``pct``)
+    record: DisposalRecord | None = None  # the live record (``None`` once revoked)
+    revoked_by: str = ""
+    revoked_at: datetime.datetime | None = None
+    revoke_reason: str = ""
+
+    @property
+    def revoked(self) -> bool:
+        return self.record is None
+
+
+def disposal_timeline(parcel: Parcel) -> list[TimelineEntry]:
+    """The parcel's disposals in date order with the running total (亩 and % of the parcel), who recorded each;
+    records withdrawn since are read back from their audit rows (all their fields, who withdrew them and why)
+    and shown in their place, struck out, outside the total. Three queries whatever the number of records."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from linfen_admin.models import AuditEvent
+
+    methods = dict(DisposalRecord.METHOD_CHOICES)
+    entries = [
+        TimelineEntry(
+            disposed_on=record.disposed_on,
+            area_mu=record.area_mu,
+            method=str(methods.get(record.method, record.method)),
+            document=record.document,
+            note=record.note,
+            recorded_by=str(record.created_by.display_name) if record.created_by else "",
+            record=record,
+        )
+        for record in parcel.disposals.select_related("created_by")
+    ]
+    revoked_events = [
+        event
+        for event in AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(DisposalRecord),
+            action=AuditEvent.Action.DELETE,
+            region_id=parcel.region_id,
+        ).only("actor_name", "at", "changes", "comment")
+        if (event.changes.get("parcel_id") or [None])[0] == parcel.pk
+    ]
+    recorders = {
+        user.pk: str(user.display_name)
+        for user in get_user_model().objects.filter(
+            pk__in={(e.changes.get("created_by_id") or [None])[0] for e in revoked_events} - {None}
+        )
+    }
+    for event in revoked_events:
+        before = {key: values[0] for key, values in event.changes.items()}
+        try:
+            disposed_on = datetime.date.fromisoformat(before.get("disposed_on") or "")
+            area = Decimal(before.get("area_mu") or "0")
+        except (TypeError, ValueError, ArithmeticError):
+            continue  # a row this page cannot read is still in the audit trail below
+        entries.append(
+            TimelineEntry(
+                disposed_on=disposed_on,
+                area_mu=area,
+                method=str(methods.get(before.get("method"), before.get("method") or "")),
+                document=before.get("document") or "",
+                note=before.get("note") or "",
+                recorded_by=recorders.get(before.get("created_by_id"), ""),
+                revoked_by=event.actor_name,
+                revoked_at=event.at,
+                revoke_reason=event.comment,
+            )
+        )
+    entries.sort(key=lambda e: (e.disposed_on, e.revoked_at is not None, e.record.pk if e.record else 0))
+    running = ZERO
+    for entry in entries:
+        if not entry.revoked:
+            running += entry.area_mu
+            entry.running_mu = running
+            entry.running_percent = rules.percent_exact(running, parcel.area_mu)
+    return entries

@@ -19,4 +19,6 @@ urlpatterns = [
     path("progress/", views.dashboard, name="dashboard"),
     path("progress/notice.xlsx", views.notice_export, name="notice-export"),
     path("import/", views.import_sheet, name="import"),
+    path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/template/", views.import_template, name="import-template"),
 ]

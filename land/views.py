@@ -6,11 +6,12 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,23 +20,37 @@ from linfen_admin.exports import inert_row
 from linfen_admin.forms import add_service_errors
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
-from . import boundaries, cockpit, imports, mapdata, selectors, services
+from . import boundaries, cockpit, import_templates, imports, mapdata, selectors, services, staging
 from .filtersets import ParcelFilterSet
-from .forms import DisposalForm, ImportForm, ParcelForm, ProgressForm
+from .forms import AsOfForm, DisposalForm, ImportForm, ParcelForm, ProgressForm
 from .geometry import GeometryInvalid
 from .models import Parcel
 from .notice import notice_workbook
-from .params import parse_as_of, parse_year
+from .params import parse_as_of
 from .sheets import SheetInvalid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _as_of_form(request) -> tuple:
+    """``?as_of=`` as a form: (the date the figures are for, the form, 200 or 400). A date that is not one
+    (``2022-13-45``) is an error beside the date field; the page then shows today."""
+    today = timezone.localdate()
+    data = request.GET.copy()
+    if not data.get("as_of"):
+        data["as_of"] = today.isoformat()
+    form = AsOfForm(data)
+    if form.is_valid():
+        return form.cleaned_data["as_of"] or today, form, 200
+    return today, form, 400
+
+
 def _as_of(request):
+    """For exports and files: a bad date answers 400 with the reason (a page shows it beside its field)."""
     try:
         return parse_as_of(request.GET.get("as_of"))
     except ValidationError as exc:
-        raise Http404(_("日期格式应为 YYYY-MM-DD。")) from exc
+        raise BadRequest(_("日期格式应为 YYYY-MM-DD。")) from exc
 
 
 def _ledger_filter(request, as_of) -> ParcelFilterSet:
@@ -57,7 +72,7 @@ def _flagged(parcels, as_of):
 @login_required
 @permission_required("land.view_parcel", raise_exception=True)
 def parcel_list(request):
-    as_of = _as_of(request)
+    as_of, as_of_form, status = _as_of_form(request)
     filterset = _ledger_filter(request, as_of)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     _flagged(page.object_list, as_of)
@@ -66,10 +81,12 @@ def parcel_list(request):
         "land/parcel_list.html",
         {
             "filter": filterset,
+            "as_of_form": as_of_form,
             "page": page,
             "as_of": as_of,
             "can_add": request.user.has_perm("land.add_parcel"),
         },
+        status=status,
     )
 
 
@@ -131,7 +148,7 @@ def parcel_export(request):
 
 
 def _detail_context(request, pk, *, disposal_form=None) -> dict:
-    as_of = _as_of(request)
+    as_of, as_of_form, status = _as_of_form(request)
     parcel = get_visible_or_404(request.user, selectors.parcels_visible_to(request.user, as_of=as_of), pk=pk)
     can_change = editable_by(request.user, Parcel.objects.filter(pk=pk)).exists()
     if disposal_form is None and can_change and request.user.has_perm("land.add_disposalrecord"):
@@ -140,18 +157,21 @@ def _detail_context(request, pk, *, disposal_form=None) -> dict:
         "parcel": parcel,
         "flags": selectors.parcel_flags(parcel, as_of),
         "as_of": as_of,
-        "disposals": parcel.disposals.select_related("created_by"),
-        "events": history_for(parcel)[:50],
+        "timeline": selectors.disposal_timeline(parcel),
+        "events": history_for(parcel).select_related("content_type")[:50],
         "can_change": can_change,
         "disposal_form": disposal_form,
         "can_revoke": can_change and request.user.has_perm("land.delete_disposalrecord"),
+        "as_of_form": as_of_form,
+        "status": status,
     }
 
 
 @login_required
 @permission_required("land.view_parcel", raise_exception=True)
 def parcel_detail(request, pk):
-    return render(request, "land/parcel_detail.html", _detail_context(request, pk))
+    context = _detail_context(request, pk)
+    return render(request, "land/parcel_detail.html", context, status=context["status"])
 
 
 def _editable_parcel(request, pk) -> Parcel:
@@ -238,24 +258,34 @@ def disposal_revoke(request, pk, disposal_pk):
     return redirect("land:parcel-detail", pk=pk)
 
 
-def _progress(request):
-    try:
-        year = parse_year(request.GET.get("year"))
-    except ValidationError as exc:
-        raise Http404 from exc
-    campaign = selectors.campaign_for_year(year)
-    if campaign is None:
-        raise Http404(_("没有该年度的专项行动。"))
-    as_of = _as_of(request)
-    # The form shows what the figures are for, whether or not the user chose it.
-    form = ProgressForm(initial={"year": campaign, "as_of": as_of})
-    return form, selectors.progress_for_campaign(campaign, as_of, user=request.user)
+def _progress(request, *, strict: bool = False):
+    """The campaign and date the figures are for, from ``?year=&as_of=``: (form, progress, status).
+
+    A page shows a bad year or date as an error beside its field (status 400) and the current campaign as of
+    today instead; ``strict`` (the notice file) answers 400 with the reason."""
+    data = request.GET.copy()
+    campaigns = selectors.campaigns_with_milestones()
+    current = selectors.current_campaign(campaigns)
+    if current is None:
+        raise Http404(_("还没有专项行动。"))
+    if not data.get("year"):
+        data["year"] = str(current.year)
+    if not data.get("as_of"):
+        data["as_of"] = timezone.localdate().isoformat()
+    form = ProgressForm(data, campaigns=campaigns)
+    valid = form.is_valid()
+    if strict and not valid:
+        raise BadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+    year = form.cleaned_data.get("year") or current.year
+    campaign = next(c for c in campaigns if c.year == year)
+    as_of = form.cleaned_data.get("as_of") or timezone.localdate()
+    return form, selectors.progress_for_campaign(campaign, as_of, user=request.user), 200 if valid else 400
 
 
 @login_required
 @permission_required("land.view_taskquota", raise_exception=True)
 def dashboard(request):
-    form, progress = _progress(request)
+    form, progress, status = _progress(request)
     ranked = sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order))
     charts = [cockpit.region_chart(progress), cockpit.cumulative_chart(progress, request.user)]
     return render(
@@ -267,70 +297,157 @@ def dashboard(request):
             "ranked": ranked,
             "milestones": progress.totals["milestones"],
             "charts": charts,
-        },
-    )
-
-
-@login_required
-@permission_required("land.view_taskquota", raise_exception=True)
-def notice_export(request):
-    _form, progress = _progress(request)
-    response = HttpResponse(notice_workbook(progress), content_type=XLSX)
-    filename = f"land-notice-{progress.campaign.year}-{progress.as_of.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
-@permission_required("land.add_parcel", raise_exception=True)
-def import_sheet(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = errors = boundary = total_errors = None
-    status, dry_run = 200, True
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        dry_run = data["dry_run"]
-        try:
-            if data["kind"] == "quota":
-                result = imports.quota_import(
-                    actor=request.user, campaign=data["campaign"], upload=data["file"], dry_run=dry_run
-                )
-            elif data["kind"] == "boundary":
-                boundary = boundaries.boundary_import(
-                    actor=request.user, upload=data["file"], dry_run=dry_run
-                )
-            else:
-                result = imports.parcel_import(actor=request.user, upload=data["file"], dry_run=dry_run)
-        except SheetInvalid as exc:
-            errors, status, total_errors = exc.errors, 400, exc.total
-        except GeometryInvalid as exc:
-            errors, status = exc.problems, 400
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-            status = 400
-    return render(
-        request,
-        "land/import.html",
-        {
-            "form": form,
-            "result": result,
-            "boundary": boundary,
-            "errors": errors,
-            "total_errors": total_errors,
-            "dry_run": dry_run,
+            "ranking_basis": selectors.RANKING_BASIS,
+            # a county clerk reads the city's sums, but not the other regions' names
+            "county_view": progress.totals["regions"] < progress.city_totals["regions"],
         },
         status=status,
     )
 
 
 @login_required
+@permission_required("land.view_taskquota", raise_exception=True)
+def notice_export(request):
+    _form, progress, _status = _progress(request, strict=True)
+    response = HttpResponse(notice_workbook(progress), content_type=XLSX)
+    filename = f"land-notice-{progress.campaign.year}-{progress.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _import_initial(request) -> dict:
+    """This year's campaign preselected; a county clerk (who may not import quotas) starts on the parcel list."""
+    return {
+        "campaign": selectors.current_campaign(selectors.campaigns_with_milestones()),
+        "kind": "quota" if request.user.has_perm("land.add_taskquota") else "parcel",
+    }
+
+
+def _import_context(request, form, **extra) -> dict:
+    return {
+        "form": form,
+        "result": None,
+        "boundary": None,
+        "errors": None,
+        "total_errors": None,
+        "dry_run": True,
+        "staged": None,
+        "staged_minutes": staging.TTL // 60,
+        "templates": [
+            ("quota", _("任务分解表模板(xlsx)")),
+            ("parcel", _("宗地清单模板(xlsx)")),
+            ("boundary", _("界址坐标示例(txt)")),
+        ],
+        **extra,
+    }
+
+
+@login_required
+@permission_required("land.add_parcel", raise_exception=True)
+def import_sheet(request):
+    form = ImportForm(request.POST or None, request.FILES or None, initial=_import_initial(request))
+    context = _import_context(request, form)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        dry_run = context["dry_run"] = data["dry_run"]
+        try:
+            if data["kind"] == "quota":
+                context["result"] = imports.quota_import(
+                    actor=request.user, campaign=data["campaign"], upload=data["file"], dry_run=dry_run
+                )
+            elif data["kind"] == "boundary":
+                context["boundary"] = boundaries.boundary_import(
+                    actor=request.user, upload=data["file"], dry_run=dry_run
+                )
+            else:
+                context["result"] = imports.parcel_import(
+                    actor=request.user, upload=data["file"], dry_run=dry_run
+                )
+            if dry_run:  # clean: keep the file so that 确认导入 needs no second upload
+                context["staged"] = staging.stage(
+                    actor=request.user,
+                    kind=data["kind"],
+                    campaign_year=data["campaign"].year if data.get("campaign") else None,
+                    upload=data["file"],
+                )
+        except SheetInvalid as exc:
+            context.update(errors=exc.errors, total_errors=exc.total)
+            status = 400
+        except GeometryInvalid as exc:
+            context["errors"], status = exc.problems, 400
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+            status = 400
+    return render(request, "land/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_parcel", raise_exception=True)
+def import_confirm(request):
+    """确认导入: the file of a clean dry run, imported without a second upload (the user's own token only)."""
+    form = ImportForm(initial=_import_initial(request))
+    context = _import_context(request, form, dry_run=False)
+    status = 200
+    try:
+        kind, result = staging.confirm_import(actor=request.user, token=request.POST.get("token", ""))
+    except staging.StagedNotFound as exc:
+        raise Http404(_("没有待确认的导入,或已导入、已过期。")) from exc
+    except SheetInvalid as exc:
+        context.update(errors=exc.errors, total_errors=exc.total)
+        status = 400
+    except GeometryInvalid as exc:
+        context["errors"], status = exc.problems, 400
+    except ValidationError as exc:
+        context["confirm_errors"], status = exc.messages, 400
+    else:
+        if kind == "boundary":
+            messages.success(request, _("界址坐标已导入:共 %(n)s 宗地。") % {"n": result.parcels})
+        else:
+            messages.success(
+                request,
+                _("导入完成:共 %(rows)s 行,新增 %(created)s,更新 %(updated)s。") % result.as_dict(),
+            )
+        return redirect("land:import")  # a reload does not post the used token again
+    return render(request, "land/import.html", context, status=status)
+
+
+@login_required
+@permission_required("land.add_parcel", raise_exception=True)
+def import_template(request):
+    """``?kind=quota|parcel|boundary``: the blank sheet of one import kind (header row, an example row, 填表说明),
+    or the sample coordinate file."""
+    kind = request.GET.get("kind") or "parcel"
+    region = getattr(request.user, "region", None)
+    region_name = region.name if region is not None else import_templates.EXAMPLE_REGION
+    if kind == "quota":
+        response = HttpResponse(import_templates.quota_template(), content_type=XLSX)
+        filename = "land-quota-template.xlsx"
+    elif kind == "parcel":
+        response = HttpResponse(import_templates.parcel_template(region_name), content_type=XLSX)
+        filename = "land-parcel-template.xlsx"
+    elif kind == "boundary":
+        response = HttpResponse(
+            import_templates.boundary_sample(region_name).encode("utf-8"),
+            content_type="text/plain; charset=utf-8",
+        )
+        filename = "land-boundary-sample.txt"
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
 @permission_required("land.view_parcel", raise_exception=True)
 def parcel_map(request):
     """逐地块上图: the ledger's filters over a Leaflet map that loads only what is in view (``api …/parcels/map/``)."""
-    as_of = _as_of(request)
+    as_of, as_of_form, status = _as_of_form(request)
     filterset = _ledger_filter(request, as_of)
     config = {
         "api": reverse("land-parcel-map"),
+        "as_of": as_of.isoformat(),
         "tiles": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
         "center": [36.08, 111.52],
@@ -344,7 +461,12 @@ def parcel_map(request):
             "cluster": _("宗地块,放大查看"),
         },
     }
-    return render(request, "land/parcel_map.html", {"filter": filterset, "config": config, "as_of": as_of})
+    return render(
+        request,
+        "land/parcel_map.html",
+        {"filter": filterset, "config": config, "as_of": as_of, "as_of_form": as_of_form},
+        status=status,
+    )
 
 
 @login_required

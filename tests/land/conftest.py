@@ -10,6 +10,13 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 D = Decimal
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Files the land pages keep (the staged file of a dry run) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def land(seeded):
     """Regions, groups and the 2022 campaign with the 附件 2 quotas (what ``load_seed`` loads)."""

@@ -66,11 +66,11 @@ def test_dashboard_and_its_query_count(
     page = response.content.decode()
     assert response.status_code == 200
     assert "尧都区" in page and "霍州市" in page
-    assert "644.675 / 1289.350" in page
+    assert "644.675 / 1,289.350" in page
     assert (
         '<progress class="bar" max="100" value="50.00"' in page and "style=" not in page
     )  # no inline style (CSP)
-    assert "5147.330" in page
+    assert "5,147.330" in page
 
 
 def test_dashboard_for_a_county_shows_its_own_row(login, users, land):

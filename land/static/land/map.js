@@ -73,6 +73,7 @@
   function load() {
     var bounds = map.getBounds();
     var query = new URLSearchParams(filters);
+    query.set("as_of", config.as_of);  // the date the page settled on (today when the address's date was not one)
     query.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
       .map(function (v) { return v.toFixed(6); }).join(","));
     fetch(config.api + "?" + query.toString(), {credentials: "same-origin", headers: {Accept: "application/json"}})
