@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from linfen_admin.registry import Chart, CockpitSection, Figure, Series
 from linfen_admin.scoping import visible_to
+from linfen_admin.templatetags.linfen import pct
 
 from . import rules, selectors
 from .models import DisposalRecord
@@ -44,7 +45,7 @@ def region_chart(progress) -> Chart:
         kind="bar",
         unit="%",
         categories=[r.region.name for r in rows],
-        series=[Series(_("综合完成率(%)"), [truncated(r.overall_percent) for r in rows])],
+        series=[Series(_("综合完成率(%)"), [truncated(r.overall_percent_exact) for r in rows])],
         links=[_ledger(region=r.region.name) for r in rows],
         lines=[
             (f"{rules.percent_label(m.percent)}%", float(m.percent))
@@ -100,7 +101,7 @@ def land_section(user, as_of: datetime.date) -> CockpitSection:
     progress = selectors.progress_for_campaign(campaign, as_of, user=user)
     totals = progress.totals
     dashboard = reverse("land:dashboard") + "?" + urlencode({"as_of": as_of.isoformat()})
-    figures = [Figure(_("全市综合完成率"), f"{truncated(totals['percent']) or 0}%", dashboard)]
+    figures = [Figure(_("全市综合完成率"), pct(totals["percent_exact"] or 0), dashboard)]
     notes = []
     upcoming = next((m for m in campaign.milestones.all() if m.due_on >= as_of), None)
     if upcoming is not None:

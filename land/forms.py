@@ -5,6 +5,7 @@ from linfen_admin.forms import GuidedFormMixin
 from linfen_admin.scoping import regions_for
 
 from .models import Campaign, DisposalRecord, Parcel
+from .params import as_of_in_range
 from .services import PARCEL_FIELDS, may_supervise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -139,7 +140,11 @@ class ProgressForm(forms.Form):
         error_messages={"invalid_choice": _("没有该年度的专项行动,已显示当前年度。")},
     )
     as_of = forms.DateField(
-        label=_("截至日期"), required=False, widget=DATE, error_messages={"invalid": DATE_MESSAGE}
+        label=_("截至日期"),
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": DATE_MESSAGE},
+        validators=[as_of_in_range],
     )
 
     def __init__(self, *args, campaigns, **kwargs):
@@ -151,5 +156,9 @@ class AsOfForm(forms.Form):
     """``?as_of=`` of the ledger, the map and a parcel: a bad date is an error beside the field, not a 404."""
 
     as_of = forms.DateField(
-        label=_("截至日期"), required=False, widget=DATE, error_messages={"invalid": DATE_MESSAGE}
+        label=_("截至日期"),
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": DATE_MESSAGE},
+        validators=[as_of_in_range],
     )

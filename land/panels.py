@@ -7,12 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linfen_admin.registry import Figure
+from linfen_admin.templatetags.linfen import pct
 
 from . import selectors
-
-
-def _percent(value) -> str:
-    return "—" if value is None else f"{value}%"
 
 
 def land_figures(user) -> list[Figure]:
@@ -28,10 +25,10 @@ def land_figures(user) -> list[Figure]:
     return [
         Figure(
             _("%(year)s 年批而未供消化") % {"year": campaign.year},
-            _percent(totals["unsupplied"].percent),
+            pct(totals["unsupplied"].percent_exact),
             url,
         ),
-        Figure(_("闲置土地处置"), _percent(totals["idle"].percent), url),
+        Figure(_("闲置土地处置"), pct(totals["idle"].percent_exact), url),
         Figure(_("暂停受理报件的县(市、区)"), str(len(suspended)), url, "bad" if suspended else "ok"),
         Figure(
             _("下一时间节点"),

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from linfen_admin.registry import Chart, CockpitSection, Figure, Series
+from linfen_admin.templatetags.linfen import pct
 
 from . import selectors
 from .models import FUNDED_STATES, Category, State
@@ -61,9 +62,7 @@ def budget_chart(summary: dict) -> Chart:
             Series(_("已安排(万元)"), [row["committed_wan"] for row in calls]),
         ],
         links=[reverse("subsidies:call-plan", args=[row["call"].pk]) for row in calls],
-        extra_columns=[
-            (_("使用率"), [f"{row['percent']}%" if row["percent"] is not None else "—" for row in calls])
-        ],
+        extra_columns=[(_("使用率"), [pct(row["percent"]) for row in calls])],
     )
 
 
@@ -100,7 +99,7 @@ def subsidies_section(user, as_of: datetime.date) -> CockpitSection:
         Figure(_("已安排(万元)"), f"{committed:,.2f}", dashboard),
         Figure(
             _("预算使用率"),
-            f"{(committed / budget * 100).quantize(Decimal('0.1')) if budget else 0}%",
+            pct(committed / budget * 100 if budget else 0),
             dashboard,
         ),
     ]

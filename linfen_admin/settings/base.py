@@ -72,7 +72,6 @@ AXES_VERBOSE = False
 FORM_RENDERER = "linfen_admin.forms.FormRenderer"
 # Filters read 全部 for "no choice" (django-filter's setting; forms say 请选择, see ``linfen_admin.forms``).
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
-FILTERS_NULL_CHOICE_LABEL = _("未填写")
 # A refused form post (CSRF) gets the product's page, inside its frame, with a way back.
 CSRF_FAILURE_VIEW = "linfen_admin.error_views.csrf_failure"
 ROOT_URLCONF = "linfen_admin.urls"

@@ -474,3 +474,18 @@ def test_the_ledger_filters_offer_no_null_choice_and_refuse_one(login, api, user
     assert login(users["yaodu_land"]).get(reverse("land:parcel-list") + "?flag=null").status_code == 200
     response = api.as_user(users["yaodu_land"]).get("/api/v1/land/parcels/?flag=null&kind=null")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "0001-06-01", "9999-12-31", "1989-12-31", "2101-01-01"])
+@pytest.mark.parametrize("flag", ["withdrawal_eligible", "reclaim_due", "idle_fee_due"])
+def test_far_off_dates_are_refused_in_words_not_overflowed(client, users, api, as_of, flag):
+    from land.demo import load_land_demo
+    from land.seed import load_land_reference
+
+    load_land_reference()
+    load_land_demo()
+    answer = api.as_user(users["city_land"]).get("/api/v1/land/parcels/", {"as_of": as_of, "flag": flag})
+    assert answer.status_code == 400 and "截至日期应在" in answer.content.decode()
+    client.force_login(users["city_land"])
+    page = client.get("/land/parcels/", {"as_of": as_of, "flag": flag})
+    assert page.status_code == 400 and "截至日期应在" in page.content.decode()
