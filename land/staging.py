@@ -1,8 +1,8 @@
 """The file of a clean dry run, kept so that "确认导入" imports the same file without uploading it again.
 
-A staged file lives under ``MEDIA_ROOT/land-import-staging/`` as ``<token>.bin`` beside ``<token>.json`` (who
-uploaded it, the sheet kind, the campaign year, the original name, when). The token is random (``secrets``); it
-answers only to the user who uploaded it (anyone else: ``StagedNotFound``, a 404), once (the file is claimed by an
+A staged file lives under ``STAGING_ROOT/land-import-staging/`` (outside MEDIA_ROOT, so never in a backup) as
+``<token>.bin`` beside ``<token>.json`` (who uploaded it, the sheet kind, the campaign year, the original name,
+when). The token is random (``secrets``); it answers only to the user who uploaded it (anyone else: ``StagedNotFound``, a 404), once (the file is claimed by an
 atomic rename before it is read, and deleted after), and for ``TTL`` seconds. Uploads are already bounded by
 ``UPLOAD_MAX_BYTES``; a staged file larger than that is refused too, and each user has at most one staged file
 (a new dry run replaces the previous one), so the folder holds at most one upload per user for ``TTL`` seconds.
@@ -44,7 +44,7 @@ class Staged:
 
 
 def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / FOLDER
+    return Path(settings.STAGING_ROOT) / FOLDER
 
 
 def _now() -> float:

@@ -136,6 +136,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Uploaded documents are private: stored outside the web root and served only through views that check access.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = None
+# Files held between a dry run and its confirmation (short-lived, never backed up: outside MEDIA_ROOT).
+STAGING_ROOT = Path(env_str("STAGING_ROOT", str(VAR_DIR / "staging")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

@@ -12,9 +12,11 @@ D = Decimal
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
-    """Files the land pages keep (the staged file of a dry run) go to a folder of the test's own."""
+    """Files the land pages keep (documents; the staged file of a dry run) go to folders of the test's own; the
+    staging folder is returned."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.STAGING_ROOT = tmp_path / "staging"
+    return settings.STAGING_ROOT
 
 
 @pytest.fixture

@@ -182,3 +182,11 @@ def test_a_bad_filter_value_is_an_error_beside_the_field(client, users):
     response = client.get("/audit/", {"start": "2022-13-45"})
     html = response.content.decode()
     assert 'class="has-error"' in html and 'aria-invalid="true"' in html and "data-error-summary" in html
+
+
+def test_staged_uploads_stay_out_of_the_backed_up_media():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assert not Path(settings.STAGING_ROOT).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
