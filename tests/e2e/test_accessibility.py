@@ -101,26 +101,29 @@ def axe():
     return Axe()
 
 
-def crawl(page, axe, who: str) -> tuple[list[str], list[tuple[str, str, dict]]]:
+def crawl(page, axe, who: str) -> tuple[list[str], list[tuple[str, str, dict]], list[str]]:
+    """Visit what ``who`` can reach; the pages visited, their axe violations, and links that lead to a refusal."""
     origin = page.base_url
-    queue = [f"{origin}/"]
+    queue = [(f"{origin}/", "")]
     seen: set[str] = set()
-    visited, found = [], []
+    visited, found, refused = [], [], []
     while queue and len(visited) < MAX_PAGES:
-        url = queue.pop(0)
+        url, referrer = queue.pop(0)
         key = page_key(url, origin)
         if key is None or key in seen:
             continue
         seen.add(key)
-        page.goto(url)
+        response = page.goto(url)
         landed = page_key(page.url, origin)
         if landed:
             seen.add(landed)  # e.g. the leader's workbench is the cockpit
         path = urlsplit(page.url)
         visited.append(path.path + (f"?{path.query}" if path.query else ""))
+        if response.status >= 400:
+            refused.append(f"[{who}] {visited[-1]} answers {response.status}, linked from {referrer}")
         found += [(who, visited[-1], v) for v in axe_violations(page, axe)]
-        queue += [link for link in links(page) if page_key(link, origin) not in seen]
-    return visited, found
+        queue += [(link, visited[-1]) for link in links(page) if page_key(link, origin) not in seen]
+    return visited, found, refused
 
 
 @pytest.mark.parametrize("username", ROLES)
@@ -129,11 +132,16 @@ def test_every_page_a_role_reaches_has_no_serious_accessibility_violation(
 ):
     page = open_page(1366, 768)
     sign_in(page, username, landing=None)
-    visited, found = crawl(page, axe, username)
+    visited, found, refused = crawl(page, axe, username)
     assert len(visited) >= 3, visited  # the crawl did reach the role's pages
-    assert not found, f"{len(found)} serious/critical axe violations on {len(visited)} pages:\n" + describe(
-        found
-    )
+    problems = []
+    if found:
+        problems.append(
+            f"{len(found)} serious/critical axe violations on {len(visited)} pages:\n{describe(found)}"
+        )
+    if refused:  # a link the role is shown should not lead to a refusal
+        problems.append("links that lead to a refusal:\n" + "\n".join(refused))
+    assert not problems, "\n".join(problems)
 
 
 def test_the_sign_in_page_and_the_error_pages_have_no_serious_accessibility_violation(
@@ -206,6 +214,7 @@ KEY_PAGES = [
     ("yaodu_land", "/land/parcels/"),
     ("yaodu_land", "/land/parcels/new/"),
     ("yaodu_industry", "/subsidies/award-quote/"),
+    ("leader", "/cockpit/"),
 ]
 
 
@@ -215,7 +224,7 @@ def test_every_control_of_the_key_pages_is_reached_by_tab_and_shows_its_focus(op
     for username, path in KEY_PAGES:
         if username not in pages:
             pages[username] = open_page(1366, 768)
-            sign_in(pages[username], username)
+            sign_in(pages[username], username, landing=None)
         page = pages[username]
         page.goto(f"{page.base_url}{path}")
         stops, unreached = tab_through(page)
