@@ -90,7 +90,8 @@ def describe(found: list[tuple[str, str, dict]]) -> str:
             f"{' '.join(map(str, node['target']))} {node['html'][:160]}" for node in violation["nodes"][:5]
         )
         more = f" (+{len(violation['nodes']) - 5} more)" if len(violation["nodes"]) > 5 else ""
-        lines.append(f"[{who}] {url} {violation['id']} ({violation['impact']}): {nodes}{more}")
+        why = " ".join(violation["nodes"][0].get("failureSummary", "").split("\n")[1:2]).strip()
+        lines.append(f"[{who}] {url} {violation['id']} ({violation['impact']}): {nodes}{more} — {why}")
     return "\n".join(lines)
 
 
@@ -174,9 +175,10 @@ MARK_FOCUSABLES = """() => {
         return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor].join('|'); };
     const all = [...document.querySelectorAll(selector)].filter(el =>
         !el.disabled && el.tabIndex >= 0 && el.type !== 'hidden');
-    all.forEach((el, i) => { el.__kbIndex = i; el.__kbStyle = style(el); });
+    // A radio group is one Tab stop (the arrow keys move inside it): any of its buttons stands for the group.
+    all.forEach((el, i) => { el.__kbIndex = el.type === 'radio' ? `radio:${el.name}` : i; el.__kbStyle = style(el); });
     const shown = all.filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
-    return shown.map(el => el.__kbIndex);
+    return [...new Set(shown.map(el => el.__kbIndex))];
 }"""
 FOCUSED = """() => {
     const el = document.activeElement;
@@ -193,7 +195,7 @@ FOCUSED = """() => {
 }"""
 
 
-def tab_through(page, limit=400) -> tuple[list[dict], list[int]]:
+def tab_through(page, limit=400) -> tuple[list[dict], list]:
     """Tab from the top of the page to its end; each stop's focus style, and the controls never reached."""
     page.keyboard.press("Escape")
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
@@ -236,7 +238,7 @@ def test_every_control_of_the_key_pages_is_reached_by_tab_and_shows_its_focus(op
                 problems.append(f"{path}: no visible focus on {stop['html']}")
         for index in unreached:
             html = page.evaluate(
-                "i => [...document.querySelectorAll('*')].find(el => el.__kbIndex === i).outerHTML.slice(0, 160)",
+                "k => [...document.querySelectorAll('*')].find(el => el.__kbIndex === k).outerHTML.slice(0, 160)",
                 index,
             )
             problems.append(f"{path}: never reached by Tab: {html}")

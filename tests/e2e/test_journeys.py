@@ -98,6 +98,15 @@ class Journey:
         """Every step was taken; the phone's sideways scrolling is reported for all pages at once."""
         assert not self.problems, "\n".join(self.problems)
 
+    def choose(self, name: str, value: str) -> None:
+        """Pick a choice whether the form offers it as a drop-down or as radio buttons."""
+        page = self.page
+        if page.locator(f"select[name={name}]").count():
+            page.select_option(f"select[name={name}]", value)
+            page.dispatch_event(f"select[name={name}]", "change")
+        else:
+            page.check(f"input[name={name}][value={value}]")
+
     def main(self) -> str:
         return self.page.inner_text("main")
 
@@ -138,7 +147,7 @@ def test_county_land_clerk_finds_a_parcel_records_a_disposal_and_reads_the_inbox
     page = clerk.page
     page.fill("input[name=disposed_on]", timezone.localdate().isoformat())
     page.fill("input[name=area_mu]", "1.000")
-    page.select_option("select[name=method]", "accelerate")
+    clerk.choose("method", "accelerate")
     page.fill("input[name=document]", "尧自然资发〔2022〕88 号")
     clerk.submit("area_mu")
     assert "尧自然资发〔2022〕88 号" in clerk.main()
@@ -177,8 +186,7 @@ def test_county_industry_clerk_quotes_an_award_and_enters_an_application(journey
     clerk = journey("industry-clerk", "yaodu_industry")
     page = clerk.page
     clerk.menu("奖励测算")
-    page.select_option("select[name=category]", "investment")
-    page.dispatch_event("select[name=category]", "change")
+    clerk.choose("category", "investment")
     page.fill("input[name=investment_wan]", "5000")
     clerk.submit("investment_wan")
     assert page.locator("#quote").is_visible()
@@ -196,8 +204,7 @@ def test_county_industry_clerk_quotes_an_award_and_enters_an_application(journey
     page.fill("input[name=enterprise_name]", "临汾市尧都区旅程测试机械有限公司")
     page.fill("input[name=credit_code]", with_check_characters("91141002MA0L9901"))
     page.fill("input[name=project_name]", "旅程测试 智能化改造")
-    page.select_option("select[name=category]", "investment")
-    page.dispatch_event("select[name=category]", "change")
+    clerk.choose("category", "investment")
     page.fill("input[name=investment_wan]", "3600")
     clerk.submit("project_name")
     assert "旅程测试 智能化改造" in clerk.main()
@@ -249,7 +256,7 @@ def test_approval_officer_opens_a_case_and_decides_it(journey):
     with page.expect_navigation():
         page.click(f"main a[href$='/approvals/cases/{case.pk}/']")
     officer.step("case")
-    page.select_option("select[name=decision]", Case.Status.APPROVED)
+    officer.choose("decision", Case.Status.APPROVED)
     page.fill("input[name=decided_on]", timezone.localdate().isoformat())
     page.fill("textarea[name=note]", "旅程测试:材料齐全,准予许可")
     officer.submit("decision")
