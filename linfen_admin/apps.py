@@ -20,7 +20,14 @@ class LinfenAdminConfig(AppConfig):
         user_login_failed.connect(record_login_failure, dispatch_uid="linfen_audit_login_failed")
         registry.add_seed_loader(SeedLoader("core", load_core, order=0))
         registry.add_menu(
-            MenuEntry(_("领导驾驶舱"), "cockpit", None, order=10, description=_("三项工作的进度、图表和钻取"))
+            MenuEntry(
+                _("领导驾驶舱"),
+                "cockpit",
+                None,
+                order=10,
+                description=_("三项工作的进度、图表和钻取"),
+                needs_cockpit=True,
+            )
         )
         registry.add_menu(
             MenuEntry(

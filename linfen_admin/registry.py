@@ -15,6 +15,7 @@ class MenuEntry:
     permission: str | None = None  # e.g. "land.view_parcel"; None: every signed-in user
     order: int = 100
     description: str = ""
+    needs_cockpit: bool = False  # shown only to someone who may read at least one cockpit panel
 
 
 @dataclass(frozen=True)
@@ -197,8 +198,17 @@ class Registry:
     def grant(self, role: str, *permissions: str) -> None:
         self.role_permissions.setdefault(str(role), set()).update(permissions)
 
+    def has_cockpit(self, user) -> bool:
+        return any(user.has_perm(panel.permission) for panel in self.cockpit_panels)
+
     def menu_for(self, user) -> list[MenuEntry]:
-        return [entry for entry in self.menu if entry.permission is None or user.has_perm(entry.permission)]
+        """The entries the user may open: a link that would answer 403 is not shown."""
+        return [
+            entry
+            for entry in self.menu
+            if (entry.permission is None or user.has_perm(entry.permission))
+            and (not entry.needs_cockpit or self.has_cockpit(user))
+        ]
 
     def menu_groups_for(self, user) -> list[tuple[str, list[MenuEntry]]]:
         """The user's entries grouped by module (the URL namespace's app); shell entries stand alone."""

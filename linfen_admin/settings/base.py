@@ -80,7 +80,7 @@ WSGI_APPLICATION = "linfen_admin.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "linfen_admin" / "admin_templates"],  # the admin's base_site.html (see there)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -68,6 +68,7 @@
     for (var i = 0; i < tables.length; i++) {
       var table = tables[i];
       var parent = table.parentNode;
+      if (table.classList.contains("chart-table")) { continue; }  /* a chart's table, hidden until needed */
       if (parent.classList.contains("table-wrap") || table.scrollWidth <= parent.clientWidth) { continue; }
       var wrap = document.createElement("div");
       wrap.className = "table-wrap";
