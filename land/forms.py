@@ -6,7 +6,7 @@ from linfen_admin.scoping import regions_for
 
 from .models import Campaign, DisposalRecord, Parcel
 from .params import as_of_in_range
-from .services import PARCEL_FIELDS, may_supervise
+from .services import FIELDS_OF_KIND, PARCEL_FIELDS, may_supervise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_ONLY_CHOICES = ("cause", "idle_disposal", "disposal_path")  # the model's constraints tie them to a kind
@@ -52,9 +52,9 @@ class ParcelForm(GuidedFormMixin, forms.ModelForm):
             del self.fields["supervised"]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        for _legend, names, kind in PARCEL_GROUPS:
+        for kind, names in FIELDS_OF_KIND.items():
             for name in names:
-                if kind and name in self.fields:
+                if name in self.fields:
                     self.fields[name].show_when = f"kind={kind}"
 
     def groups(self):
@@ -131,6 +131,17 @@ class ImportForm(GuidedFormMixin, forms.Form):
         return data
 
 
+def as_of_field() -> forms.DateField:
+    """``?as_of=``: a bad or far-off date is an error beside the field, not a 404."""
+    return forms.DateField(
+        label=_("截至日期"),
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": DATE_MESSAGE},
+        validators=[as_of_in_range],
+    )
+
+
 class ProgressForm(forms.Form):
     """``?year=&as_of=`` of the dashboard. The years offered are the campaigns given (read once by the view)."""
 
@@ -139,13 +150,7 @@ class ProgressForm(forms.Form):
         coerce=int,
         error_messages={"invalid_choice": _("没有该年度的专项行动,已显示当前年度。")},
     )
-    as_of = forms.DateField(
-        label=_("截至日期"),
-        required=False,
-        widget=DATE,
-        error_messages={"invalid": DATE_MESSAGE},
-        validators=[as_of_in_range],
-    )
+    as_of = as_of_field()
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,10 +160,4 @@ class ProgressForm(forms.Form):
 class AsOfForm(forms.Form):
     """``?as_of=`` of the ledger, the map and a parcel: a bad date is an error beside the field, not a 404."""
 
-    as_of = forms.DateField(
-        label=_("截至日期"),
-        required=False,
-        widget=DATE,
-        error_messages={"invalid": DATE_MESSAGE},
-        validators=[as_of_in_range],
-    )
+    as_of = as_of_field()

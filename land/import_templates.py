@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 
 from .imports import CHOICE_FIELDS, PARCEL_REQUIRED, QUOTA_REQUIRED
+from .services import FIELDS_OF_KIND
 
 EXAMPLE_REGION = "尧都区"
 EXAMPLE_CODE = "1410022016B09999"
@@ -44,17 +45,6 @@ PARCEL_TEMPLATE = (
     ("supervised", "挂牌督办", "否", "bool"),
     ("note", "备注", "", "text"),
 )
-UNSUPPLIED_ONLY = ("approval_no", "approved_on", "expropriation_status", "unsupplied_reason", "disposal_path")
-IDLE_ONLY = (
-    "supply_method",
-    "supplied_on",
-    "land_price_wan",
-    "land_use",
-    "agreed_start_on",
-    "actual_start_on",
-    "cause",
-    "idle_disposal",
-)
 
 
 def _format(kind: str) -> str:
@@ -69,9 +59,9 @@ def _format(kind: str) -> str:
 
 
 def _applies(key: str) -> str:
-    if key in UNSUPPLIED_ONLY:
+    if key in FIELDS_OF_KIND["unsupplied"]:
         return _("仅批而未供土地填写")
-    if key in IDLE_ONLY:
+    if key in FIELDS_OF_KIND["idle"]:
         return _("仅闲置土地填写")
     return ""
 

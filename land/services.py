@@ -52,6 +52,27 @@ PARCEL_FIELDS = (
     "idle_disposal",
     "note",
 )
+# The fields that belong to one land kind only (the ledger of each kind; the model's constraints hold the choices):
+# the form shows them for that kind, the import template says so.
+FIELDS_OF_KIND = {
+    "unsupplied": (
+        "approval_no",
+        "approved_on",
+        "expropriation_status",
+        "unsupplied_reason",
+        "disposal_path",
+    ),
+    "idle": (
+        "supply_method",
+        "supplied_on",
+        "land_price_wan",
+        "land_use",
+        "agreed_start_on",
+        "actual_start_on",
+        "cause",
+        "idle_disposal",
+    ),
+}
 # Fields nobody sets by hand, with the reason every channel gives.
 DERIVED_FIELDS = {
     "status": _(

@@ -489,3 +489,13 @@ def test_far_off_dates_are_refused_in_words_not_overflowed(client, users, api, a
     client.force_login(users["city_land"])
     page = client.get("/land/parcels/", {"as_of": as_of, "flag": flag})
     assert page.status_code == 400 and "截至日期应在" in page.content.decode()
+
+
+def test_the_form_groups_of_one_kind_hold_only_that_kinds_fields():
+    from land.forms import PARCEL_GROUPS
+    from land.services import FIELDS_OF_KIND
+
+    for _legend, names, kind in PARCEL_GROUPS:
+        for name in names:
+            owner = next((k for k, fields in FIELDS_OF_KIND.items() if name in fields), None)
+            assert owner == kind, (name, kind)
