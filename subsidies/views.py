@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linfen_admin.forms import add_service_errors
 from linfen_admin.lists import ordered, xlsx_response
 
 from . import cockpit, selectors, services, workflow
@@ -125,12 +126,24 @@ def application_export(request):
 @login_required
 def application_detail(request, pk):
     application = selectors.application_get(request.user, pk)
+    return render(request, "subsidies/application_detail.html", _detail_context(request, application))
+
+
+def _transition_form(action: str, data=None, application=None) -> TransitionForm:
+    """One form per action on the page, with ids of its own, so that each label names its own control."""
+    initial = {"action": action, "version": application.version} if application is not None else None
+    return TransitionForm(data, initial=initial, auto_id=f"id_{action}_%s")
+
+
+def _detail_context(request, application, *, posted: TransitionForm | None = None, score_form=None) -> dict:
+    """The application page; ``posted`` is a refused action's form (shown with its errors and input), and
+    ``score_form`` a refused score."""
     actors = workflow.actors_for(request.user, application)
+    posted_action = posted.data.get("action") if posted is not None else None
     actions = []
     for row in workflow.available(application.state, actors):
-        # One form per action on the page: ids of their own, so that each label names its own control.
-        form = TransitionForm(
-            initial={"action": row.action, "version": application.version}, auto_id=f"id_{row.action}_%s"
+        form = (
+            posted if row.action == posted_action else _transition_form(row.action, application=application)
         )
         actions.append(
             {
@@ -147,54 +160,54 @@ def application_detail(request, pk):
         None,
     )
     history = list(selectors.history_for(application))
-    return render(
-        request,
-        "subsidies/application_detail.html",
-        {
-            "application": application,
-            "actions": actions,
-            "steps": workflow.steps(application, history),
-            "history": history,
-            "documents": selectors.documents_for(application),
-            "assignments": assignments,
-            "score_form": ScoreForm()
-            if mine is not None and application.state == State.EXPERT_REVIEW
-            else None,
-            "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
-            "can_edit": application.is_editable and workflow.COUNTY in actors,
-            "explanation": application.award_explanation or {},
-            "content_type_id": ContentType.objects.get_for_model(application).pk,
-        },
-    )
+    if score_form is None and mine is not None and application.state == State.EXPERT_REVIEW:
+        score_form = ScoreForm()
+    return {
+        "application": application,
+        "actions": actions,
+        "steps": workflow.steps(application, history),
+        "history": history,
+        "documents": selectors.documents_for(application),
+        "assignments": assignments,
+        "score_form": score_form,
+        "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
+        "can_edit": application.is_editable and workflow.COUNTY in actors,
+        "explanation": application.award_explanation or {},
+        "content_type_id": ContentType.objects.get_for_model(application).pk,
+    }
 
 
 @login_required
 @require_POST
 def application_transition(request, pk):
     application = selectors.application_get(request.user, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("提交的数据有误:%(errors)s") % {"errors": form.errors.as_text()})
-        return redirect("subsidies:application-detail", pk=pk)
-    action = form.cleaned_data["action"]
-    try:
-        services.application_transition(
-            application_id=application.pk,
-            actor=request.user,
-            action=action,
-            comment=form.cleaned_data.get("comment") or "",
-            data=form.data_for_service(),
-            expected_version=form.cleaned_data.get("version"),
-        )
-    except PermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except services.TransitionConflict as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("已办理:%(action)s") % {"action": Action(action).label})
-    return redirect("subsidies:application-detail", pk=pk)
+    form = _transition_form(request.POST.get("action", ""), request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            services.application_transition(
+                application_id=application.pk,
+                actor=request.user,
+                action=action,
+                comment=form.cleaned_data.get("comment") or "",
+                data=form.data_for_service(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except PermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except services.TransitionConflict as exc:
+            messages.error(request, str(exc))  # somebody acted first: the page as it is now
+            return redirect("subsidies:application-detail", pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已办理:%(action)s") % {"action": Action(action).label})
+            return redirect("subsidies:application-detail", pk=pk)
+    # Refused: the same page, the action's form with its errors beside its fields and what was typed kept.
+    context = _detail_context(request, application, posted=form)
+    if not any(item["form"] is form for item in context["actions"]):  # no longer on offer: say so at the top
+        messages.error(request, ";".join(form.non_field_errors()) or _("该操作当前不可办理,请查看最新状态。"))
+    return render(request, "subsidies/application_detail.html", context, status=400)
 
 
 @login_required
@@ -207,12 +220,16 @@ def expert_score(request, pk):
             services.expert_score_submit(
                 application_id=application.pk, expert=request.user, **form.cleaned_data
             )
+        except services.TransitionConflict as exc:
+            messages.error(request, str(exc))
+            return redirect("subsidies:application-detail", pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, _("评分已保存"))
-        except (services.TransitionConflict, ValidationError) as exc:
-            messages.error(request, str(getattr(exc, "messages", [exc])[0]))
-    else:
-        messages.error(request, form.errors.as_text())
-    return redirect("subsidies:application-detail", pk=pk)
+            return redirect("subsidies:application-detail", pk=pk)
+    context = _detail_context(request, application, score_form=form)
+    return render(request, "subsidies/application_detail.html", context, status=400)
 
 
 @login_required

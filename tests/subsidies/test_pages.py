@@ -1,5 +1,7 @@
 """Pages: list with filters, detail with timeline and the user's actions, dashboard, plan, quote; query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -170,3 +172,34 @@ def test_create_page(client, users, subsidies_seed):
     assert response.status_code == 302, response.context["form"].errors
     application = Application.objects.get()
     assert application.award_wan == 150 and application.state == State.DRAFT
+
+
+def test_a_refused_action_comes_back_with_its_error_beside_the_field(client, users, make_application):
+    application = make_application(State.CITY_REVIEW)
+    client.force_login(users["city_industry"])
+    url = reverse("subsidies:application-transition", args=[application.pk])
+    response = client.post(url, {"action": "return", "version": application.version, "comment": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "data-error-summary" in html
+    tag = re.search(r'<textarea[^>]*id="id_return_comment"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in tag and 'aria-describedby="id_return_comment_error"' in tag
+    assert 'id="id_return_comment_error"' in html
+    application.refresh_from_db()
+    assert application.state == State.CITY_REVIEW
+
+
+def test_a_refused_score_keeps_the_opinion_typed(client, users, make_application):
+    from subsidies.models import ExpertAssignment
+
+    application = make_application(State.EXPERT_REVIEW)
+    ExpertAssignment.objects.create(
+        application=application, expert=users["expert1"], round=application.review_round
+    )
+    client.force_login(users["expert1"])
+    url = reverse("subsidies:expert-score", args=[application.pk])
+    response = client.post(url, {"score": "150", "opinion": "技术路线清楚,建议支持"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "技术路线清楚,建议支持" in html and 'id="id_score_error"' in html
+    assert ExpertAssignment.objects.get(application=application).score is None
