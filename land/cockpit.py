@@ -15,7 +15,7 @@ from linfen_admin.scoping import visible_to
 from linfen_admin.templatetags.linfen import pct
 
 from . import rules, selectors
-from .models import DisposalRecord
+from .models import DisposalDay
 
 PERCENT = Decimal("0.01")
 
@@ -63,10 +63,10 @@ def cumulative_chart(progress, user) -> Chart:
     campaign, as_of = progress.campaign, progress.as_of
     start, end = datetime.date(campaign.year, 1, 1), datetime.date(campaign.year, 12, 31)
     daily = dict(
-        visible_to(user, DisposalRecord.objects.all())
-        .filter(disposed_on__gte=start, disposed_on__lte=min(as_of, end))
+        visible_to(user, DisposalDay.objects.all())
+        .filter(day__gte=start, day__lte=min(as_of, end))
         .order_by()
-        .values_list("disposed_on")
+        .values_list("day")
         .annotate(area=Sum("area_mu"))
     )
     quota = progress.totals["unsupplied"].task_mu + progress.totals["idle"].task_mu

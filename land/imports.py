@@ -350,6 +350,15 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
         changed = [f for f in present if getattr(current, f) != getattr(candidate, f)]
         if not changed:
             continue
+        if "kind" in changed and disposed.get(current.pk):
+            errors.append(
+                SheetError(
+                    number,
+                    columns.get("kind", "kind"),
+                    _("该宗地已有处置记录,不能更改类型或所属县(市、区);请先撤销处置记录。"),
+                )
+            )
+            continue
         if candidate.area_mu < disposed.get(current.pk, 0):
             errors.append(
                 SheetError(

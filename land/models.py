@@ -228,6 +228,9 @@ class Parcel(models.Model):
     land_use_status = models.CharField(_("土地利用现状"), max_length=100, blank=True)
     status = models.CharField(_("处置状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
     supervised = models.BooleanField(_("挂牌督办"), default=False)
+    # The sum of the parcel's disposal records, kept by the disposal services under the parcel's row lock, so the
+    # ledger reads and sorts it like any column (an as-of date in the past still sums the records).
+    disposed_total_mu = models.DecimalField(_("已处置面积(亩)"), default=ZERO, editable=False, **AREA)
     # 批而未供
     approval_no = models.CharField(_("批准文号"), max_length=64, blank=True)
     approved_on = models.DateField(_("批准时间"), null=True, blank=True)
@@ -280,6 +283,7 @@ class Parcel(models.Model):
         indexes = [
             models.Index(fields=["region", "kind", "status"], name="land_parcel_ledger_idx"),
             models.Index(fields=["lat", "lon"], name="land_parcel_point_idx"),  # the map's bounding-box query
+            models.Index(fields=["disposed_total_mu"], name="land_parcel_disposed_idx"),  # sort by 已处置面积
         ]
 
     def __str__(self):
@@ -308,6 +312,32 @@ class Parcel(models.Model):
             errors["agreed_start_on"] = _("约定开工时间不能早于供应时间。")
         if errors:
             raise ValidationError(errors)
+
+
+class DisposalDay(models.Model):
+    """Running totals for the progress figures: the area disposed of per region, land kind and day, written by the
+    disposal services in the same transaction as the record (``rebuild_land_totals --check`` proves they match).
+    Progress for any as-of date sums at most 365 rows per region and kind instead of every record."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Parcel.Kind.choices)
+    day = models.DateField(_("处置日期"))
+    area_mu = models.DecimalField(_("处置面积(亩)"), default=ZERO, **AREA)
+
+    scope_region_field = "region"
+
+    class Meta:
+        verbose_name = _("每日处置合计")
+        verbose_name_plural = _("每日处置合计")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region", "kind"], name="land_disposalday_unique"),
+            models.CheckConstraint(condition=Q(area_mu__gte=0), name="land_disposalday_area_nonneg"),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.get_kind_display()} {self.day:%Y-%m-%d} {self.area_mu} 亩"
 
 
 class DisposalRecord(models.Model):

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from linfen_admin.models import Region
 from linfen_admin.scoping import visible_to
 
 from . import rules
-from .models import Campaign, DisposalRecord, Parcel, TaskQuota
+from .models import Campaign, DisposalDay, DisposalRecord, Parcel, TaskQuota
 
 ZERO = Decimal("0")
 # How the rank of the dashboard and the notice is computed (``progress_for_campaign``, ``rules.rank``).
@@ -27,10 +27,13 @@ AREA_FIELD = DecimalField(max_digits=12, decimal_places=3)
 
 
 def with_disposed(queryset: QuerySet, as_of: datetime.date | None = None) -> QuerySet:
-    """Annotate ``disposed_mu``: the parcel's disposals dated on or before ``as_of`` (all when ``None``)."""
-    records = DisposalRecord.objects.filter(parcel=OuterRef("pk"))
-    if as_of is not None:
-        records = records.filter(disposed_on__lte=as_of)
+    """Annotate ``disposed_mu``: the parcel's disposals dated on or before ``as_of`` (all when ``None``).
+
+    No record is dated after today, so for today or later (the ledger's usual view) it is the total the disposal
+    services keep on the parcel — a column, indexed for sorting; only a past date sums the records."""
+    if as_of is None or as_of >= timezone.localdate():
+        return queryset.annotate(disposed_mu=F("disposed_total_mu"))
+    records = DisposalRecord.objects.filter(parcel=OuterRef("pk"), disposed_on__lte=as_of)
     total = records.values("parcel").annotate(total=Sum("area_mu")).values("total")
     return queryset.annotate(
         disposed_mu=Coalesce(Subquery(total, output_field=AREA_FIELD), Value(ZERO), output_field=AREA_FIELD)
@@ -176,18 +179,20 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     year_start = datetime.date(campaign.year, 1, 1)
     year_end = datetime.date(campaign.year, 12, 31)
     done_until = min(as_of, year_end)
-    aggregates = {"done": Sum("area_mu", filter=Q(disposed_on__lte=done_until))}
+    # Summed from the running totals per region × kind × day (``land.totals``), not from every record.
+    aggregates = {"done": Sum("area_mu", filter=Q(day__lte=done_until))}
     for index, milestone in enumerate(milestones):
-        aggregates[f"m{index}"] = Sum("area_mu", filter=Q(disposed_on__lte=milestone.due_on))
+        aggregates[f"m{index}"] = Sum("area_mu", filter=Q(day__lte=milestone.due_on))
     latest = max([done_until, *(m.due_on for m in milestones)])
     sums = (
-        DisposalRecord.objects.filter(disposed_on__gte=year_start, disposed_on__lte=latest)
-        .values("parcel__region_id", "parcel__kind")
+        DisposalDay.objects.filter(day__gte=year_start, day__lte=latest)
+        .order_by()
+        .values("region_id", "kind")
         .annotate(**aggregates)
     )
     by_region: dict[int, dict[str, dict]] = {}
     for row in sums:
-        by_region.setdefault(row["parcel__region_id"], {})[row["parcel__kind"]] = row
+        by_region.setdefault(row["region_id"], {})[row["kind"]] = row
     quotas = {q.region_id: q for q in TaskQuota.objects.filter(campaign=campaign)}
 
     rows: list[RegionProgress] = []

@@ -21,6 +21,7 @@ from linfen_admin.exceptions import FieldNotAllowed
 from linfen_admin.scoping import require_region
 from linfen_admin.writes import delete_audited, lock_editable, require_perm, save_audited
 
+from . import totals
 from .models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
 from .rules import ZERO, parcel_status, quantize_area
 
@@ -150,6 +151,11 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     before = audit.snapshot(locked)
     if "supervised" in data:
         check_supervised_change(actor, current=locked.supervised, wanted=bool(data["supervised"]))
+    moved = {f for f in ("region", "kind") if f in data and data[f] != getattr(locked, f)}
+    if moved and DisposalRecord.objects.filter(parcel_id=locked.pk).exists():
+        # The records were counted for this region and kind (and their methods are the kind's): withdraw first.
+        message = _("该宗地已有处置记录,不能更改类型或所属县(市、区);请先撤销处置记录。")
+        raise ValidationError(dict.fromkeys(sorted(moved), message))
     for field, value in data.items():
         setattr(locked, field, value)
     require_region(actor, locked.region)
@@ -179,11 +185,13 @@ def parcel_delete(*, actor, parcel: Parcel) -> None:
 
 
 def _follow_disposals(*, actor, locked: Parcel, comment: str) -> None:
-    """The parcel's status follows what its records add up to; a new version and an audit row."""
+    """The parcel's disposed total and status follow what its records add up to; a new version and an audit
+    row."""
     before = audit.snapshot(locked)
-    locked.status = parcel_status(disposed=disposed_total(locked.pk), area=locked.area_mu)
+    locked.disposed_total_mu = disposed_total(locked.pk)
+    locked.status = parcel_status(disposed=locked.disposed_total_mu, area=locked.area_mu)
     locked.version += 1
-    locked.save(update_fields=["status", "version", "updated_at"])
+    locked.save(update_fields=["disposed_total_mu", "status", "version", "updated_at"])
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
@@ -238,6 +246,7 @@ def disposal_record(
     )
     record.full_clean()
     record.save()
+    totals.add_to_day(region_id=locked.region_id, kind=locked.kind, day=record.disposed_on, area=area)
     audit.record_created(actor=actor, obj=record)
     _follow_disposals(actor=actor, locked=locked, comment=_("登记处置记录 %(a)s 亩") % {"a": area})
     return record
@@ -255,6 +264,7 @@ def disposal_revoke(*, actor, disposal: DisposalRecord, reason: str) -> Parcel:
     locked = lock_editable(actor, disposal.parcel)
     audit.record_deleted(actor=actor, obj=disposal, before=audit.snapshot(disposal), comment=reason)
     area = disposal.area_mu
+    totals.add_to_day(region_id=locked.region_id, kind=locked.kind, day=disposal.disposed_on, area=-area)
     disposal.delete()
 
     _follow_disposals(

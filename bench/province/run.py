@@ -81,6 +81,10 @@ def generate(options) -> None:
             raw, regions=regions, count=options.cases, actor_id=actor.pk, seed=options.seed
         )
         print(f"{applications} applications, {cases} cases: {time.perf_counter() - step:.0f} s")
+    step = time.perf_counter()
+    from land import totals
+
+    print(f"running totals rebuilt {totals.rebuild()}: {time.perf_counter() - step:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")

@@ -232,3 +232,14 @@ def test_parcel_import_needs_the_change_permission_too(api, users, land):
     response = post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows))
     assert response.status_code == 403
     assert not Parcel.objects.filter(code="P-9").exists()
+
+
+def test_an_import_does_not_change_the_kind_of_a_parcel_with_records(api, users, land, dispose):
+    rows = [PARCEL_HEADER, ["尧都区", "批而未供", "P-1", "地块一", "12.5", "2018-05-02", "", "", "", "否"]]
+    assert post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows)).json()["created"] == 1
+    dispose(Parcel.objects.get(code="P-1"), "2022-05-01", "2")
+    rows[1][1] = "闲置土地"
+    response = post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows))
+    assert response.status_code == 400
+    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "类型")]
+    assert Parcel.objects.get(code="P-1").kind == "unsupplied"

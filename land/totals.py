@@ -1,0 +1,96 @@
+"""The running totals behind the progress figures and the ledger: each parcel's ``disposed_total_mu`` and the area
+disposed of per region × kind × day (``DisposalDay``). Only the disposal services change them, in the transaction
+that writes the record and under the parcel's row lock; ``rebuild`` recomputes both from the records (after a bulk
+load, or to prove they match: ``manage.py rebuild_land_totals --check``)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+
+from .rules import ZERO
+
+
+def add_to_day(*, region_id: int, kind: str, day: datetime.date, area: Decimal) -> None:
+    """Add ``area`` (negative to withdraw) to the day's total; the row is created on first use. Two writers of
+    the same day add in turn: the UPDATE takes the row's lock, a concurrent first INSERT retries as an UPDATE."""
+    from .models import DisposalDay
+
+    rows = DisposalDay.objects.filter(region_id=region_id, kind=kind, day=day)
+    if rows.update(area_mu=F("area_mu") + area):
+        return
+    try:
+        with transaction.atomic():
+            DisposalDay.objects.create(region_id=region_id, kind=kind, day=day, area_mu=area)
+    except IntegrityError:
+        rows.update(area_mu=F("area_mu") + area)
+
+
+def parcel_sums() -> dict[int, Decimal]:
+    from .models import DisposalRecord
+
+    return dict(DisposalRecord.objects.order_by().values_list("parcel").annotate(total=Sum("area_mu")))
+
+
+def day_sums() -> dict[tuple[int, str, datetime.date], Decimal]:
+    from .models import DisposalRecord
+
+    rows = (
+        DisposalRecord.objects.order_by()
+        .values_list("parcel__region_id", "parcel__kind", "disposed_on")
+        .annotate(total=Sum("area_mu"))
+    )
+    return {(region, kind, day): total for region, kind, day, total in rows}
+
+
+def differences() -> list[str]:
+    """Where the kept totals differ from the records (empty when they match)."""
+    from .models import DisposalDay, Parcel
+
+    problems = []
+    expected = parcel_sums()
+    for pk, code, kept in (
+        Parcel.objects.order_by("pk").values_list("pk", "code", "disposed_total_mu").iterator()
+    ):
+        if kept != expected.get(pk, ZERO):
+            problems.append(f"parcel {code} (#{pk}): kept {kept}, records {expected.get(pk, ZERO)}")
+    expected_days = day_sums()
+    kept_days = {
+        (r, k, d): a for r, k, d, a in DisposalDay.objects.values_list("region_id", "kind", "day", "area_mu")
+    }
+    for key in sorted(set(expected_days) | set(kept_days), key=str):
+        if kept_days.get(key, ZERO) != expected_days.get(key, ZERO):
+            problems.append(
+                f"day {key}: kept {kept_days.get(key, ZERO)}, records {expected_days.get(key, ZERO)}"
+            )
+    return problems
+
+
+@transaction.atomic
+def rebuild() -> dict:
+    """Recompute both totals from the records, set-based (one UPDATE and one INSERT … SELECT)."""
+    from django.db import connection
+
+    return rebuild_tables(connection)
+
+
+def rebuild_tables(connection) -> dict:
+    """``rebuild`` on a connection, by table name (migration 0004 fills the new columns with it)."""
+    parcel, record, day = "land_parcel", "land_disposalrecord", "land_disposalday"
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{parcel}" SET "disposed_total_mu" = 0 WHERE "disposed_total_mu" <> 0')
+        cursor.execute(
+            f'UPDATE "{parcel}" SET "disposed_total_mu" = s.total FROM ('
+            f'SELECT "parcel_id", SUM("area_mu") AS total FROM "{record}" GROUP BY "parcel_id") s '
+            f'WHERE "{parcel}"."id" = s."parcel_id"'
+        )
+        parcels = cursor.rowcount
+        cursor.execute(f'DELETE FROM "{day}"')
+        cursor.execute(
+            f'INSERT INTO "{day}" ("region_id", "kind", "day", "area_mu") '
+            f'SELECT p."region_id", p."kind", r."disposed_on", SUM(r."area_mu") FROM "{record}" r '
+            f'JOIN "{parcel}" p ON p."id" = r."parcel_id" GROUP BY p."region_id", p."kind", r."disposed_on"'
+        )
+        days = cursor.rowcount
+    return {"parcels": parcels, "days": days}

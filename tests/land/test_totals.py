@@ -1,0 +1,104 @@
+"""The running totals (each parcel's disposed area; area per region × kind × day) follow every disposal service in
+the same transaction, equal what the records add up to, and feed the progress figures and the ledger."""
+
+import datetime
+import random
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from land import selectors, services, totals
+from land.models import Campaign, DisposalDay, DisposalRecord, Parcel
+
+
+def _raw_progress(campaign, as_of):
+    """What the records themselves add up to per region and kind, from 1 January to ``as_of``."""
+    rows = (
+        DisposalRecord.objects.filter(
+            disposed_on__gte=datetime.date(campaign.year, 1, 1), disposed_on__lte=as_of
+        )
+        .values_list("parcel__region__name", "parcel__kind")
+        .annotate(total=Sum("area_mu"))
+    )
+    return {(region, kind): total for region, kind, total in rows}
+
+
+def test_totals_follow_every_record_and_withdrawal(land, users, make_parcel, dispose):
+    rng = random.Random(11)
+    parcels = [
+        make_parcel(region, kind, area="50")
+        for region in ("尧都区", "洪洞县", "侯马市")
+        for kind in ("unsupplied", "idle")
+        for _copy in range(2)
+    ]
+    for _step in range(60):
+        parcel = rng.choice(parcels)
+        parcel.refresh_from_db()
+        live = list(parcel.disposals.all())
+        if live and rng.random() < 0.3:
+            services.disposal_revoke(actor=users["city_land"], disposal=rng.choice(live), reason="录入有误")
+        elif parcel.disposed_total_mu < parcel.area_mu:
+            day = datetime.date(2022, 1, 1) + datetime.timedelta(days=rng.randint(0, 300))
+            area = min(parcel.area_mu - parcel.disposed_total_mu, D(rng.randint(1, 9000)) / 1000)
+            dispose(parcel, day.isoformat(), str(area))
+    assert totals.differences() == []
+    call_command("rebuild_land_totals", "--check")
+    campaign = Campaign.objects.get(year=2022)
+    for as_of in (datetime.date(2022, 3, 31), datetime.date(2022, 6, 30), datetime.date(2022, 12, 31)):
+        progress = selectors.progress_for_campaign(campaign, as_of)
+        raw = _raw_progress(campaign, as_of)
+        for row in progress.regions:
+            for kind, figures in (("unsupplied", row.unsupplied), ("idle", row.idle)):
+                assert figures.done_mu == raw.get((row.region.name, kind), D("0")), (row.region, kind, as_of)
+
+
+def test_the_check_finds_a_drifted_total_and_rebuild_repairs_it(land, make_parcel, dispose):
+    parcel = make_parcel("尧都区", "unsupplied", area="20")
+    dispose(parcel, "2022-05-01", "5")
+    dispose(parcel, "2022-05-01", "2.5")
+    day = DisposalDay.objects.get()
+    assert day.area_mu == D("7.500")
+    DisposalDay.objects.filter(pk=day.pk).update(area_mu=D("1"))
+    Parcel.objects.filter(pk=parcel.pk).update(disposed_total_mu=D("0"))
+    with pytest.raises(CommandError, match="2 处"):
+        call_command("rebuild_land_totals", "--check")
+    call_command("rebuild_land_totals")
+    assert totals.differences() == []
+    assert Parcel.objects.get(pk=parcel.pk).disposed_total_mu == D("7.500")
+
+
+def test_a_withdrawn_record_leaves_the_day_and_the_parcel(land, users, make_parcel, dispose):
+    parcel = make_parcel("洪洞县", "idle", area="10")
+    record = dispose(parcel, "2022-04-02", "4")
+    services.disposal_revoke(actor=users["city_land"], disposal=record, reason="重复录入")
+    assert DisposalDay.objects.get().area_mu == D("0")
+    assert Parcel.objects.get(pk=parcel.pk).disposed_total_mu == D("0")
+
+
+@pytest.mark.parametrize("change", ["kind", "region"])
+def test_a_parcel_with_records_keeps_its_kind_and_region(land, users, make_parcel, dispose, change):
+    from linfen_admin.models import Region
+
+    parcel = make_parcel("尧都区", "unsupplied", area="10")
+    dispose(parcel, "2022-04-02", "4")
+    parcel.refresh_from_db()
+    data = {"kind": "idle"} if change == "kind" else {"region": Region.objects.get(name="洪洞县")}
+    with pytest.raises(ValidationError) as refused:
+        services.parcel_update(actor=users["city_land"], parcel=parcel, version=parcel.version, data=data)
+    assert "请先撤销处置记录" in str(refused.value.message_dict[change])
+    assert totals.differences() == []
+
+
+def test_the_ledger_reads_the_kept_total_today_and_sums_records_for_a_past_date(land, make_parcel, dispose):
+    parcel = make_parcel("尧都区", "unsupplied", area="10")
+    dispose(parcel, "2022-04-02", "4")
+    dispose(parcel, "2022-08-02", "3")
+    today = selectors.with_disposed(Parcel.objects.all())
+    assert "disposed_total_mu" in str(today.query) and "land_disposalrecord" not in str(today.query)
+    assert today.get().disposed_mu == D("7.000")
+    past = selectors.with_disposed(Parcel.objects.all(), datetime.date(2022, 6, 30))
+    assert "land_disposalrecord" in str(past.query)
+    assert past.get().disposed_mu == D("4.000")
