@@ -104,7 +104,9 @@ def test_ledger_export_is_scoped(login, users, make_parcel):
     response = login(users["yaodu_land"]).get(reverse("land:parcel-export"))
     codes = [
         r[2]
-        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+        for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            min_row=2, values_only=True
+        )
     ]
     assert codes == ["YD-1"]
 
