@@ -262,4 +262,4 @@ class ProgressView(APIView):
         campaign = _campaign(request)
         as_of = parse_as_of(request.query_params.get("as_of"))
         progress = selectors.progress_for_campaign(campaign, as_of, user=request.user)
-        return Response(s.ProgressSerializer(progress).data)
+        return Response(s.progress_data(progress))

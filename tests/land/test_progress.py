@@ -135,3 +135,22 @@ def test_the_dashboard_query_count_does_not_grow(
         dispose(make_parcel("曲沃县", "unsupplied", "10"), "2022-06-01", "1")
     with django_assert_max_num_queries(5):
         progress_for_campaign(scenario, d(2022, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "as_of", [d(2022, 3, 1), d(2022, 6, 30), d(2022, 10, 1), d(2022, 12, 31), d(2023, 3, 1)]
+)
+@pytest.mark.parametrize("who", [None, "yaodu_land"])
+def test_the_progress_answer_is_what_its_serializer_says(scenario, users, as_of, who):
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from land.api.serializers import ProgressSerializer, progress_data
+
+    progress = progress_for_campaign(scenario, as_of, user=users[who] if who else None)
+
+    def rendered(data):
+        return json.loads(JSONRenderer().render(data))
+
+    assert rendered(progress_data(progress)) == rendered(ProgressSerializer(progress).data)
