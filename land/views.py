@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
-from linfen_admin.lists import xlsx_response
+from linfen_admin.lists import IdsFirstPaginator, xlsx_response
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
 from . import boundaries, cockpit, import_templates, imports, mapdata, selectors, services, staging
@@ -73,7 +72,7 @@ def _flagged(parcels, as_of):
 def parcel_list(request):
     as_of, as_of_form, status = _as_of_form(request)
     filterset = _ledger_filter(request, as_of)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     _flagged(page.object_list, as_of)
     return render(
         request,

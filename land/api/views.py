@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linfen_admin.api.exceptions import Conflict
+from linfen_admin.api.pagination import IdsFirstPagination
 from linfen_admin.api.serializers import ErrorSerializer
 from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from linfen_admin.scoping import editable_by
@@ -126,6 +127,7 @@ class ParcelViewSet(ScopedModelViewSet):
     serializer_class = s.ParcelSerializer
     filterset_class = ParcelFilterSet
     filter_backends = [DjangoFilterBackend]  # ParcelFilterSet carries search (q) and ordering itself
+    pagination_class = IdsFirstPagination  # the last of a million rows' pages as cheap as the first
     http_method_names = ["get", "post", "patch", "head", "options"]  # no PUT: every edit is a versioned PATCH
 
     def get_queryset(self):

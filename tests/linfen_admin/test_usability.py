@@ -190,3 +190,15 @@ def test_staged_uploads_stay_out_of_the_backed_up_media():
     from django.conf import settings
 
     assert not Path(settings.STAGING_ROOT).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+
+
+def test_ids_first_pages_are_the_plain_pages(seeded, django_assert_num_queries):
+    from django.core.paginator import Paginator
+
+    from linfen_admin.lists import IdsFirstPaginator
+
+    regions = Region.objects.order_by("-code")
+    for number in (1, 2, 4):
+        plain = list(Paginator(regions, 5).page(number))
+        with django_assert_num_queries(2):  # the keys, then the rows
+            assert list(IdsFirstPaginator(regions, 5).page(number)) == plain
