@@ -11,7 +11,7 @@ class LandConfig(AppConfig):
         from linfen_admin.registry import MenuEntry, Panel, SeedLoader, registry
         from linfen_admin.roles import Role
 
-        from . import reminders
+        from . import reminders, totals
         from .demo import load_land_demo
         from .seed import load_land_reference
 
@@ -53,6 +53,7 @@ class LandConfig(AppConfig):
         )
         registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
 
+        registry.add_region_listener(totals.sync_region_order)  # the ledger's copy of each region's order
         registry.add_seed_loader(SeedLoader("land", load_land_reference, order=20))
         registry.add_demo_loader(SeedLoader("land", load_land_demo, order=20))
         registry.add_menu(

@@ -40,6 +40,21 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
     raise ValueError(flag)
 
 
+class KeyedOrderingFilter(django_filters.OrderingFilter):
+    """The chosen order, then the primary key in the same direction: pages never overlap, and the ledger's indexes
+    (which end in the key) serve the whole order."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if not value:
+            return qs
+        sign = "-" if value[0].startswith("-") else ""
+        # by county: the ledger's own order (one index), either way
+        if value[0].removeprefix("-") == "region":
+            return qs.order_by(f"{sign}region_order", f"{sign}kind", f"{sign}code")
+        return qs.order_by(*qs.query.order_by, f"{sign}pk")
+
+
 class ParcelFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(label=_("县(市、区)"), method="filter_region")
     # A parcel always has a kind and a status, and a flag is a condition: no "未填写" (null) choice for any of them.
@@ -49,10 +64,10 @@ class ParcelFilterSet(django_filters.FilterSet):
         label=_("标记"), choices=FLAG_CHOICES, method="filter_flag", null_label=None
     )
     q = django_filters.CharFilter(label=_("搜索"), method="filter_text")
-    ordering = django_filters.OrderingFilter(
+    ordering = KeyedOrderingFilter(
         label=_("排序"),
         fields=(
-            ("region__order", "region"),
+            ("region_order", "region"),
             ("code", "code"),
             ("name", "name"),
             ("area_mu", "area_mu"),
@@ -63,7 +78,7 @@ class ParcelFilterSet(django_filters.FilterSet):
         # Descending labels are given explicitly: django-filter would format them once, at import time, in
         # whatever language was active then.
         field_labels={
-            "region__order": _("县(市、区)"),
+            "region_order": _("县(市、区)"),
             "code": _("编号"),
             "name": _("名称"),
             "area_mu": _("面积"),

@@ -297,6 +297,7 @@ def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[
             )
             continue
         candidate = Parcel(region=region, **{k: v for k, v in values.items() if k in field_names})
+        candidate.region_order = region.order
         try:
             candidate.full_clean(
                 exclude=["version", "region"],

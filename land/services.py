@@ -131,6 +131,7 @@ def parcel_create(*, actor, data: dict) -> Parcel:
     require_region(actor, parcel.region)
     check_supervised_change(actor, current=False, wanted=bool(parcel.supervised))
     parcel.status = Parcel.Status.PENDING
+    parcel.region_order = parcel.region.order
     parcel.full_clean()
     parcel.save()
     audit.record_created(actor=actor, obj=parcel)
@@ -159,6 +160,7 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     for field, value in data.items():
         setattr(locked, field, value)
     require_region(actor, locked.region)
+    locked.region_order = locked.region.order
     if "area_mu" in data and locked.area_mu is not None:
         disposed = disposed_total(locked.pk)
         if locked.area_mu < disposed:

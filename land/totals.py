@@ -27,6 +27,22 @@ def add_to_day(*, region_id: int, kind: str, day: datetime.date, area: Decimal) 
         rows.update(area_mu=F("area_mu") + area)
 
 
+def sync_region_order(region_ids=None) -> int:
+    """Copy each region's ``order`` onto its parcels where it differs (after a region is reordered); returns how
+    many parcels moved."""
+    from django.db.models import OuterRef, Subquery
+
+    from linfen_admin.models import Region
+
+    from .models import Parcel
+
+    parcels = Parcel.objects.exclude(region_order=F("region__order"))
+    if region_ids is not None:
+        parcels = parcels.filter(region_id__in=region_ids)
+    order = Region.objects.filter(pk=OuterRef("region_id")).values("order")[:1]
+    return parcels.update(region_order=Subquery(order))
+
+
 def parcel_sums() -> dict[int, Decimal]:
     from .models import DisposalRecord
 
@@ -55,6 +71,9 @@ def differences() -> list[str]:
     ):
         if kept != expected.get(pk, ZERO):
             problems.append(f"parcel {code} (#{pk}): kept {kept}, records {expected.get(pk, ZERO)}")
+    stale = Parcel.objects.exclude(region_order=F("region__order")).count()
+    if stale:
+        problems.append(f"{stale} parcels: region order differs from their region's")
     expected_days = day_sums()
     kept_days = {
         (r, k, d): a for r, k, d, a in DisposalDay.objects.values_list("region_id", "kind", "day", "area_mu")
@@ -69,10 +88,21 @@ def differences() -> list[str]:
 
 @transaction.atomic
 def rebuild() -> dict:
-    """Recompute both totals from the records, set-based (one UPDATE and one INSERT … SELECT)."""
+    """Recompute both totals from the records, set-based (UPDATEs and one INSERT … SELECT), and the parcels' region
+    order from their regions."""
     from django.db import connection
 
+    fill_region_order(connection)
     return rebuild_tables(connection)
+
+
+def fill_region_order(connection) -> None:
+    """Every parcel's ``region_order`` from its region, by table name (migration 0005 fills the column with it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE "land_parcel" SET "region_order" = (SELECT r."order" FROM "linfen_admin_region" r '
+            'WHERE r."id" = "land_parcel"."region_id")'
+        )
 
 
 def rebuild_tables(connection) -> dict:

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import accounts
 from .admin_base import AuditedAdminMixin, ReadOnlyAdminMixin
 from .models import AuditEvent, Department, Notification, Region, User
+from .registry import registry
 from .roles import Role
 from .scoping import audit_events_visible_to
 
@@ -17,6 +18,11 @@ class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["order", "name", "code", "kind"]
     list_display_links = ["name"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "order" in form.changed_data:
+            registry.regions_changed()
 
 
 @admin.register(Department)

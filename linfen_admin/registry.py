@@ -155,6 +155,17 @@ class Registry:
     reminder_rules: list[ReminderRule] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
     cockpit_panels: list[CockpitPanel] = field(default_factory=list)
+    # Called after regions are added or reordered (admin, load_seed): a module that keeps a copy of a region's
+    # order (the land ledger does, to sort by one index) brings it up to date.
+    region_listeners: list[Callable[[], object]] = field(default_factory=list)
+
+    def add_region_listener(self, listener: Callable[[], object]) -> None:
+        if listener not in self.region_listeners:
+            self.region_listeners.append(listener)
+
+    def regions_changed(self) -> None:
+        for listener in self.region_listeners:
+            listener()
 
     def add_menu(self, entry: MenuEntry) -> None:
         if entry not in self.menu:

@@ -36,6 +36,7 @@ def load_regions() -> int:
             code=row["code"],
             defaults={"name": Region.normalise_name(row["name"]), "kind": row["kind"], "order": row["order"]},
         )
+    registry.regions_changed()
     return Region.objects.count()
 
 

@@ -102,3 +102,31 @@ def test_the_ledger_reads_the_kept_total_today_and_sums_records_for_a_past_date(
     past = selectors.with_disposed(Parcel.objects.all(), datetime.date(2022, 6, 30))
     assert "land_disposalrecord" in str(past.query)
     assert past.get().disposed_mu == D("4.000")
+
+
+def test_the_ledger_follows_a_region_reordered_in_the_admin(client, users, land, make_parcel):
+    from linfen_admin.models import Region
+
+    make_parcel("尧都区", code="YD-1")
+    make_parcel("洪洞县", code="HD-1")
+    yaodu, hongdong = Region.objects.get(name="尧都区"), Region.objects.get(name="洪洞县")
+    assert list(Parcel.objects.values_list("code", flat=True)) == ["YD-1", "HD-1"]
+    top = max(Region.objects.values_list("order", flat=True))
+    client.force_login(users["admin"])
+    response = client.post(
+        f"/admin/linfen_admin/region/{yaodu.pk}/change/",
+        {"order": top + 1, "name": yaodu.name, "code": yaodu.code, "kind": yaodu.kind},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Parcel.objects.get(code="YD-1").region_order == top + 1
+    assert Parcel.objects.get(code="HD-1").region_order == hongdong.order
+    assert list(Parcel.objects.values_list("code", flat=True)) == ["HD-1", "YD-1"]
+    assert totals.differences() == []
+
+
+def test_the_check_finds_a_stale_region_order(land, make_parcel):
+    parcel = make_parcel("尧都区")
+    Parcel.objects.filter(pk=parcel.pk).update(region_order=999)
+    assert any("region order" in line for line in totals.differences())
+    call_command("rebuild_land_totals")
+    assert totals.differences() == []
