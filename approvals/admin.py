@@ -126,11 +126,40 @@ class InspectionDrawAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 
 @admin.register(HandoverChecklist)
 class HandoverChecklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["item", "department", "received_on", "staff_trained_on", "first_case_on"]
+    list_display = ["item", "department", "received_on", "staff_trained_on", "publicized_on"]
+    list_display += ["coordinated_on", "first_case_on", "progress"]
     list_select_related = ["item", "department"]
     list_filter = ["item"]
-    fields = ["item", "department", "received_on", "staff_trained_on", "first_case_on", "note"]
-    readonly_fields = ["item", "department", "first_case_on"]  # first case: set by the first decided case
+    fields = [
+        "item",
+        "department",
+        "received_on",
+        "received_by",
+        "staff_trained_on",
+        "staff_trained_by",
+        "publicized_on",
+        "publicized_by",
+        "coordinated_on",
+        "coordinated_by",
+        "first_case_on",
+        "first_case_by",
+        "note",
+    ]
+    # first case: set by the first decided case; confirmers: whoever saved the step's date
+    readonly_fields = [
+        "item",
+        "department",
+        "received_by",
+        "staff_trained_by",
+        "publicized_by",
+        "coordinated_by",
+        "first_case_on",
+        "first_case_by",
+    ]
+
+    @admin.display(description=_("进度"))
+    def progress(self, obj):
+        return f"{obj.done_count}/{obj.step_count}"
 
     def has_add_permission(self, request):
         return False  # one per item and department, created by load_seed
@@ -145,6 +174,8 @@ class HandoverChecklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdm
             checklist=obj,
             received_on=data.get("received_on"),
             staff_trained_on=data.get("staff_trained_on"),
+            publicized_on=data.get("publicized_on"),
+            coordinated_on=data.get("coordinated_on"),
             note=data.get("note", ""),
         )
 

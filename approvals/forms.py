@@ -122,5 +122,11 @@ class ResultForm(GuidedFormMixin, forms.Form):
 class HandoverForm(GuidedFormMixin, forms.ModelForm):
     class Meta:
         model = HandoverChecklist
-        fields = ["received_on", "staff_trained_on", "note"]
-        widgets = {"received_on": DATE, "staff_trained_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+        fields = ["received_on", "staff_trained_on", "publicized_on", "coordinated_on", "note"]
+        widgets = {
+            "received_on": DATE,
+            "staff_trained_on": DATE,
+            "publicized_on": DATE,
+            "coordinated_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }

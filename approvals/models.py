@@ -355,8 +355,34 @@ class DrawnEntity(models.Model):
         return f"{self.draw} · {self.entity}"
 
 
+def _confirmer(verbose_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+
 class HandoverChecklist(models.Model):
-    """承接情况: per item × receiving department — 放得开、接得住、管得好."""
+    """承接情况: per item × receiving department — 放得开、接得住、管得好.
+
+    The checklist is the notice's own words (临政发〔2022〕5 号 正文): the item is received (承接), the staff trained,
+    the handover published (加大宣传力度 → 对外公示), the work handed over with the province (做好工作衔接), and a
+    first case handled (首件办结). Each step carries its date and who confirmed it; the handover is complete only
+    when all five are done (``STEPS``, ``is_complete``, ``complete_q``)."""
+
+    # (step key, date field, confirmer field, label): the checklist's order on every page and export.
+    STEPS = (
+        ("received", "received_on", "received_by", _("接收")),
+        ("trained", "staff_trained_on", "staff_trained_by", _("人员培训")),
+        ("publicized", "publicized_on", "publicized_by", _("对外公示")),
+        ("coordinated", "coordinated_on", "coordinated_by", _("与省级工作衔接")),
+        ("first_case", "first_case_on", "first_case_by", _("首件办结")),
+    )
 
     item = models.ForeignKey(
         Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="handovers"
@@ -365,10 +391,27 @@ class HandoverChecklist(models.Model):
         Department, verbose_name=_("承接部门"), on_delete=models.PROTECT, related_name="+"
     )
     received_on = models.DateField(_("已承接(日期)"), null=True, blank=True)
+    received_by = _confirmer(_("接收确认人"))
     staff_trained_on = models.DateField(_("人员已培训(日期)"), null=True, blank=True)
+    staff_trained_by = _confirmer(_("培训确认人"))
+    publicized_on = models.DateField(
+        _("已对外公示(日期)"),
+        null=True,
+        blank=True,
+        help_text=_("承接事项、办理部门和办事指南向社会公布的日期"),
+    )
+    publicized_by = _confirmer(_("公示确认人"))
+    coordinated_on = models.DateField(
+        _("已与省级衔接(日期)"),
+        null=True,
+        blank=True,
+        help_text=_("与省级原实施部门完成工作衔接(在办件、档案和系统权限交接)的日期"),
+    )
+    coordinated_by = _confirmer(_("衔接确认人"))
     first_case_on = models.DateField(
         _("首件办结(日期)"), null=True, blank=True, help_text=_("该部门办结本事项第一件办件时自动填写")
     )
+    first_case_by = _confirmer(_("首件办结人"))
     note = models.TextField(_("说明"), blank=True)
 
     scope_region_field = "department__region"
@@ -382,6 +425,37 @@ class HandoverChecklist(models.Model):
 
     def __str__(self):
         return f"{self.item.number}号事项 · {self.department}"
+
+    @classmethod
+    def complete_q(cls) -> Q:
+        """All five steps done (the handover counted complete)."""
+        return Q(**{f"{date_field}__isnull": False for _key, date_field, _by, _label in cls.STEPS})
+
+    @property
+    def steps(self) -> list[dict]:
+        """The checklist: each step's label, date and confirmer (``None`` when recorded before confirmers were)."""
+        return [
+            {
+                "key": key,
+                "label": label,
+                "on": getattr(self, date_field),
+                "by": getattr(self, by_field),
+                "done": getattr(self, date_field) is not None,
+            }
+            for key, date_field, by_field, label in self.STEPS
+        ]
+
+    @property
+    def done_count(self) -> int:
+        return sum(getattr(self, date_field) is not None for _key, date_field, _by, _label in self.STEPS)
+
+    @property
+    def step_count(self) -> int:
+        return len(self.STEPS)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.done_count == len(self.STEPS)
 
 
 class WorkCalendarYear(models.Model):

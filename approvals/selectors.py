@@ -90,6 +90,8 @@ HANDOVER_ORDERING = {
     "department": "department__name",
     "received": "received_on",
     "trained": "staff_trained_on",
+    "publicized": "publicized_on",
+    "coordinated": "coordinated_on",
     "first_case": "first_case_on",
 }
 ITEM_ORDERING = {
@@ -134,7 +136,14 @@ def draws_visible_to(user) -> QuerySet:
 
 
 def handover_visible_to(user) -> QuerySet:
-    return visible_to(user, HandoverChecklist.objects.select_related("item", "department__region"))
+    return visible_to(
+        user,
+        HandoverChecklist.objects.select_related(
+            "item",
+            "department__region",
+            *[by_field for _key, _date, by_field, _label in HandoverChecklist.STEPS],
+        ),
+    )
 
 
 def case_export_rows(cases, today: datetime.date | None = None):
@@ -175,9 +184,12 @@ def handover_export_rows(rows):
         yield [
             str(row.item),
             str(row.department),
-            row.received_on,
-            row.staff_trained_on,
-            row.first_case_on,
+            *[
+                value
+                for step in row.steps
+                for value in (step["on"], step["by"].display_name if step["by"] else "")
+            ],
+            f"{row.done_count}/{row.step_count}",
             row.note,
         ]
 
@@ -266,15 +278,18 @@ def public_rows(the_draw: InspectionDraw) -> list[dict]:
 
 
 def coverage() -> dict:
-    """放得开、接得住、管得好: per item and per region, how many receiving departments have received the item,
-    trained staff and handled a first case."""
+    """放得开、接得住、管得好: per item and per region, how many receiving departments have done each step of the
+    handover checklist (received, trained, published, handed over with the province, first case) and all five."""
     counts = {
         "total": Count("id"),
         "received": Count("id", filter=Q(received_on__isnull=False)),
         "trained": Count("id", filter=Q(staff_trained_on__isnull=False)),
+        "publicized": Count("id", filter=Q(publicized_on__isnull=False)),
+        "coordinated": Count("id", filter=Q(coordinated_on__isnull=False)),
         "handled": Count("id", filter=Q(first_case_on__isnull=False)),
+        "complete": Count("id", filter=HandoverChecklist.complete_q()),
     }
-    empty = {"total": 0, "received": 0, "trained": 0, "handled": 0}
+    empty = dict.fromkeys(counts, 0)
     by_item = {row.pop("item"): row for row in HandoverChecklist.objects.values("item").annotate(**counts)}
     per_item = [{**by_item.get(item.pk, empty), "item": item} for item in Item.objects.all()]
     city = Region.objects.filter(kind=Region.Kind.CITY).first()

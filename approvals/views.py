@@ -19,7 +19,7 @@ from linfen_admin.scoping import can_change, get_visible_or_404, regions_for
 from . import cockpit, selectors, services
 from .filtersets import CaseFilter
 from .forms import CaseForm, DecisionForm, DrawForm, ExtensionForm, HandoverForm, ResultForm
-from .models import DrawnEntity, HandoverChecklist, InspectionDraw
+from .models import DrawnEntity, InspectionDraw
 from .rules.workdays import CalendarUnknown
 
 CASE_HEADERS = [
@@ -38,8 +38,16 @@ HANDOVER_HEADERS = [
     _lazy("事项"),
     _lazy("承接部门"),
     _lazy("已承接"),
+    _lazy("接收确认人"),
     _lazy("人员已培训"),
+    _lazy("培训确认人"),
+    _lazy("已对外公示"),
+    _lazy("公示确认人"),
+    _lazy("已与省级衔接"),
+    _lazy("衔接确认人"),
     _lazy("首件办结"),
+    _lazy("首件办结人"),
+    _lazy("进度"),
     _lazy("说明"),
 ]
 ITEM_HEADERS = [
@@ -334,9 +342,7 @@ def handover_export(request):
 
 @login_required
 def handover_edit(request, pk):
-    checklist = get_visible_or_404(
-        request.user, HandoverChecklist.objects.select_related("item", "department"), pk=pk
-    )
+    checklist = get_visible_or_404(request.user, selectors.handover_visible_to(request.user), pk=pk)
     if not can_change(request.user, checklist):
         raise Http404
     form = HandoverForm(request.POST or None, instance=checklist)
@@ -349,7 +355,15 @@ def handover_edit(request, pk):
             messages.success(request, _("承接情况已保存。"))
             return redirect("approvals:handover")
     return render(
-        request, "approvals/form.html", {"form": form, "title": _("填写承接情况:%(c)s") % {"c": checklist}}
+        request,
+        "approvals/handover_edit.html",
+        {
+            "form": form,
+            "checklist": checklist,
+            "events": history_for(checklist),
+            "title": _("填写承接情况:%(c)s") % {"c": checklist},
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -234,7 +234,8 @@ def _mark_first_case(*, actor, case: Case) -> None:
     if checklist.first_case_on is None or checklist.first_case_on > case.decided_on:
         before = audit.snapshot(checklist)
         checklist.first_case_on = case.decided_on
-        checklist.save(update_fields=["first_case_on"])
+        checklist.first_case_by = actor
+        checklist.save(update_fields=["first_case_on", "first_case_by"])
         audit.record(
             actor=actor,
             action=audit.Action.UPDATE,
@@ -245,26 +246,75 @@ def _mark_first_case(*, actor, case: Case) -> None:
         )
 
 
+KEEP = object()  # a handover step not given is left as it is
+
+
 @transaction.atomic
 def handover_update(
     *,
     actor,
     checklist: HandoverChecklist,
-    received_on: datetime.date | None,
-    staff_trained_on: datetime.date | None,
-    note: str = "",
+    received_on=KEEP,
+    staff_trained_on=KEEP,
+    publicized_on=KEEP,
+    coordinated_on=KEEP,
+    note=KEEP,
+    today: datetime.date | None = None,
 ) -> HandoverChecklist:
-    """Record that the department has received the item and trained its staff."""
-    checklist = HandoverChecklist.objects.select_for_update().get(pk=checklist.pk)
+    """Confirm (or correct, or clear) the handover steps a department records itself: 接收, 人员培训, 对外公示 and
+    工作衔接 with the province; 首件办结 is set by the first decided case. A step whose date changes is confirmed
+    by ``actor`` (its confirmer); a cleared step has none. A step is confirmed when done, so not in the future."""
+    checklist = (
+        HandoverChecklist.objects.select_for_update()
+        .select_related("item", "department")
+        .get(pk=checklist.pk)
+    )
     require_actor(actor)
     if not editable_by(actor, HandoverChecklist.objects.filter(pk=checklist.pk)).exists():
         raise PermissionDenied(_("只能填写本部门的承接情况。"))
+    today = today or _today()
+    given = {
+        "received_on": received_on,
+        "staff_trained_on": staff_trained_on,
+        "publicized_on": publicized_on,
+        "coordinated_on": coordinated_on,
+    }
+    errors = {
+        name: _("“%(step)s”的日期不能晚于今天(%(today)s):确认的是已完成的步骤。")
+        % {"step": label, "today": today.isoformat()}
+        for _key, name, _by, label in HandoverChecklist.STEPS
+        if name in given and given[name] not in (KEEP, None) and given[name] > today
+    }
+    if errors:
+        raise ValidationError(errors)
     before = audit.snapshot(checklist)
-    checklist.received_on, checklist.staff_trained_on, checklist.note = received_on, staff_trained_on, note
+    changed = []
+    for _key, date_field, by_field, _label in HandoverChecklist.STEPS:
+        value = given.get(date_field, KEEP)
+        if value is KEEP or value == getattr(checklist, date_field):
+            continue
+        setattr(checklist, date_field, value)
+        setattr(checklist, by_field, actor if value is not None else None)
+        changed += [date_field, by_field]
+    if note is not KEEP and note != checklist.note:
+        checklist.note = note
+        changed.append("note")
+    if not changed:
+        return checklist
     checklist.full_clean()
-    checklist.save(update_fields=["received_on", "staff_trained_on", "note"])
+    checklist.save(update_fields=changed)
+    comment = (
+        _("承接完成(%(n)s/%(n)s 项)") % {"n": checklist.step_count}
+        if checklist.is_complete
+        else _("承接进度 %(done)s/%(total)s") % {"done": checklist.done_count, "total": checklist.step_count}
+    )
     audit.record(
-        actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before, after=audit.snapshot(checklist)
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=checklist,
+        before=before,
+        after=audit.snapshot(checklist),
+        comment=comment,
     )
     return checklist
 
