@@ -5,7 +5,7 @@ from linfen_admin.forms import GuidedFormMixin
 from linfen_admin.models import Region
 from linfen_admin.validators import validate_credit_code
 
-from .models import Case, DrawnEntity, HandoverChecklist, Item, RiskLevel
+from .models import Case, DrawnEntity, HandoverChecklist, Item, LicensedEntity, RiskLevel
 
 # An <input type="date"> reads and writes ISO dates only, whatever the language of the page.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,6 +66,18 @@ class DecisionForm(GuidedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("不予许可的,应当说明理由(《行政许可法》第三十八条)"),
     )
+
+
+class RevocationForm(GuidedFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("撤销/吊销"),
+        choices=[("", "---------"), *LicensedEntity.Revocation.choices],
+        help_text=_(
+            "撤销:许可违法作出或以欺骗等不正当手段取得(《行政许可法》第六十九条);吊销:对违法行为的行政处罚"
+        ),
+    )
+    revoked_on = forms.DateField(label=_("撤销/吊销日期"), widget=DATE)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionForm(GuidedFormMixin, forms.Form):

@@ -36,6 +36,13 @@ class Item(models.Model):
     supervision_measures = models.JSONField(_("加强事中事后监管措施"), default=list)
     remarks = models.TextField(_("备注"), blank=True)
     supervising_departments = models.JSONField(_("监管部门"), default=list, blank=True)
+    reapply_bar_months = models.PositiveSmallIntegerField(
+        _("撤销后不受理期限(月)"),
+        default=0,
+        help_text=_(
+            "许可被撤销或吊销后,同一申请人在此期限内的新申请不予受理;0 表示不限制(第 17 项为 12 个月)"
+        ),
+    )
 
     scope_public = True  # published reference data: every holder of the view permission sees all rows
 
@@ -175,6 +182,12 @@ class LicensedEntity(models.Model):
         C = "C", _("C 级(失信风险)")
         D = "D", _("D 级(严重失信)")
 
+    class Revocation(models.TextChoices):
+        # 《行政许可法》第六十九条: the licensing body (or its superior) 撤销 a licence granted unlawfully or obtained
+        # by deceit; 吊销许可证件 is an administrative penalty (《行政处罚法》第九条) for a holder's violation.
+        RESCINDED = "rescinded", _("撤销")
+        REVOKED = "revoked", _("吊销")
+
     item = models.ForeignKey(
         Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="licensees"
     )
@@ -206,6 +219,20 @@ class LicensedEntity(models.Model):
     )
     licensed_on = models.DateField(_("许可日期"))
     active = models.BooleanField(_("有效"), default=True)
+    revocation_kind = models.CharField(
+        _("撤销/吊销"), max_length=12, choices=Revocation.choices, blank=True, editable=False
+    )
+    revoked_on = models.DateField(_("撤销/吊销日期"), null=True, blank=True, editable=False)
+    revocation_reason = models.TextField(_("撤销/吊销理由"), blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销/吊销经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     scope_region_field = "region"
 
@@ -213,9 +240,30 @@ class LicensedEntity(models.Model):
         ordering = ["item__number", "region__order", "name", "id"]
         verbose_name = _("持证主体")
         verbose_name_plural = _("持证主体")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(revoked_on__isnull=True, revocation_kind="", revocation_reason="")
+                    | (
+                        Q(revoked_on__isnull=False, active=False)
+                        & ~Q(revocation_kind="")
+                        & ~Q(revocation_reason="")
+                    )
+                ),
+                name="approvals_entity_revocation_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("licensed_on")),
+                name="approvals_entity_revoked_after_licensed",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_on is not None
 
 
 class CreditBlacklist(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from linfen_admin.models import Region
-from linfen_admin.scoping import visible_to
+from linfen_admin.scoping import editable_by, visible_to
 
 from .models import (
     Case,
@@ -129,6 +129,21 @@ def with_deadlines(cases, today: datetime.date | None = None, *, calendar: Calen
     for case in cases:
         case.deadline = deadline_of(case)
     return cases
+
+
+def licence_of(case: Case) -> LicensedEntity | None:
+    """The licence an approved case granted (its holder), with who revoked it; ``None`` for other cases."""
+    return LicensedEntity.objects.select_related("revoked_by", "item").filter(case=case).first()
+
+
+def may_revoke(user, licence: LicensedEntity | None) -> bool:
+    """Whether the page offers revocation: a licence in force, and an officer of the department that granted it
+    who may change licences in its region (``services.entity_revoke`` checks the same)."""
+    if licence is None or licence.is_revoked:
+        return False
+    if not editable_by(user, LicensedEntity.objects.filter(pk=licence.pk)).exists():
+        return False
+    return user.is_superuser or user.department_id == licence.department_id
 
 
 def draws_visible_to(user) -> QuerySet:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/decide/", views.case_decide, name="case-decide"),
     path("cases/<int:pk>/extend/", views.case_extend, name="case-extend"),
+    path("cases/<int:pk>/revoke/", views.case_revoke, name="case-revoke"),
     path("draws/", views.draw_list, name="draw-list"),
     path("draws/export.xlsx", views.draw_export, name="draw-export"),
     path("draws/new/", views.draw_create, name="draw-create"),

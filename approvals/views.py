@@ -18,7 +18,15 @@ from linfen_admin.scoping import can_change, get_visible_or_404, regions_for
 
 from . import cockpit, selectors, services
 from .filtersets import CaseFilter
-from .forms import CaseForm, DecisionForm, DrawForm, ExtensionForm, HandoverForm, ResultForm
+from .forms import (
+    CaseForm,
+    DecisionForm,
+    DrawForm,
+    ExtensionForm,
+    HandoverForm,
+    ResultForm,
+    RevocationForm,
+)
 from .models import DrawnEntity, InspectionDraw
 from .rules.workdays import CalendarUnknown
 
@@ -161,8 +169,10 @@ def case_create(request):
     return render(request, "approvals/form.html", {"form": form, "title": _("登记办件")})
 
 
-def _case_page(request, case, *, decision_form=None, extension_form=None):
+def _case_page(request, case, *, decision_form=None, extension_form=None, revocation_form=None):
     today = timezone.localdate()
+    licence = selectors.licence_of(case)
+    bound = decision_form or extension_form or revocation_form
     return render(
         request,
         "approvals/case_detail.html",
@@ -173,7 +183,12 @@ def _case_page(request, case, *, decision_form=None, extension_form=None):
             "editable": can_change(request.user, case) and case.is_open,
             "decision_form": decision_form or DecisionForm(initial={"decided_on": today}),
             "extension_form": extension_form or ExtensionForm(),
+            "licence": licence,
+            "licence_events": history_for(licence) if licence else [],
+            "may_revoke": selectors.may_revoke(request.user, licence),
+            "revocation_form": revocation_form or RevocationForm(initial={"revoked_on": today}),
         },
+        status=400 if bound is not None and bound.errors else 200,
     )
 
 
@@ -231,6 +246,26 @@ def case_extend(request, pk):
         "extension_form",
         lambda case, data: services.case_extend(actor=request.user, case=case, reason=data["reason"]),
     )
+
+
+@login_required
+@require_POST
+def case_revoke(request, pk):
+    """撤销/吊销 the licence the case granted (another region's case: 404, as for every step)."""
+
+    def revoke(case, data):
+        licence = selectors.licence_of(case)
+        if licence is None:
+            raise services.CaseConflict(_("该办件未准予许可,没有可撤销的许可。"))
+        services.entity_revoke(
+            actor=request.user,
+            entity=licence,
+            kind=data["kind"],
+            reason=data["reason"],
+            revoked_on=data["revoked_on"],
+        )
+
+    return _case_step(request, pk, RevocationForm, "revocation_form", revoke)
 
 
 @login_required
