@@ -17,6 +17,7 @@ from linfen_admin.roles import Role
 from . import services
 from .models import (
     Case,
+    Complaint,
     CreditBlacklist,
     HandoverChecklist,
     InspectionDraw,
@@ -183,6 +184,15 @@ class CreditBlacklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin
         return services.blacklist_add(
             actor=request.user, entity=data["entity"], reason=data["reason"], listed_on=data["listed_on"]
         )
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Complaints are received and handled on their pages (services.complaint_create / complaint_handle)."""
+
+    list_display = ["received_on", "item", "region", "department", "due_on", "status"]
+    list_filter = ["status", "source", "item"]
+    list_select_related = ["item", "region", "department"]
 
 
 @admin.register(InspectionDraw)

@@ -591,3 +591,148 @@ class WorkCalendarDay(models.Model):
                     % {"date": self.date.isoformat(), "year": year.year}
                 }
             )
+
+
+class Complaint(models.Model):
+    """投诉举报 about an item in a region, assigned to a supervising department and handled within a time limit.
+
+    The departments are those of the item's 备注 (``Item.supervising_departments``, 第 17、18 项: "市、县级" market
+    regulation / health), at the city level or in the complaint's region; for an item whose 备注 names none, the
+    receiving department of the item there (``selectors.complaint_departments``). Seen by that department and by
+    the item's receiving department in the region (``scope_narrow``), like cases."""
+
+    class Source(models.TextChoices):
+        HOTLINE = "hotline", _("12345 政务服务便民热线")
+        LETTER = "letter", _("来信")
+        VISIT = "visit", _("来访")
+        ONLINE = "online", _("网上投诉举报")
+        PHONE = "phone", _("电话")
+        REFERRAL = "referral", _("上级交办或部门移送")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("办理中")
+        HANDLED = "handled", _("已办结")
+
+    # 《市场监督管理行政处罚程序规定》第十八条: a lead received by complaint or report (投诉、举报) is checked and a
+    # decision whether to open a case taken within 15 working days of receiving it — the default time limit,
+    # stored per complaint (a shorter one may be set when it is received).
+    DEFAULT_LIMIT_DAYS = 15
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    receiving_department = models.ForeignKey(
+        Department, verbose_name=_("承接部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("监管部门"), on_delete=models.PROTECT, related_name="approval_complaints"
+    )
+    entity = models.ForeignKey(
+        LicensedEntity,
+        verbose_name=_("被投诉主体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    received_on = models.DateField(_("收到日期"))
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    content = models.TextField(_("投诉举报内容"))
+    complainant = models.CharField(_("投诉举报人"), max_length=64, blank=True, help_text=_("可匿名"))
+    complainant_contact = models.CharField(_("联系方式"), max_length=64, blank=True, help_text=_("选填"))
+    limit_days = models.PositiveSmallIntegerField(
+        _("办理时限(工作日)"),
+        default=DEFAULT_LIMIT_DAYS,
+        help_text=_(
+            "默认 15 个工作日(《市场监督管理行政处罚程序规定》第十八条:收到投诉举报材料之日起十五个工作日内核查)"
+        ),
+    )
+    due_on = models.DateField(_("办理期限"), db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    result = models.TextField(_("办理结果"), blank=True)
+    handled_on = models.DateField(_("办结日期"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(limit_days__gte=1, limit_days__lte=60), name="approvals_complaint_limit_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gt=F("received_on")), name="approvals_complaint_due_after_received"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", handled_on__isnull=True, result="")
+                    | (Q(status="handled", handled_on__isnull=False) & ~Q(result=""))
+                ),
+                name="approvals_complaint_result_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(handled_on__isnull=True) | Q(handled_on__gte=F("received_on")),
+                name="approvals_complaint_handled_after_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.number}号事项 · {self.region} · {self.received_on}"
+
+    @classmethod
+    def scope_narrow(cls, user, queryset):
+        """A department's user sees the complaints assigned to it and those about the items it received."""
+        if user.department_id is None:
+            return queryset
+        return queryset.filter(
+            Q(department_id=user.department_id) | Q(receiving_department_id=user.department_id)
+        )
+
+    @classmethod
+    def scope_edit_narrow(cls, user, queryset):
+        """Only the assigned (supervising) department handles it."""
+        if user.department_id is None:
+            return queryset.none()
+        return queryset.filter(department_id=user.department_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @classmethod
+    def overdue_q(cls, today) -> Q:
+        return Q(status=cls.Status.OPEN, due_on__lt=today)
+
+    @classmethod
+    def due_soon_q(cls, today, horizon) -> Q:
+        return Q(status=cls.Status.OPEN, due_on__gte=today, due_on__lte=horizon)
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_open and self.due_on < today
+
+    @property
+    def handled_late(self) -> bool:
+        return self.handled_on is not None and self.handled_on > self.due_on

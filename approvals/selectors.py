@@ -5,11 +5,12 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from linfen_admin.models import Region
+from linfen_admin.models import Department, Region
 from linfen_admin.scoping import editable_by, visible_to
 
 from .models import (
     Case,
+    Complaint,
     DrawnEntity,
     HandoverChecklist,
     InspectionDraw,
@@ -144,6 +145,63 @@ def may_revoke(user, licence: LicensedEntity | None) -> bool:
     if not editable_by(user, LicensedEntity.objects.filter(pk=licence.pk)).exists():
         return False
     return user.is_superuser or user.department_id == licence.department_id
+
+
+# The 备注's names of supervising departments (``Item.supervising_departments``) → the department kind.
+SUPERVISOR_KINDS = {
+    "市场监督管理部门": Department.Kind.MARKET,
+    "卫生健康部门": Department.Kind.HEALTH,
+    "农业农村部门": Department.Kind.AGRICULTURE,
+    "交通运输部门": Department.Kind.TRANSPORT,
+}
+
+
+def receiving_department_in(item: Item, region: Region) -> Department | None:
+    """The department that received ``item`` for ``region``: the city one for a city-level item."""
+    county = item.level == Item.Level.COUNTY and region.kind != Region.Kind.CITY
+    return Department.objects.filter(
+        kind=item.receiving_department_kind, region=region if county else None
+    ).first()
+
+
+def complaint_departments(item: Item, region: Region) -> list[Department]:
+    """Who a complaint about ``item`` in ``region`` may be assigned to: the departments the item's 备注 names
+    ("市、县级": the city one and the region's own), else the item's receiving department there."""
+    kinds = [SUPERVISOR_KINDS[name] for name in item.supervising_departments if name in SUPERVISOR_KINDS]
+    if not kinds:
+        found = receiving_department_in(item, region)
+        return [found] if found else []
+    levels = Q(region__isnull=True)
+    if region.kind != Region.Kind.CITY:
+        levels |= Q(region=region)
+    return list(Department.objects.filter(levels, kind__in=kinds).select_related("region"))
+
+
+def complaints_visible_to(user) -> QuerySet:
+    return visible_to(
+        user,
+        Complaint.objects.select_related("item", "region", "department", "receiving_department", "entity"),
+    )
+
+
+COMPLAINT_ORDERING = {
+    "item": "item__number",
+    "region": "region__order",
+    "department": "department__name",
+    "received": "received_on",
+    "due": "due_on",
+    "status": "status",
+}
+
+
+def complaint_counts(queryset: QuerySet, today: datetime.date) -> dict:
+    """How many of the (filtered) complaints are open, overdue and handled late."""
+    return queryset.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status=Complaint.Status.OPEN)),
+        overdue=Count("id", filter=Complaint.overdue_q(today)),
+        handled=Count("id", filter=Q(status=Complaint.Status.HANDLED)),
+    )
 
 
 def draws_visible_to(user) -> QuerySet:

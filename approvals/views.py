@@ -17,9 +17,11 @@ from linfen_admin.lists import ordered, xlsx_response
 from linfen_admin.scoping import can_change, get_visible_or_404, regions_for
 
 from . import cockpit, selectors, services
-from .filtersets import CaseFilter
+from .filtersets import CaseFilter, ComplaintFilter
 from .forms import (
     CaseForm,
+    ComplaintForm,
+    ComplaintResultForm,
     DecisionForm,
     DrawForm,
     ExtensionForm,
@@ -408,3 +410,84 @@ def public_draws(request):
     page = Paginator(draws, 20).get_page(request.GET.get("page"))
     entries = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
     return render(request, "approvals/public_draws.html", {"page": page, "draws": entries})
+
+
+@login_required
+@permission_required("approvals.view_complaint", raise_exception=True)
+def complaint_list(request):
+    filterset = ComplaintFilter(
+        request.GET, queryset=selectors.complaints_visible_to(request.user), user=request.user
+    )
+    rows = ordered(filterset.qs, request, selectors.COMPLAINT_ORDERING, default="-received_on")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "approvals/complaint_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "today": today,
+            "counts": selectors.complaint_counts(filterset.qs, today),
+        },
+    )
+
+
+@login_required
+@permission_required("approvals.add_complaint", raise_exception=True)
+def complaint_create(request):
+    form = ComplaintForm(request.POST or None, regions=regions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("投诉举报已登记,办理期限 %(due)s。") % {"due": complaint.due_on})
+            return redirect("approvals:complaint-detail", pk=complaint.pk)
+    return render(
+        request,
+        "approvals/form.html",
+        {"form": form, "title": _("登记投诉举报")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _complaint_page(request, complaint, form=None):
+    return render(
+        request,
+        "approvals/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "today": timezone.localdate(),
+            "events": history_for(complaint),
+            "may_handle": complaint.is_open and can_change(request.user, complaint),
+            "form": form or ComplaintResultForm(initial={"handled_on": timezone.localdate()}),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+def complaint_detail(request, pk):
+    complaint = get_visible_or_404(request.user, selectors.complaints_visible_to(request.user), pk=pk)
+    return _complaint_page(request, complaint)
+
+
+@login_required
+@require_POST
+def complaint_handle(request, pk):
+    complaint = get_visible_or_404(request.user, selectors.complaints_visible_to(request.user), pk=pk)
+    form = ComplaintResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_handle(actor=request.user, complaint=complaint, **form.cleaned_data)
+        except (services.ComplaintConflict, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+            return redirect("approvals:complaint-detail", pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("投诉举报已办结。"))
+            return redirect("approvals:complaint-detail", pk=pk)
+    return _complaint_page(request, complaint, form)

@@ -42,6 +42,9 @@ __all__ = [
     "case_create",
     "case_decide",
     "case_extend",
+    "complaint_create",
+    "complaint_handle",
+    "ComplaintConflict",
     "department_for",
     "draw_create",
     "entity_create",
@@ -590,6 +593,7 @@ def result_record(
     return drawn
 
 
+from .complaints import ComplaintConflict, complaint_create, complaint_handle  # noqa: E402
 from .reference import (  # noqa: E402 - after the case services they build on
     ENTITY_EDITABLE,
     blacklist_update,
