@@ -185,8 +185,8 @@ class LicensedEntity(models.Model):
     class Revocation(models.TextChoices):
         # 《行政许可法》第六十九条: the licensing body (or its superior) 撤销 a licence granted unlawfully or obtained
         # by deceit; 吊销许可证件 is an administrative penalty (《行政处罚法》第九条) for a holder's violation.
-        RESCINDED = "rescinded", _("撤销")
-        REVOKED = "revoked", _("吊销")
+        RESCINDED = "rescinded", _("撤销许可")
+        REVOKED = "revoked", _("吊销许可")
 
     item = models.ForeignKey(
         Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="licensees"

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='licensedentity',
             name='revocation_kind',
-            field=models.CharField(blank=True, choices=[('rescinded', '撤销'), ('revoked', '吊销')], editable=False, max_length=12, verbose_name='撤销/吊销'),
+            field=models.CharField(blank=True, choices=[('rescinded', '撤销许可'), ('revoked', '吊销许可')], editable=False, max_length=12, verbose_name='撤销/吊销'),
         ),
         migrations.AddField(
             model_name='licensedentity',

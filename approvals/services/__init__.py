@@ -409,7 +409,7 @@ def entity_revoke(
     locked.revocation_reason, locked.revoked_by = reason.strip(), actor
     locked.full_clean()
     locked.save(update_fields=["active", "revocation_kind", "revoked_on", "revocation_reason", "revoked_by"])
-    comment = _("%(kind)s许可:%(reason)s") % {
+    comment = _("%(kind)s:%(reason)s") % {
         "kind": locked.get_revocation_kind_display(),
         "reason": locked.revocation_reason,
     }
