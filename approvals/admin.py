@@ -5,7 +5,9 @@ Cases and draws are created through their services (deadline, department, snapsh
 admin shows them read-only, as it shows the 19 items (the seed's catalogue, loaded by ``load_seed``). Licence
 holders, the blacklist, handover, sampling ratios and the holiday calendar may be corrected here."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,7 @@ from linfen_admin.roles import Role
 from . import services
 from .models import (
     Case,
+    Complaint,
     CreditBlacklist,
     HandoverChecklist,
     InspectionDraw,
@@ -55,22 +58,68 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["applicant_name", "applicant_credit_code"]
 
 
+class LicensedEntityAdminForm(forms.ModelForm):
+    """The holder's fields, and — while the licence is in force — its revocation (``services.entity_revoke``)."""
+
+    kind = forms.ChoiceField(
+        label=_("撤销/吊销"),
+        required=False,
+        choices=[("", "---------"), *LicensedEntity.Revocation.choices],
+        help_text=_("选择后须填写日期和理由;撤销/吊销后主体即为无效"),
+    )
+    revocation_date = forms.DateField(label=_("撤销/吊销日期"), required=False)
+    reason = forms.CharField(
+        label=_("撤销/吊销理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = LicensedEntity
+        fields = [
+            "item",
+            "region",
+            "name",
+            "credit_code",
+            "holder_kind",
+            "credit_level",
+            "licensed_on",
+            "active",
+        ]
+
+
 @admin.register(LicensedEntity)
 class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     """A licence holder's item, region and department are set when it is entered (the department follows the item
-    and region); afterwards only its name, code, credit level and validity are corrected. Deactivate, not delete."""
+    and region); afterwards only its name, code, credit level and validity are corrected, or the licence revoked
+    (by the officers of the department that granted it). Deactivate or revoke, not delete."""
 
-    list_display = ["name", "item", "region", "department", "holder_kind", "credit_level", "active"]
-    list_filter = ["item", "holder_kind", "credit_level", "active"]
+    form = LicensedEntityAdminForm
+    list_display = [
+        "name",
+        "item",
+        "region",
+        "department",
+        "holder_kind",
+        "credit_level",
+        "active",
+        "revoked_on",
+    ]
+    list_filter = ["item", "holder_kind", "credit_level", "active", "revocation_kind"]
     list_select_related = ["item", "region", "department"]
     search_fields = ["name", "credit_code"]
+    REVOCATION_SHOWN = ["revocation_kind", "revoked_on", "revocation_reason", "revoked_by"]
+    REVOCATION_FORM = ["kind", "revocation_date", "reason"]
 
     def get_fields(self, request, obj=None):
         fields = ["item", "region", "name", "credit_code", "holder_kind", "credit_level", "licensed_on"]
-        return fields + ["active", "department", "case"] if obj else fields
+        if obj is None:
+            return fields
+        fields += ["active", "department", "case"]
+        return fields + (self.REVOCATION_SHOWN if obj.is_revoked else self.REVOCATION_FORM)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["item", "region", "department", "case"] if obj else []
+        if obj is None:
+            return []
+        return ["item", "region", "department", "case"] + (self.REVOCATION_SHOWN if obj.is_revoked else [])
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -78,11 +127,30 @@ class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
     def service_save(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            return services.entity_update(
+            entity = services.entity_update(
                 actor=request.user,
                 entity=obj,
                 **{name: data[name] for name in services.ENTITY_EDITABLE if name in data},
             )
+            if not obj.is_revoked and (data.get("kind") or data.get("reason") or data.get("revocation_date")):
+                try:
+                    entity = services.entity_revoke(
+                        actor=request.user,
+                        entity=entity,
+                        kind=data.get("kind") or "",
+                        reason=data.get("reason") or "",
+                        revoked_on=data.get("revocation_date"),
+                    )
+                except ValidationError as exc:  # the date's error beside the form's date field
+                    raise ValidationError(
+                        {
+                            ("revocation_date" if k == "revoked_on" else k): v
+                            for k, v in exc.message_dict.items()
+                        }
+                    ) from exc
+                except services.CaseConflict as exc:
+                    raise ValidationError(str(exc)) from exc
+            return entity
         return services.entity_create(
             actor=request.user,
             item=data["item"],
@@ -118,6 +186,15 @@ class CreditBlacklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin
         )
 
 
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Complaints are received and handled on their pages (services.complaint_create / complaint_handle)."""
+
+    list_display = ["received_on", "item", "region", "department", "due_on", "status"]
+    list_filter = ["status", "source", "item"]
+    list_select_related = ["item", "region", "department"]
+
+
 @admin.register(InspectionDraw)
 class InspectionDrawAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["item", "region", "drawn_on", "ratio", "seed"]
@@ -126,11 +203,40 @@ class InspectionDrawAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 
 @admin.register(HandoverChecklist)
 class HandoverChecklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["item", "department", "received_on", "staff_trained_on", "first_case_on"]
+    list_display = ["item", "department", "received_on", "staff_trained_on", "publicized_on"]
+    list_display += ["coordinated_on", "first_case_on", "progress"]
     list_select_related = ["item", "department"]
     list_filter = ["item"]
-    fields = ["item", "department", "received_on", "staff_trained_on", "first_case_on", "note"]
-    readonly_fields = ["item", "department", "first_case_on"]  # first case: set by the first decided case
+    fields = [
+        "item",
+        "department",
+        "received_on",
+        "received_by",
+        "staff_trained_on",
+        "staff_trained_by",
+        "publicized_on",
+        "publicized_by",
+        "coordinated_on",
+        "coordinated_by",
+        "first_case_on",
+        "first_case_by",
+        "note",
+    ]
+    # first case: set by the first decided case; confirmers: whoever saved the step's date
+    readonly_fields = [
+        "item",
+        "department",
+        "received_by",
+        "staff_trained_by",
+        "publicized_by",
+        "coordinated_by",
+        "first_case_on",
+        "first_case_by",
+    ]
+
+    @admin.display(description=_("进度"))
+    def progress(self, obj):
+        return f"{obj.done_count}/{obj.step_count}"
 
     def has_add_permission(self, request):
         return False  # one per item and department, created by load_seed
@@ -145,6 +251,8 @@ class HandoverChecklistAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdm
             checklist=obj,
             received_on=data.get("received_on"),
             staff_trained_on=data.get("staff_trained_on"),
+            publicized_on=data.get("publicized_on"),
+            coordinated_on=data.get("coordinated_on"),
             note=data.get("note", ""),
         )
 

@@ -64,6 +64,16 @@ class ApprovalsConfig(AppConfig):
             )
         )
 
+        registry.add_menu(
+            MenuEntry(
+                _("投诉举报"),
+                "approvals:complaint-list",
+                "approvals.view_complaint",
+                order=335,
+                description=_("投诉举报的受理、交办监管部门和办结"),
+            )
+        )
+
         everyone_reads = [
             "approvals.view_item",
             "approvals.view_risklevel",
@@ -85,6 +95,9 @@ class ApprovalsConfig(AppConfig):
             "approvals.view_drawnentity",
             "approvals.view_handoverchecklist",
             "approvals.change_handoverchecklist",
+            "approvals.view_complaint",
+            "approvals.add_complaint",
+            "approvals.change_complaint",
         )
         registry.grant(
             Role.INSPECTOR,
@@ -95,6 +108,9 @@ class ApprovalsConfig(AppConfig):
             "approvals.view_licensedentity",
             "approvals.view_creditblacklist",
             "approvals.add_creditblacklist",
+            "approvals.view_complaint",
+            "approvals.add_complaint",
+            "approvals.change_complaint",
         )
         registry.grant(
             Role.LEADER,
@@ -109,6 +125,7 @@ class ApprovalsConfig(AppConfig):
                     "inspectiondraw",
                     "drawnentity",
                     "handoverchecklist",
+                    "complaint",
                     "workcalendaryear",
                     "workcalendarday",
                 )

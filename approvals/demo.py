@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from linfen_admin.accounts import system_user
 from linfen_admin.credit_code import check_character
-from linfen_admin.models import Region, User
+from linfen_admin.models import Department, Region, User
 
 from . import services
-from .models import Case, CreditBlacklist, HandoverChecklist, InspectionDraw, Item, LicensedEntity
+from .models import Case, Complaint, CreditBlacklist, HandoverChecklist, InspectionDraw, Item, LicensedEntity
 from .rules.workdays import Calendar, CalendarUnknown, add_working_days, is_working_day
 from .selectors import work_calendar
 
@@ -141,8 +141,28 @@ def load_demo() -> dict:
             seed="linfen-demo-2022",
             inspectors_per_entity=2,
         )
+    if not Complaint.objects.exists():
+        inspector = User.objects.get(username="inspector1")
+        try:
+            for region_name, content in (
+                ("尧都区", "某医院在短视频平台发布的医疗广告与审查证明内容不符"),
+                ("洪洞县", "某诊所发布未经审查的医疗广告"),
+            ):
+                region = regions[region_name]
+                services.complaint_create(
+                    actor=inspector,
+                    item=items[17],
+                    region=region,
+                    department=Department.objects.get(kind=Department.Kind.MARKET, region=region),
+                    received_on=_next_working_day(today, -8, calendar=calendar),
+                    source=Complaint.Source.HOTLINE,
+                    content=content,
+                )
+        except CalendarUnknown:
+            pass
     return {
         "办件": Case.objects.count(),
+        "投诉举报": Complaint.objects.count(),
         "持证主体": LicensedEntity.objects.count(),
         "失信主体": CreditBlacklist.objects.count(),
         "双随机抽查": InspectionDraw.objects.count(),

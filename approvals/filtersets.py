@@ -10,7 +10,7 @@ from linfen_admin.models import Department, Region
 from linfen_admin.scoping import regions_for
 
 from . import selectors
-from .models import Case, Item
+from .models import Case, Complaint, Item
 from .rules.workdays import CalendarUnknown
 
 
@@ -90,3 +90,31 @@ class CaseFilter(django_filters.FilterSet):
             | Q(applicant_credit_code__icontains=value)
             | Q(item__name__icontains=value)
         )
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    DUE_CHOICES = [("overdue", _("已超期")), ("late", _("超期办结"))]
+
+    item = django_filters.ModelChoiceFilter(
+        label=_("审批事项"), queryset=Item.objects.all(), field_name="item", to_field_name="number"
+    )
+    region = NameChoiceFilter(label=_("区域"), queryset=Region.objects.all(), to_field_name="name")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Complaint.Status.choices)
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=Complaint.Source.choices)
+    due = django_filters.ChoiceFilter(label=_("期限"), choices=DUE_CHOICES, method="filter_due")
+
+    class Meta:
+        model = Complaint
+        fields = ["item", "region", "status", "source", "due"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.filters["region"].queryset = regions_for(user)
+
+    def filter_due(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.filter(Complaint.overdue_q(timezone.localdate()))
+        if value == "late":
+            return queryset.filter(handled_on__gt=F("due_on"))
+        return queryset

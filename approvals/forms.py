@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.forms import GuidedFormMixin
-from linfen_admin.models import Region
+from linfen_admin.models import Department, Region
 from linfen_admin.validators import validate_credit_code
 
-from .models import Case, DrawnEntity, HandoverChecklist, Item, RiskLevel
+from .models import Case, Complaint, DrawnEntity, HandoverChecklist, Item, LicensedEntity, RiskLevel
 
 # An <input type="date"> reads and writes ISO dates only, whatever the language of the page.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,6 +68,18 @@ class DecisionForm(GuidedFormMixin, forms.Form):
     )
 
 
+class RevocationForm(GuidedFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("撤销/吊销"),
+        choices=[("", "---------"), *LicensedEntity.Revocation.choices],
+        help_text=_(
+            "撤销:许可违法作出或以欺骗等不正当手段取得(《行政许可法》第六十九条);吊销:对违法行为的行政处罚"
+        ),
+    )
+    revoked_on = forms.DateField(label=_("撤销/吊销日期"), widget=DATE)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ExtensionForm(GuidedFormMixin, forms.Form):
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -122,5 +134,51 @@ class ResultForm(GuidedFormMixin, forms.Form):
 class HandoverForm(GuidedFormMixin, forms.ModelForm):
     class Meta:
         model = HandoverChecklist
-        fields = ["received_on", "staff_trained_on", "note"]
-        widgets = {"received_on": DATE, "staff_trained_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+        fields = ["received_on", "staff_trained_on", "publicized_on", "coordinated_on", "note"]
+        widgets = {
+            "received_on": DATE,
+            "staff_trained_on": DATE,
+            "publicized_on": DATE,
+            "coordinated_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ComplaintForm(GuidedFormMixin, forms.Form):
+    item = ItemChoiceField(label=_("审批事项"), queryset=Item.objects.all())
+    region = forms.ModelChoiceField(
+        label=_("区域"), queryset=Region.objects.all(), help_text=_("被投诉举报事项发生地")
+    )
+    department = forms.ModelChoiceField(
+        label=_("交办监管部门"),
+        queryset=Department.objects.filter(
+            kind__in=["market", "health", "agriculture", "transport", "approval_service"]
+        ),
+        help_text=_(
+            "第 17 项:市、县级市场监督管理部门或卫生健康部门;第 18 项:市、县级卫生健康部门;其余事项:承接部门"
+        ),
+    )
+    received_on = forms.DateField(label=_("收到日期"), widget=DATE)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", "---------"), *Complaint.Source.choices])
+    content = forms.CharField(label=_("投诉举报内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    complainant = forms.CharField(label=_("投诉举报人"), required=False, max_length=64, help_text=_("可匿名"))
+    complainant_contact = forms.CharField(
+        label=_("联系方式"), required=False, max_length=64, help_text=_("选填")
+    )
+    limit_days = forms.IntegerField(
+        label=_("办理时限(工作日)"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("留空按 15 个工作日(《市场监督管理行政处罚程序规定》第十八条)"),
+    )
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.fields["region"].queryset = regions
+
+
+class ComplaintResultForm(GuidedFormMixin, forms.Form):
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    handled_on = forms.DateField(label=_("办结日期"), widget=DATE)

@@ -36,6 +36,13 @@ class Item(models.Model):
     supervision_measures = models.JSONField(_("加强事中事后监管措施"), default=list)
     remarks = models.TextField(_("备注"), blank=True)
     supervising_departments = models.JSONField(_("监管部门"), default=list, blank=True)
+    reapply_bar_months = models.PositiveSmallIntegerField(
+        _("撤销后不受理期限(月)"),
+        default=0,
+        help_text=_(
+            "许可被撤销或吊销后,同一申请人在此期限内的新申请不予受理;0 表示不限制(第 17 项为 12 个月)"
+        ),
+    )
 
     scope_public = True  # published reference data: every holder of the view permission sees all rows
 
@@ -175,6 +182,12 @@ class LicensedEntity(models.Model):
         C = "C", _("C 级(失信风险)")
         D = "D", _("D 级(严重失信)")
 
+    class Revocation(models.TextChoices):
+        # 《行政许可法》第六十九条: the licensing body (or its superior) 撤销 a licence granted unlawfully or obtained
+        # by deceit; 吊销许可证件 is an administrative penalty (《行政处罚法》第九条) for a holder's violation.
+        RESCINDED = "rescinded", _("撤销许可")
+        REVOKED = "revoked", _("吊销许可")
+
     item = models.ForeignKey(
         Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="licensees"
     )
@@ -206,6 +219,20 @@ class LicensedEntity(models.Model):
     )
     licensed_on = models.DateField(_("许可日期"))
     active = models.BooleanField(_("有效"), default=True)
+    revocation_kind = models.CharField(
+        _("撤销/吊销"), max_length=12, choices=Revocation.choices, blank=True, editable=False
+    )
+    revoked_on = models.DateField(_("撤销/吊销日期"), null=True, blank=True, editable=False)
+    revocation_reason = models.TextField(_("撤销/吊销理由"), blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销/吊销经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     scope_region_field = "region"
 
@@ -213,9 +240,30 @@ class LicensedEntity(models.Model):
         ordering = ["item__number", "region__order", "name", "id"]
         verbose_name = _("持证主体")
         verbose_name_plural = _("持证主体")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(revoked_on__isnull=True, revocation_kind="", revocation_reason="")
+                    | (
+                        Q(revoked_on__isnull=False, active=False)
+                        & ~Q(revocation_kind="")
+                        & ~Q(revocation_reason="")
+                    )
+                ),
+                name="approvals_entity_revocation_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("licensed_on")),
+                name="approvals_entity_revoked_after_licensed",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_on is not None
 
 
 class CreditBlacklist(models.Model):
@@ -355,8 +403,34 @@ class DrawnEntity(models.Model):
         return f"{self.draw} · {self.entity}"
 
 
+def _confirmer(verbose_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+
 class HandoverChecklist(models.Model):
-    """承接情况: per item × receiving department — 放得开、接得住、管得好."""
+    """承接情况: per item × receiving department — 放得开、接得住、管得好.
+
+    The checklist is the notice's own words (临政发〔2022〕5 号 正文): the item is received (承接), the staff trained,
+    the handover published (加大宣传力度 → 对外公示), the work handed over with the province (做好工作衔接), and a
+    first case handled (首件办结). Each step carries its date and who confirmed it; the handover is complete only
+    when all five are done (``STEPS``, ``is_complete``, ``complete_q``)."""
+
+    # (step key, date field, confirmer field, label): the checklist's order on every page and export.
+    STEPS = (
+        ("received", "received_on", "received_by", _("接收")),
+        ("trained", "staff_trained_on", "staff_trained_by", _("人员培训")),
+        ("publicized", "publicized_on", "publicized_by", _("对外公示")),
+        ("coordinated", "coordinated_on", "coordinated_by", _("与省级工作衔接")),
+        ("first_case", "first_case_on", "first_case_by", _("首件办结")),
+    )
 
     item = models.ForeignKey(
         Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="handovers"
@@ -365,10 +439,27 @@ class HandoverChecklist(models.Model):
         Department, verbose_name=_("承接部门"), on_delete=models.PROTECT, related_name="+"
     )
     received_on = models.DateField(_("已承接(日期)"), null=True, blank=True)
+    received_by = _confirmer(_("接收确认人"))
     staff_trained_on = models.DateField(_("人员已培训(日期)"), null=True, blank=True)
+    staff_trained_by = _confirmer(_("培训确认人"))
+    publicized_on = models.DateField(
+        _("已对外公示(日期)"),
+        null=True,
+        blank=True,
+        help_text=_("承接事项、办理部门和办事指南向社会公布的日期"),
+    )
+    publicized_by = _confirmer(_("公示确认人"))
+    coordinated_on = models.DateField(
+        _("已与省级衔接(日期)"),
+        null=True,
+        blank=True,
+        help_text=_("与省级原实施部门完成工作衔接(在办件、档案和系统权限交接)的日期"),
+    )
+    coordinated_by = _confirmer(_("衔接确认人"))
     first_case_on = models.DateField(
         _("首件办结(日期)"), null=True, blank=True, help_text=_("该部门办结本事项第一件办件时自动填写")
     )
+    first_case_by = _confirmer(_("首件办结人"))
     note = models.TextField(_("说明"), blank=True)
 
     scope_region_field = "department__region"
@@ -382,6 +473,37 @@ class HandoverChecklist(models.Model):
 
     def __str__(self):
         return f"{self.item.number}号事项 · {self.department}"
+
+    @classmethod
+    def complete_q(cls) -> Q:
+        """All five steps done (the handover counted complete)."""
+        return Q(**{f"{date_field}__isnull": False for _key, date_field, _by, _label in cls.STEPS})
+
+    @property
+    def steps(self) -> list[dict]:
+        """The checklist: each step's label, date and confirmer (``None`` when recorded before confirmers were)."""
+        return [
+            {
+                "key": key,
+                "label": label,
+                "on": getattr(self, date_field),
+                "by": getattr(self, by_field),
+                "done": getattr(self, date_field) is not None,
+            }
+            for key, date_field, by_field, label in self.STEPS
+        ]
+
+    @property
+    def done_count(self) -> int:
+        return sum(getattr(self, date_field) is not None for _key, date_field, _by, _label in self.STEPS)
+
+    @property
+    def step_count(self) -> int:
+        return len(self.STEPS)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.done_count == len(self.STEPS)
 
 
 class WorkCalendarYear(models.Model):
@@ -469,3 +591,148 @@ class WorkCalendarDay(models.Model):
                     % {"date": self.date.isoformat(), "year": year.year}
                 }
             )
+
+
+class Complaint(models.Model):
+    """投诉举报 about an item in a region, assigned to a supervising department and handled within a time limit.
+
+    The departments are those of the item's 备注 (``Item.supervising_departments``, 第 17、18 项: "市、县级" market
+    regulation / health), at the city level or in the complaint's region; for an item whose 备注 names none, the
+    receiving department of the item there (``selectors.complaint_departments``). Seen by that department and by
+    the item's receiving department in the region (``scope_narrow``), like cases."""
+
+    class Source(models.TextChoices):
+        HOTLINE = "hotline", _("12345 政务服务便民热线")
+        LETTER = "letter", _("来信")
+        VISIT = "visit", _("来访")
+        ONLINE = "online", _("网上投诉举报")
+        PHONE = "phone", _("电话")
+        REFERRAL = "referral", _("上级交办或部门移送")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("办理中")
+        HANDLED = "handled", _("已办结")
+
+    # 《市场监督管理行政处罚程序规定》第十八条: a lead received by complaint or report (投诉、举报) is checked and a
+    # decision whether to open a case taken within 15 working days of receiving it — the default time limit,
+    # stored per complaint (a shorter one may be set when it is received).
+    DEFAULT_LIMIT_DAYS = 15
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("审批事项"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    receiving_department = models.ForeignKey(
+        Department, verbose_name=_("承接部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("监管部门"), on_delete=models.PROTECT, related_name="approval_complaints"
+    )
+    entity = models.ForeignKey(
+        LicensedEntity,
+        verbose_name=_("被投诉主体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    received_on = models.DateField(_("收到日期"))
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    content = models.TextField(_("投诉举报内容"))
+    complainant = models.CharField(_("投诉举报人"), max_length=64, blank=True, help_text=_("可匿名"))
+    complainant_contact = models.CharField(_("联系方式"), max_length=64, blank=True, help_text=_("选填"))
+    limit_days = models.PositiveSmallIntegerField(
+        _("办理时限(工作日)"),
+        default=DEFAULT_LIMIT_DAYS,
+        help_text=_(
+            "默认 15 个工作日(《市场监督管理行政处罚程序规定》第十八条:收到投诉举报材料之日起十五个工作日内核查)"
+        ),
+    )
+    due_on = models.DateField(_("办理期限"), db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    result = models.TextField(_("办理结果"), blank=True)
+    handled_on = models.DateField(_("办结日期"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(limit_days__gte=1, limit_days__lte=60), name="approvals_complaint_limit_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gt=F("received_on")), name="approvals_complaint_due_after_received"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", handled_on__isnull=True, result="")
+                    | (Q(status="handled", handled_on__isnull=False) & ~Q(result=""))
+                ),
+                name="approvals_complaint_result_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(handled_on__isnull=True) | Q(handled_on__gte=F("received_on")),
+                name="approvals_complaint_handled_after_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.number}号事项 · {self.region} · {self.received_on}"
+
+    @classmethod
+    def scope_narrow(cls, user, queryset):
+        """A department's user sees the complaints assigned to it and those about the items it received."""
+        if user.department_id is None:
+            return queryset
+        return queryset.filter(
+            Q(department_id=user.department_id) | Q(receiving_department_id=user.department_id)
+        )
+
+    @classmethod
+    def scope_edit_narrow(cls, user, queryset):
+        """Only the assigned (supervising) department handles it."""
+        if user.department_id is None:
+            return queryset.none()
+        return queryset.filter(department_id=user.department_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @classmethod
+    def overdue_q(cls, today) -> Q:
+        return Q(status=cls.Status.OPEN, due_on__lt=today)
+
+    @classmethod
+    def due_soon_q(cls, today, horizon) -> Q:
+        return Q(status=cls.Status.OPEN, due_on__gte=today, due_on__lte=horizon)
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_open and self.due_on < today
+
+    @property
+    def handled_late(self) -> bool:
+        return self.handled_on is not None and self.handled_on > self.due_on

@@ -15,7 +15,7 @@ from linfen_admin.registry import Reminder, ReminderRule
 from linfen_admin.roles import Role
 from linfen_admin.selectors import users_with_role
 
-from .models import Case
+from .models import Case, Complaint
 from .rules.workdays import CalendarUnknown, due_soon_horizon
 from .selectors import work_calendar
 
@@ -67,7 +67,60 @@ def collect_overdue(as_of: datetime.date):
         )
 
 
+def _handlers(complaint: Complaint, cache: dict) -> list:
+    """The assigned department's inspectors and approval officers: all read in one query per sweep."""
+    if not cache:
+        cache[None] = []
+        for user in users_with_role(Role.INSPECTOR, Role.APPROVAL_OFFICER).exclude(department=None):
+            cache.setdefault(user.department_id, []).append(user)
+    return cache.get(complaint.department_id, [])
+
+
+def _open_complaints():
+    return Complaint.objects.filter(status=Complaint.Status.OPEN).select_related(
+        "item", "department", "region"
+    )
+
+
+def collect_complaint_due_soon(as_of: datetime.date):
+    try:
+        horizon = due_soon_horizon(as_of, calendar=work_calendar())
+    except CalendarUnknown:
+        logger.error("approvals.complaint_due_soon: no official calendar for %s, nothing collected", as_of)
+        return
+    cache: dict = {}
+    for complaint in (
+        _open_complaints().filter(Complaint.due_soon_q(as_of, horizon)).iterator(chunk_size=2000)
+    ):
+        yield Reminder(
+            obj=complaint,
+            period=f"due:{complaint.due_on.isoformat()}",
+            recipients=_handlers(complaint, cache),
+            title=_("投诉举报临期:%(c)s 将于 %(due)s 到期") % {"c": complaint, "due": complaint.due_on},
+            body=_("监管部门:%(dept)s;收到日期:%(on)s。")
+            % {"dept": complaint.department, "on": complaint.received_on},
+            url=reverse("approvals:complaint-detail", args=[complaint.pk]),
+        )
+
+
+def collect_complaint_overdue(as_of: datetime.date):
+    cache: dict = {}
+    for complaint in _open_complaints().filter(Complaint.overdue_q(as_of)).iterator(chunk_size=2000):
+        yield Reminder(
+            obj=complaint,
+            period=f"overdue:{complaint.due_on.isoformat()}",
+            recipients=_handlers(complaint, cache),
+            title=_("投诉举报超期:%(c)s 已于 %(due)s 到期") % {"c": complaint, "due": complaint.due_on},
+            body=_("监管部门:%(dept)s;请尽快办结并答复。") % {"dept": complaint.department},
+            url=reverse("approvals:complaint-detail", args=[complaint.pk]),
+        )
+
+
 RULES = [
     ReminderRule("approvals.case_due_soon", gettext_lazy("审批办件 3 个工作日内到期"), collect_due_soon),
     ReminderRule("approvals.case_overdue", gettext_lazy("审批办件已超期"), collect_overdue),
+    ReminderRule(
+        "approvals.complaint_due_soon", gettext_lazy("投诉举报 3 个工作日内到期"), collect_complaint_due_soon
+    ),
+    ReminderRule("approvals.complaint_overdue", gettext_lazy("投诉举报已超期"), collect_complaint_overdue),
 ]

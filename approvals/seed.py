@@ -22,6 +22,7 @@ ITEM_FIELDS = [
     "supervision_measures",
     "remarks",
     "supervising_departments",
+    "reapply_bar_months",
 ]
 
 

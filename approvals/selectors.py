@@ -5,11 +5,12 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from linfen_admin.models import Region
-from linfen_admin.scoping import visible_to
+from linfen_admin.models import Department, Region
+from linfen_admin.scoping import editable_by, visible_to
 
 from .models import (
     Case,
+    Complaint,
     DrawnEntity,
     HandoverChecklist,
     InspectionDraw,
@@ -90,6 +91,8 @@ HANDOVER_ORDERING = {
     "department": "department__name",
     "received": "received_on",
     "trained": "staff_trained_on",
+    "publicized": "publicized_on",
+    "coordinated": "coordinated_on",
     "first_case": "first_case_on",
 }
 ITEM_ORDERING = {
@@ -129,12 +132,91 @@ def with_deadlines(cases, today: datetime.date | None = None, *, calendar: Calen
     return cases
 
 
+def licence_of(case: Case) -> LicensedEntity | None:
+    """The licence an approved case granted (its holder), with who revoked it; ``None`` for other cases."""
+    return LicensedEntity.objects.select_related("revoked_by", "item").filter(case=case).first()
+
+
+def may_revoke(user, licence: LicensedEntity | None) -> bool:
+    """Whether the page offers revocation: a licence in force, and an officer of the department that granted it
+    who may change licences in its region (``services.entity_revoke`` checks the same)."""
+    if licence is None or licence.is_revoked:
+        return False
+    if not editable_by(user, LicensedEntity.objects.filter(pk=licence.pk)).exists():
+        return False
+    return user.is_superuser or user.department_id == licence.department_id
+
+
+# The 备注's names of supervising departments (``Item.supervising_departments``) → the department kind.
+SUPERVISOR_KINDS = {
+    "市场监督管理部门": Department.Kind.MARKET,
+    "卫生健康部门": Department.Kind.HEALTH,
+    "农业农村部门": Department.Kind.AGRICULTURE,
+    "交通运输部门": Department.Kind.TRANSPORT,
+}
+
+
+def receiving_department_in(item: Item, region: Region) -> Department | None:
+    """The department that received ``item`` for ``region``: the city one for a city-level item."""
+    county = item.level == Item.Level.COUNTY and region.kind != Region.Kind.CITY
+    return Department.objects.filter(
+        kind=item.receiving_department_kind, region=region if county else None
+    ).first()
+
+
+def complaint_departments(item: Item, region: Region) -> list[Department]:
+    """Who a complaint about ``item`` in ``region`` may be assigned to: the departments the item's 备注 names
+    ("市、县级": the city one and the region's own), else the item's receiving department there."""
+    kinds = [SUPERVISOR_KINDS[name] for name in item.supervising_departments if name in SUPERVISOR_KINDS]
+    if not kinds:
+        found = receiving_department_in(item, region)
+        return [found] if found else []
+    levels = Q(region__isnull=True)
+    if region.kind != Region.Kind.CITY:
+        levels |= Q(region=region)
+    return list(Department.objects.filter(levels, kind__in=kinds).select_related("region"))
+
+
+def complaints_visible_to(user) -> QuerySet:
+    return visible_to(
+        user,
+        Complaint.objects.select_related("item", "region", "department", "receiving_department", "entity"),
+    )
+
+
+COMPLAINT_ORDERING = {
+    "item": "item__number",
+    "region": "region__order",
+    "department": "department__name",
+    "received": "received_on",
+    "due": "due_on",
+    "status": "status",
+}
+
+
+def complaint_counts(queryset: QuerySet, today: datetime.date) -> dict:
+    """How many of the (filtered) complaints are open, overdue and handled late."""
+    return queryset.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status=Complaint.Status.OPEN)),
+        overdue=Count("id", filter=Complaint.overdue_q(today)),
+        handled=Count("id", filter=Q(status=Complaint.Status.HANDLED)),
+    )
+
+
 def draws_visible_to(user) -> QuerySet:
     return visible_to(user, InspectionDraw.objects.select_related("item", "region", "risk_level"))
 
 
 def handover_visible_to(user) -> QuerySet:
-    return visible_to(user, HandoverChecklist.objects.select_related("item", "department__region"))
+    return visible_to(
+        user,
+        HandoverChecklist.objects.select_related(
+            "item",
+            "department__region",
+            *[by_field for _key, _date, by_field, _label in HandoverChecklist.STEPS],
+        ),
+    )
 
 
 def case_export_rows(cases, today: datetime.date | None = None):
@@ -175,9 +257,12 @@ def handover_export_rows(rows):
         yield [
             str(row.item),
             str(row.department),
-            row.received_on,
-            row.staff_trained_on,
-            row.first_case_on,
+            *[
+                value
+                for step in row.steps
+                for value in (step["on"], step["by"].display_name if step["by"] else "")
+            ],
+            f"{row.done_count}/{row.step_count}",
             row.note,
         ]
 
@@ -266,15 +351,18 @@ def public_rows(the_draw: InspectionDraw) -> list[dict]:
 
 
 def coverage() -> dict:
-    """放得开、接得住、管得好: per item and per region, how many receiving departments have received the item,
-    trained staff and handled a first case."""
+    """放得开、接得住、管得好: per item and per region, how many receiving departments have done each step of the
+    handover checklist (received, trained, published, handed over with the province, first case) and all five."""
     counts = {
         "total": Count("id"),
         "received": Count("id", filter=Q(received_on__isnull=False)),
         "trained": Count("id", filter=Q(staff_trained_on__isnull=False)),
+        "publicized": Count("id", filter=Q(publicized_on__isnull=False)),
+        "coordinated": Count("id", filter=Q(coordinated_on__isnull=False)),
         "handled": Count("id", filter=Q(first_case_on__isnull=False)),
+        "complete": Count("id", filter=HandoverChecklist.complete_q()),
     }
-    empty = {"total": 0, "received": 0, "trained": 0, "handled": 0}
+    empty = dict.fromkeys(counts, 0)
     by_item = {row.pop("item"): row for row in HandoverChecklist.objects.values("item").annotate(**counts)}
     per_item = [{**by_item.get(item.pk, empty), "item": item} for item in Item.objects.all()]
     city = Region.objects.filter(kind=Region.Kind.CITY).first()

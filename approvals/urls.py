@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/decide/", views.case_decide, name="case-decide"),
     path("cases/<int:pk>/extend/", views.case_extend, name="case-extend"),
+    path("cases/<int:pk>/revoke/", views.case_revoke, name="case-revoke"),
     path("draws/", views.draw_list, name="draw-list"),
     path("draws/export.xlsx", views.draw_export, name="draw-export"),
     path("draws/new/", views.draw_create, name="draw-create"),
@@ -23,5 +24,9 @@ urlpatterns = [
     path("handover/", views.handover, name="handover"),
     path("handover/export.xlsx", views.handover_export, name="handover-export"),
     path("handover/<int:pk>/", views.handover_edit, name="handover-edit"),
+    path("complaints/", views.complaint_list, name="complaint-list"),
+    path("complaints/new/", views.complaint_create, name="complaint-create"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint-detail"),
+    path("complaints/<int:pk>/handle/", views.complaint_handle, name="complaint-handle"),
     path("public/draws/", views.public_draws, name="public-draws"),
 ]

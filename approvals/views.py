@@ -17,9 +17,19 @@ from linfen_admin.lists import ordered, xlsx_response
 from linfen_admin.scoping import can_change, get_visible_or_404, regions_for
 
 from . import cockpit, selectors, services
-from .filtersets import CaseFilter
-from .forms import CaseForm, DecisionForm, DrawForm, ExtensionForm, HandoverForm, ResultForm
-from .models import DrawnEntity, HandoverChecklist, InspectionDraw
+from .filtersets import CaseFilter, ComplaintFilter
+from .forms import (
+    CaseForm,
+    ComplaintForm,
+    ComplaintResultForm,
+    DecisionForm,
+    DrawForm,
+    ExtensionForm,
+    HandoverForm,
+    ResultForm,
+    RevocationForm,
+)
+from .models import DrawnEntity, InspectionDraw
 from .rules.workdays import CalendarUnknown
 
 CASE_HEADERS = [
@@ -38,8 +48,16 @@ HANDOVER_HEADERS = [
     _lazy("事项"),
     _lazy("承接部门"),
     _lazy("已承接"),
+    _lazy("接收确认人"),
     _lazy("人员已培训"),
+    _lazy("培训确认人"),
+    _lazy("已对外公示"),
+    _lazy("公示确认人"),
+    _lazy("已与省级衔接"),
+    _lazy("衔接确认人"),
     _lazy("首件办结"),
+    _lazy("首件办结人"),
+    _lazy("进度"),
     _lazy("说明"),
 ]
 ITEM_HEADERS = [
@@ -153,8 +171,10 @@ def case_create(request):
     return render(request, "approvals/form.html", {"form": form, "title": _("登记办件")})
 
 
-def _case_page(request, case, *, decision_form=None, extension_form=None):
+def _case_page(request, case, *, decision_form=None, extension_form=None, revocation_form=None):
     today = timezone.localdate()
+    licence = selectors.licence_of(case)
+    bound = decision_form or extension_form or revocation_form
     return render(
         request,
         "approvals/case_detail.html",
@@ -165,7 +185,12 @@ def _case_page(request, case, *, decision_form=None, extension_form=None):
             "editable": can_change(request.user, case) and case.is_open,
             "decision_form": decision_form or DecisionForm(initial={"decided_on": today}),
             "extension_form": extension_form or ExtensionForm(),
+            "licence": licence,
+            "licence_events": history_for(licence) if licence else [],
+            "may_revoke": selectors.may_revoke(request.user, licence),
+            "revocation_form": revocation_form or RevocationForm(initial={"revoked_on": today}),
         },
+        status=400 if bound is not None and bound.errors else 200,
     )
 
 
@@ -223,6 +248,26 @@ def case_extend(request, pk):
         "extension_form",
         lambda case, data: services.case_extend(actor=request.user, case=case, reason=data["reason"]),
     )
+
+
+@login_required
+@require_POST
+def case_revoke(request, pk):
+    """撤销/吊销 the licence the case granted (another region's case: 404, as for every step)."""
+
+    def revoke(case, data):
+        licence = selectors.licence_of(case)
+        if licence is None:
+            raise services.CaseConflict(_("该办件未准予许可,没有可撤销的许可。"))
+        services.entity_revoke(
+            actor=request.user,
+            entity=licence,
+            kind=data["kind"],
+            reason=data["reason"],
+            revoked_on=data["revoked_on"],
+        )
+
+    return _case_step(request, pk, RevocationForm, "revocation_form", revoke)
 
 
 @login_required
@@ -334,9 +379,7 @@ def handover_export(request):
 
 @login_required
 def handover_edit(request, pk):
-    checklist = get_visible_or_404(
-        request.user, HandoverChecklist.objects.select_related("item", "department"), pk=pk
-    )
+    checklist = get_visible_or_404(request.user, selectors.handover_visible_to(request.user), pk=pk)
     if not can_change(request.user, checklist):
         raise Http404
     form = HandoverForm(request.POST or None, instance=checklist)
@@ -349,7 +392,15 @@ def handover_edit(request, pk):
             messages.success(request, _("承接情况已保存。"))
             return redirect("approvals:handover")
     return render(
-        request, "approvals/form.html", {"form": form, "title": _("填写承接情况:%(c)s") % {"c": checklist}}
+        request,
+        "approvals/handover_edit.html",
+        {
+            "form": form,
+            "checklist": checklist,
+            "events": history_for(checklist),
+            "title": _("填写承接情况:%(c)s") % {"c": checklist},
+        },
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -359,3 +410,84 @@ def public_draws(request):
     page = Paginator(draws, 20).get_page(request.GET.get("page"))
     entries = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
     return render(request, "approvals/public_draws.html", {"page": page, "draws": entries})
+
+
+@login_required
+@permission_required("approvals.view_complaint", raise_exception=True)
+def complaint_list(request):
+    filterset = ComplaintFilter(
+        request.GET, queryset=selectors.complaints_visible_to(request.user), user=request.user
+    )
+    rows = ordered(filterset.qs, request, selectors.COMPLAINT_ORDERING, default="-received_on")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "approvals/complaint_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "today": today,
+            "counts": selectors.complaint_counts(filterset.qs, today),
+        },
+    )
+
+
+@login_required
+@permission_required("approvals.add_complaint", raise_exception=True)
+def complaint_create(request):
+    form = ComplaintForm(request.POST or None, regions=regions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("投诉举报已登记,办理期限 %(due)s。") % {"due": complaint.due_on})
+            return redirect("approvals:complaint-detail", pk=complaint.pk)
+    return render(
+        request,
+        "approvals/form.html",
+        {"form": form, "title": _("登记投诉举报")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _complaint_page(request, complaint, form=None):
+    return render(
+        request,
+        "approvals/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "today": timezone.localdate(),
+            "events": history_for(complaint),
+            "may_handle": complaint.is_open and can_change(request.user, complaint),
+            "form": form or ComplaintResultForm(initial={"handled_on": timezone.localdate()}),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+def complaint_detail(request, pk):
+    complaint = get_visible_or_404(request.user, selectors.complaints_visible_to(request.user), pk=pk)
+    return _complaint_page(request, complaint)
+
+
+@login_required
+@require_POST
+def complaint_handle(request, pk):
+    complaint = get_visible_or_404(request.user, selectors.complaints_visible_to(request.user), pk=pk)
+    form = ComplaintResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_handle(actor=request.user, complaint=complaint, **form.cleaned_data)
+        except (services.ComplaintConflict, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+            return redirect("approvals:complaint-detail", pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("投诉举报已办结。"))
+            return redirect("approvals:complaint-detail", pk=pk)
+    return _complaint_page(request, complaint, form)

@@ -114,6 +114,7 @@ def objects_for(foreign: bool):
         "draw": _in("approvals.InspectionDraw", "region", home, foreign),
         "drawn": _in("approvals.DrawnEntity", "draw__region", home, foreign),
         "checklist": _in("approvals.HandoverChecklist", "department__region", home, foreign),
+        "complaint": _in("approvals.Complaint", "region", home, foreign),
     }
     missing = [name for name, value in found.items() if value is None]
     assert not missing, f"the demo data has no {missing} {'outside' if foreign else 'in'} {OWN}"
@@ -159,6 +160,8 @@ def kwargs_for(name, objects):
         ("subsidies:application-", "subsidies:expert-", "subsidies:document-", "subsidies-application-")
     ):
         return {"pk": objects["application"].pk}
+    if name.startswith("approvals:complaint-"):
+        return {"pk": objects["complaint"].pk}
     if name.startswith(("approvals:case-", "approval-case-")):
         return {"pk": case.pk}
     raise LookupError(f"{name}: say in kwargs_for which object its address names")

@@ -1,12 +1,13 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField, SlugRelatedField
 from linfen_admin.models import Region
 
 from .. import services
-from ..models import Case, DrawnEntity, InspectionDraw, Item, RiskLevel
+from ..models import Case, DrawnEntity, InspectionDraw, Item, LicensedEntity, RiskLevel
 
 
 class AnyRegionField(RegionNameField):
@@ -36,6 +37,20 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class LicenceSerializer(serializers.ModelSerializer):
+    """The licence an approved case granted, and its revocation (empty while in force)."""
+
+    revocation_kind = serializers.CharField(
+        read_only=True, help_text=_("rescinded = 撤销;revoked = 吊销;空 = 许可有效")
+    )
+    revoked_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = LicensedEntity
+        fields = ["id", "name", "licensed_on", "active", "revocation_kind", "revoked_on", "revocation_reason"]
+        read_only_fields = fields
+
+
 class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     item = SlugRelatedField(slug_field="number", queryset=Item.objects.all(), help_text=_("事项序号 1–19"))
     item_name = serializers.CharField(source="item.name", read_only=True)
@@ -46,6 +61,7 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True)
     overdue = serializers.SerializerMethodField()
     decided_late = serializers.BooleanField(read_only=True)
+    licence = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -68,6 +84,7 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "extension_reason",
             "overdue",
             "decided_late",
+            "licence",
         ]
         read_only_fields = [
             "id",
@@ -78,6 +95,11 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "extended_on",
             "extension_reason",
         ]
+
+    @extend_schema_field(LicenceSerializer(allow_null=True))
+    def get_licence(self, case):
+        licence = getattr(case, "licensee", None) if case.status == Case.Status.APPROVED else None
+        return LicenceSerializer(licence).data if licence is not None else None
 
     def get_overdue(self, case) -> bool:
         return case.is_overdue_on(timezone.localdate())
@@ -90,6 +112,14 @@ class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[Case.Status.APPROVED, Case.Status.DENIED])
     decided_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevocationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=LicensedEntity.Revocation.values, help_text=_("rescinded = 撤销;revoked = 吊销")
+    )
+    revoked_on = serializers.DateField()
+    reason = serializers.CharField()
 
 
 class ExtensionSerializer(serializers.Serializer):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -10,7 +11,7 @@ from linfen_admin.api.viewsets import ScopedViewSetMixin
 
 from .. import services
 from ..filtersets import CaseFilter
-from ..models import Case, DrawnEntity, InspectionDraw, Item
+from ..models import Case, DrawnEntity, InspectionDraw, Item, LicensedEntity
 from .serializers import (
     CaseSerializer,
     DecisionSerializer,
@@ -19,6 +20,7 @@ from .serializers import (
     InspectionDrawSerializer,
     ItemSerializer,
     ResultSerializer,
+    RevocationSerializer,
 )
 
 
@@ -41,7 +43,7 @@ class CaseViewSet(
     """办件: only the handling department's officers see and handle a case; another's answers 404.
     Creating a case for an item/region handled by another department answers 403 with the reason."""
 
-    queryset = Case.objects.select_related("item", "region", "department")
+    queryset = Case.objects.select_related("item", "region", "department", "licensee")
     serializer_class = CaseSerializer
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = CaseFilter
@@ -69,6 +71,24 @@ class CaseViewSet(
         body = ExtensionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._step(services.case_extend, reason=body.validated_data["reason"])
+
+    @extend_schema(request=RevocationSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """撤销 (rescinded) / 吊销 (revoked) the licence the case granted, with reason and date; 409 when the case
+        granted none or it is revoked already. Item 17: the applicant's new cases are refused for a year."""
+        body = RevocationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = self.get_object()
+        licence = LicensedEntity.objects.filter(case=case).first()
+        if licence is None:
+            raise Conflict(_("该办件未准予许可,没有可撤销的许可。"))
+        try:
+            services.entity_revoke(actor=request.user, entity=licence, **body.validated_data)
+        except services.CaseConflict as exc:
+            raise Conflict(str(exc)) from exc
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
 
 class InspectionDrawViewSet(

@@ -27,6 +27,7 @@ from ..models import (
     RiskLevel,
 )
 from ..rules.draw import DrawImpossible, draw
+from ..rules.revocation import bar_last_day, is_barred
 from ..rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
 from ..selectors import work_calendar
 
@@ -41,10 +42,15 @@ __all__ = [
     "case_create",
     "case_decide",
     "case_extend",
+    "complaint_create",
+    "complaint_handle",
+    "ComplaintConflict",
     "department_for",
     "draw_create",
     "entity_create",
+    "entity_revoke",
     "entity_update",
+    "reapply_bar",
     "handover_update",
     "result_record",
     "risk_level_save",
@@ -112,6 +118,26 @@ def case_create(
     _require_handler(actor, department)
     if promised_days is not None and not 1 <= promised_days <= STATUTORY_LIMIT_DAYS:
         raise ValidationError({"promised_days": _("承诺时限应在 1 到 20 个工作日之间。")})
+    applicant_credit_code = "".join(applicant_credit_code.split()).upper()
+    barring = reapply_bar(item=item, credit_code=applicant_credit_code, on=accepted_on)
+    if barring is not None:
+        raise ValidationError(
+            {
+                "applicant_credit_code": _(
+                    "该申请人(%(code)s)的“%(item)s”许可已于 %(revoked)s %(kind)s,理由:%(reason)s。"
+                    "依临政发〔2022〕5 号第 %(number)s 项,%(last)s(含)前不受理其新的申请。"
+                )
+                % {
+                    "code": applicant_credit_code,
+                    "item": item.name,
+                    "revoked": barring.revoked_on.isoformat(),
+                    "kind": barring.get_revocation_kind_display(),
+                    "reason": barring.revocation_reason,
+                    "number": item.number,
+                    "last": bar_last_day(barring.revoked_on, item.reapply_bar_months).isoformat(),
+                }
+            }
+        )
     calendar = work_calendar()
     statutory_due_on = add_working_days(accepted_on, STATUTORY_LIMIT_DAYS, calendar=calendar)
     due_on = (
@@ -122,7 +148,7 @@ def case_create(
         region=region,
         department=department,
         applicant_name=applicant_name.strip(),
-        applicant_credit_code="".join(applicant_credit_code.split()).upper(),
+        applicant_credit_code=applicant_credit_code,
         accepted_on=accepted_on,
         promised_days=promised_days,
         statutory_due_on=statutory_due_on,
@@ -234,7 +260,8 @@ def _mark_first_case(*, actor, case: Case) -> None:
     if checklist.first_case_on is None or checklist.first_case_on > case.decided_on:
         before = audit.snapshot(checklist)
         checklist.first_case_on = case.decided_on
-        checklist.save(update_fields=["first_case_on"])
+        checklist.first_case_by = actor
+        checklist.save(update_fields=["first_case_on", "first_case_by"])
         audit.record(
             actor=actor,
             action=audit.Action.UPDATE,
@@ -245,28 +272,159 @@ def _mark_first_case(*, actor, case: Case) -> None:
         )
 
 
+KEEP = object()  # a handover step not given is left as it is
+
+
 @transaction.atomic
 def handover_update(
     *,
     actor,
     checklist: HandoverChecklist,
-    received_on: datetime.date | None,
-    staff_trained_on: datetime.date | None,
-    note: str = "",
+    received_on=KEEP,
+    staff_trained_on=KEEP,
+    publicized_on=KEEP,
+    coordinated_on=KEEP,
+    note=KEEP,
+    today: datetime.date | None = None,
 ) -> HandoverChecklist:
-    """Record that the department has received the item and trained its staff."""
-    checklist = HandoverChecklist.objects.select_for_update().get(pk=checklist.pk)
+    """Confirm (or correct, or clear) the handover steps a department records itself: 接收, 人员培训, 对外公示 and
+    工作衔接 with the province; 首件办结 is set by the first decided case. A step whose date changes is confirmed
+    by ``actor`` (its confirmer); a cleared step has none. A step is confirmed when done, so not in the future."""
+    checklist = (
+        HandoverChecklist.objects.select_for_update()
+        .select_related("item", "department")
+        .get(pk=checklist.pk)
+    )
     require_actor(actor)
     if not editable_by(actor, HandoverChecklist.objects.filter(pk=checklist.pk)).exists():
         raise PermissionDenied(_("只能填写本部门的承接情况。"))
+    today = today or _today()
+    given = {
+        "received_on": received_on,
+        "staff_trained_on": staff_trained_on,
+        "publicized_on": publicized_on,
+        "coordinated_on": coordinated_on,
+    }
+    errors = {
+        name: _("“%(step)s”的日期不能晚于今天(%(today)s):确认的是已完成的步骤。")
+        % {"step": label, "today": today.isoformat()}
+        for _key, name, _by, label in HandoverChecklist.STEPS
+        if name in given and given[name] not in (KEEP, None) and given[name] > today
+    }
+    if errors:
+        raise ValidationError(errors)
     before = audit.snapshot(checklist)
-    checklist.received_on, checklist.staff_trained_on, checklist.note = received_on, staff_trained_on, note
+    changed = []
+    for _key, date_field, by_field, _label in HandoverChecklist.STEPS:
+        value = given.get(date_field, KEEP)
+        if value is KEEP or value == getattr(checklist, date_field):
+            continue
+        setattr(checklist, date_field, value)
+        setattr(checklist, by_field, actor if value is not None else None)
+        changed += [date_field, by_field]
+    if note is not KEEP and note != checklist.note:
+        checklist.note = note
+        changed.append("note")
+    if not changed:
+        return checklist
     checklist.full_clean()
-    checklist.save(update_fields=["received_on", "staff_trained_on", "note"])
+    checklist.save(update_fields=changed)
+    comment = (
+        _("承接完成(%(n)s/%(n)s 项)") % {"n": checklist.step_count}
+        if checklist.is_complete
+        else _("承接进度 %(done)s/%(total)s") % {"done": checklist.done_count, "total": checklist.step_count}
+    )
     audit.record(
-        actor=actor, action=audit.Action.UPDATE, obj=checklist, before=before, after=audit.snapshot(checklist)
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=checklist,
+        before=before,
+        after=audit.snapshot(checklist),
+        comment=comment,
     )
     return checklist
+
+
+def reapply_bar(*, item: Item, credit_code: str, on: datetime.date) -> LicensedEntity | None:
+    """The revoked licence of ``item`` held by ``credit_code`` that bars a new application on ``on`` (the item's
+    ``reapply_bar_months`` after the revocation, ``rules.revocation``), or ``None``. Read by ``case_create``, so
+    the page, the API and any other channel refuse alike."""
+    if item.reapply_bar_months <= 0 or not credit_code:
+        return None
+    revoked = LicensedEntity.objects.filter(
+        item=item, credit_code=credit_code, revoked_on__isnull=False, revoked_on__lte=on
+    ).order_by("-revoked_on", "-pk")
+    for entity in revoked:
+        if is_barred(accepted_on=on, revoked_on=entity.revoked_on, months=item.reapply_bar_months):
+            return entity
+    return None
+
+
+@transaction.atomic
+def entity_revoke(
+    *,
+    actor,
+    entity: LicensedEntity,
+    kind: str,
+    reason: str,
+    revoked_on: datetime.date,
+    today: datetime.date | None = None,
+) -> LicensedEntity:
+    """撤销 (《行政许可法》第六十九条) or 吊销 a licence: by the officers of the department that granted it, with
+    the reason and date. The holder becomes inactive (no longer drawn for inspection) and, for an item with a bar
+    (第 17 项: one year), the same applicant's new applications are refused until the bar ends."""
+    locked = (
+        LicensedEntity.objects.select_for_update()
+        .select_related("item", "region", "department", "case")
+        .get(pk=entity.pk)
+    )
+    require_actor(actor)
+    if not editable_by(actor, LicensedEntity.objects.filter(pk=locked.pk)).exists():
+        raise PermissionDenied(_("您无权撤销此许可。"))
+    _require_handler(actor, locked.department)
+    if locked.is_revoked:
+        raise CaseConflict(
+            _("该许可已于 %(on)s %(kind)s。")
+            % {"on": locked.revoked_on.isoformat(), "kind": locked.get_revocation_kind_display()}
+        )
+    errors = {}
+    if kind not in LicensedEntity.Revocation.values:
+        errors["kind"] = _("请选择撤销或吊销。")
+    if not (reason or "").strip():
+        errors["reason"] = _("撤销或吊销许可须说明理由。")
+    today = today or _today()
+    if revoked_on is None:
+        errors["revoked_on"] = _("请填写撤销/吊销日期。")
+    elif revoked_on < locked.licensed_on:
+        errors["revoked_on"] = _("撤销/吊销日期不能早于许可日期 %(on)s。") % {
+            "on": locked.licensed_on.isoformat()
+        }
+    elif revoked_on > today:
+        errors["revoked_on"] = _("撤销/吊销日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(locked)
+    locked.active = False
+    locked.revocation_kind, locked.revoked_on = kind, revoked_on
+    locked.revocation_reason, locked.revoked_by = reason.strip(), actor
+    locked.full_clean()
+    locked.save(update_fields=["active", "revocation_kind", "revoked_on", "revocation_reason", "revoked_by"])
+    comment = _("%(kind)s:%(reason)s") % {
+        "kind": locked.get_revocation_kind_display(),
+        "reason": locked.revocation_reason,
+    }
+    last = bar_last_day(revoked_on, locked.item.reapply_bar_months)
+    if last is not None:
+        comment += _(";%(last)s(含)前不受理该申请人的新申请") % {"last": last.isoformat()}
+    audit.record(
+        actor=actor,
+        action=audit.Action.TRANSITION,
+        obj=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        comment=comment,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -435,6 +593,7 @@ def result_record(
     return drawn
 
 
+from .complaints import ComplaintConflict, complaint_create, complaint_handle  # noqa: E402
 from .reference import (  # noqa: E402 - after the case services they build on
     ENTITY_EDITABLE,
     blacklist_update,

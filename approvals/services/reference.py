@@ -24,6 +24,8 @@ def entity_update(*, actor, entity: LicensedEntity, **changes) -> LicensedEntity
     if unknown:
         raise ValidationError({name: _("持证主体的事项、区域和承接部门不能修改。") for name in unknown})
     locked = lock_editable(actor, entity)
+    if locked.is_revoked and changes.get("active"):
+        raise ValidationError({"active": _("已撤销或吊销的许可不能恢复有效;须重新申请、重新许可。")})
     before = audit.snapshot(locked)
     for name, value in changes.items():
         setattr(locked, name, value)

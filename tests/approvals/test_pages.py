@@ -274,16 +274,16 @@ def test_a_refused_decision_comes_back_with_its_input(client, users, new_case):
         reverse("approvals:case-decide", args=[case.pk]),
         {"decision": "denied", "decided_on": "2022-09-01", "note": "材料不全,理由见告知书"},
     )
-    assert response.status_code == 200  # the service refuses a decision before acceptance
+    assert response.status_code == 400  # the service refuses a decision before acceptance
     html = response.content.decode()
     assert "决定日期不能早于受理日期" in html and "材料不全,理由见告知书" in html
     assert '<option value="denied" selected>' in html and "id_decided_on_error" in html
     response = client.post(
         reverse("approvals:case-decide", args=[case.pk]), {"decision": "", "decided_on": ""}
     )
-    assert response.status_code == 200 and "id_decision_error" in response.content.decode()
+    assert response.status_code == 400 and "id_decision_error" in response.content.decode()
     response = client.post(reverse("approvals:case-extend", args=[case.pk]), {"reason": ""})
-    assert response.status_code == 200 and "id_reason_error" in response.content.decode()
+    assert response.status_code == 400 and "id_reason_error" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "pending" and not case.is_extended
 
