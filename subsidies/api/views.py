@@ -14,7 +14,6 @@ from linfen_admin.api.viewsets import ScopedModelViewSet
 from .. import selectors, services
 from ..filtersets import ApplicationFilter
 from ..models import Application
-from ..rules import quote_award
 from . import serializers as s
 
 
@@ -34,9 +33,11 @@ class AwardQuoteView(APIView):
 
     @extend_schema(request=s.AwardQuoteRequestSerializer, responses=s.AwardQuoteSerializer)
     def post(self, request):
-        params = s.AwardQuoteRequestSerializer(data=request.data)
+        params = s.AwardQuoteRequestSerializer(data=request.data, context={"request": request})
         params.is_valid(raise_exception=True)
-        quote = quote_award(selectors.rule_book(), params.validated_data)
+        data = dict(params.validated_data)
+        credit_code, call = data.pop("credit_code", ""), data.pop("call", None)
+        quote = selectors.award_quote(data, credit_code=credit_code, call=call)
         return Response(s.AwardQuoteSerializer(quote.as_dict()).data)
 
 
