@@ -517,8 +517,8 @@ def _apply_previous(rule: RuleSpec, tier: Tier, previous, quote: Quote) -> Quote
     if difference <= 0:
         return _refuse(
             quote,
-            _("“%(tier)s”与已奖励的“%(previous)s”奖励额相同,没有差额可奖励")
-            % {"tier": tier.label, "previous": previous.label},
+            _("“%(tier)s”与已奖励的“%(previous)s”(%(source)s)奖励额相同,没有差额可奖励")
+            % {"tier": tier.label, "previous": previous.label, "source": source},
         )
     quote.award_wan = difference
     return quote
