@@ -208,6 +208,12 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
         return attrs
 
 
+class CapExceptionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, help_text=_("突破 1000 万元配套奖励上限的理由;为空时撤销例外(第七条(一)原则上)")
+    )
+
+
 class TransitionRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="")

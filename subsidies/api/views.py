@@ -107,6 +107,27 @@ class ApplicationViewSet(ScopedModelViewSet):
         )
         return Response(s.TransitionSerializer(step).data, status=status.HTTP_200_OK)
 
+    @extend_schema(request=s.CapExceptionRequestSerializer, responses=s.ApplicationSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="cap-exception",
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def cap_exception(self, request, pk=None):
+        """第七条(一) 原则上不超过 1000 万元: the city bureau records (or, with an empty reason, withdraws) an
+        exception to the cap, with its reason. 403 for another role or domain; 409 outside the city's review."""
+        application = self.get_object()
+        body = s.CapExceptionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = _service_errors(
+            lambda: services.application_cap_exception(
+                actor=request.user, application_id=application.pk, reason=body.validated_data["reason"]
+            )
+        )
+        return Response(s.ApplicationSerializer(changed, context={"request": request}).data)
+
     @extend_schema(responses=s.TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):

@@ -425,3 +425,41 @@ def test_the_city_bureau_records_a_cap_exception_audited(users, make_application
         actor=users["city_industry"], application_id=application.pk, reason=""
     )
     assert cleared.award_wan == D("1000.00") and cleared.cap_exception_by is None
+
+
+def test_the_cap_exception_through_the_api(api, users, make_application):
+    application = make_application(
+        State.EXPERT_REVIEW, category=Category.MATCHING, support_wan=D("4000"), investment_wan=None
+    )
+    url = f"/api/v1/subsidies/applications/{application.pk}/cap-exception/"
+    assert api.as_user(users["city_energy"]).post(url, {"reason": "x"}, format="json").status_code == 404
+    response = api.as_user(users["city_industry"]).post(url, {"reason": "市政府专题会议同意"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["award_wan"], response.json()["cap_exception_reason"]) == (
+        "1200.00",
+        "市政府专题会议同意",
+    )
+    planned = make_application(
+        State.PLANNED, category=Category.MATCHING, support_wan=D("4000"), investment_wan=None
+    )
+    url = f"/api/v1/subsidies/applications/{planned.pk}/cap-exception/"
+    assert api.as_user(users["city_industry"]).post(url, {"reason": "x"}, format="json").status_code == 409
+
+
+def test_evaluations_of_supported_projects_go_on_after_the_validity(seed_rules, users):
+    """第十五条: 对已支持项目的评价工作,有效期可顺延至评价结束 — a disbursed project of a call outside the
+    rules' validity is still evaluated (evaluation computes no award)."""
+    from subsidies.services import application_transition
+
+    from .conftest import ApplicationFactory
+
+    application = ApplicationFactory(disbursed=True)
+    application_transition(
+        application_id=application.pk,
+        actor=users["yaodu_industry"],
+        action="evaluate",
+        comment="第三方评价合格",
+        data={"indicator_type": "economic", "completed_on": "2026-03-01", "evaluation_agency": "第三方"},
+    )
+    application.refresh_from_db()
+    assert application.state == State.EVALUATED and application.award_wan == D("300.00")
