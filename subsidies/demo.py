@@ -283,9 +283,27 @@ def _advance(application, target: str, users: dict) -> None:
             )
 
 
+DEMO_RULES_DOCUMENT = "演示数据:假定续行 16 号文第七条标准的新规则"
+
+
+def _rules_in_force(today: datetime.date) -> None:
+    """临政办发〔2022〕16 号 was valid until 2024-04-21 (第十五条); the demo's calls are this year's and next, so
+    the demo loads the same tables as a (made-up, labelled) successor document valid over them."""
+    from .seed import load_award_rules, successor_rules
+
+    load_award_rules(
+        successor_rules(
+            valid_from=datetime.date(today.year, 1, 1),
+            valid_until=datetime.date(today.year + 1, 12, 31),
+            document=DEMO_RULES_DOCUMENT,
+        )
+    )
+
+
 @transaction.atomic
 def load_demo() -> dict:
     today = timezone.localdate()
+    _rules_in_force(today)
     calls = _calls(today)
     users = _users()
     regions = {region.name: region for region in Region.objects.all()}

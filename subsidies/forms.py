@@ -6,7 +6,7 @@ from linfen_admin.forms import GuidedFormMixin, add_service_errors
 from linfen_admin.scoping import regions_for
 
 from . import selectors
-from .models import Application, Category, Document, IndicatorType
+from .models import Application, Call, Category, Document, IndicatorType
 from .rules.eligibility import PROJECT_CATEGORIES
 from .selectors import calls_visible_to
 from .services.applications import EDITABLE_FIELDS
@@ -164,17 +164,34 @@ class AwardQuoteForm(GuidedFormMixin, AwardParamsMixin, forms.Form):
     previous_revenue_wan = forms.DecimalField(
         label=_("已奖励时的主营业务收入(万元)"), required=False, min_value=0, decimal_places=2
     )
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        required=False,
+        max_length=32,
+        help_text=_("填写后按本系统中已奖励的等次核对“首次”和补差"),
+    )
+    call = forms.ModelChoiceField(
+        label=_("申报通知"),
+        queryset=Call.objects.none(),
+        required=False,
+        help_text=_("选择后核对奖励规则的有效期(第十五条)"),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["revenue_wan"].show_when = _show_when("category", [Category.REVENUE])
+        if user is not None:
+            self.fields["call"].queryset = selectors.calls_visible_to(user)
 
     def groups(self) -> list[dict]:
         groups = self.category_groups()
         for group in groups:
             if group["show_when"] == _show_when("category", [Category.REVENUE]):
                 group["fields"].insert(1, self["revenue_wan"])
-        return [{"legend": _("申报的奖励"), "fields": [self["category"]]}, *groups]
+        return [
+            {"legend": _("申报的奖励"), "fields": [self["category"], self["credit_code"], self["call"]]},
+            *groups,
+        ]
 
     def params(self) -> dict:
         """The calculator's parameters, shaped like ``Application.quote_params()``."""

@@ -91,10 +91,23 @@ FUNDED_STATES = (
     State.CLOSED,
 )
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+# States in which an award counts as granted — the previous level of "首次" and 补差 (第七条) and "已享受市级财政
+# 专项资金支持" (第七条(七)): from 市政府审定 on (第八条(三): the plan is 报市政府审定 before 财政 pays). 拟支持 is a
+# proposal that can still be returned or rejected; a recovery (第十一条) takes money back for missed indicators but
+# the level was reached and rewarded, so it still counts.
+GRANTED_STATES = (State.APPROVED, State.DISBURSED, State.EVALUATED, State.RECOVERY, State.CLOSED)
+
+
+class Comparison(models.TextChoices):
+    """How a threshold of 第七条 is met, as the seed words it."""
+
+    GTE = "gte", _("达到(含本数)")
+    GT = "gt", _("突破(超过本数)")
 
 
 class AwardRule(models.Model):
-    """One clause of 第七条 as data (loaded from fixtures/subsidies_award_rules.json)."""
+    """One clause of 第七条 as data (loaded from fixtures/subsidies_award_rules.json), with the validity of the
+    document it comes from (第十五条)."""
 
     class Method(models.TextChoices):
         PERCENT = "percent", _("按比例")
@@ -114,6 +127,13 @@ class AwardRule(models.Model):
         _("专精特新“小巨人”最低投资额(万元)"), null=True, blank=True, **MONEY
     )
     upgrade_pays_difference = models.BooleanField(_("升级只奖励差额"), default=False)
+    min_base_comparison = models.CharField(
+        _("最低投资额的比较方式"), max_length=3, choices=Comparison.choices, blank=True
+    )
+    seed_quote = models.TextField(_("原文"), blank=True)
+    document = models.CharField(_("文件"), max_length=64, blank=True)
+    valid_from = models.DateField(_("有效期起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期止"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -138,6 +158,8 @@ class AwardTier(models.Model):
     upper_wan = models.DecimalField(_("上限(不含,万元)"), null=True, blank=True, **MONEY)
     award_wan = models.DecimalField(_("奖励(万元)"), **MONEY)
     rank = models.PositiveSmallIntegerField(_("等级序号"), help_text=_("越大等次越高"))
+    comparison = models.CharField(_("门槛比较方式"), max_length=3, choices=Comparison.choices, blank=True)
+    seed_quote = models.TextField(_("原文"), blank=True)
 
     class Meta:
         ordering = ["rule", "rank"]
@@ -263,6 +285,17 @@ class Application(models.Model):
     revenue_wan = models.DecimalField(_("上年度主营业务收入(万元)"), null=True, blank=True, **MONEY)
     above_scale = models.BooleanField(_("规模以上企业"), default=False)
     prior_city_funding = models.BooleanField(_("已享受市级财政专项资金支持"), default=False)
+    # 第七条(一) 原则上不超过 1000 万元: an exception recorded by the city bureau (services.application_cap_exception).
+    cap_exception_reason = models.TextField(_("突破配套奖励上限的理由"), blank=True)
+    cap_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录例外的人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cap_exception_at = models.DateTimeField(_("记录例外时间"), null=True, blank=True)
     # Computed on create and edit.
     award_wan = models.DecimalField(_("测算奖励(万元)"), default=0, **MONEY)
     award_rule = models.CharField(_("适用规则"), max_length=48, blank=True)
@@ -345,7 +378,7 @@ class Application(models.Model):
         """The award-quote parameters of this application's category."""
         params = {"category": self.category}
         if self.category == Category.MATCHING:
-            params["support_wan"] = self.support_wan
+            params.update(support_wan=self.support_wan, cap_exception_reason=self.cap_exception_reason)
         elif self.category == Category.INVESTMENT:
             params.update(investment_wan=self.investment_wan, little_giant=self.little_giant)
         elif self.category == Category.RECOGNITION:

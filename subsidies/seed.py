@@ -23,30 +23,64 @@ RULE_FIELDS = (
     "min_base_wan",
     "min_base_wan_little_giant",
     "upgrade_pays_difference",
+    "min_base_comparison",
+    "seed_quote",
     "order",
 )
-TIER_FIELDS = ("grade", "label", "lower_wan", "upper_wan", "award_wan")
+TIER_FIELDS = ("grade", "label", "lower_wan", "upper_wan", "award_wan", "comparison", "seed_quote")
+DOCUMENT_FIELDS = ("document", "valid_from", "valid_until")
+
+
+def rules_data() -> dict:
+    """The rules file: the document, its validity (第十五条) and the rules of 第七条."""
+    return json.loads(RULES_FIXTURE.read_text(encoding="utf-8"))
 
 
 def rule_rows() -> list[dict]:
-    return json.loads(RULES_FIXTURE.read_text(encoding="utf-8"))["rules"]
+    return rules_data()["rules"]
 
 
 @transaction.atomic
-def load_award_rules() -> int:
-    """Create or update every rule and tier of the fixture; tiers no longer in it are removed."""
-    for row in rule_rows():
+def load_award_rules(data: dict | None = None) -> int:
+    """Create or update every rule and tier of a rules file (the fixture unless ``data`` is another one, e.g. a
+    successor document's); tiers no longer in it are removed. Every rule carries the file's validity."""
+    data = data if data is not None else rules_data()
+    document = {name: data.get(name) or None for name in DOCUMENT_FIELDS}
+    document["document"] = document["document"] or ""
+    for row in data["rules"]:
         rule, _created = AwardRule.objects.update_or_create(
-            code=row["code"], defaults={name: row.get(name) for name in RULE_FIELDS}
+            code=row["code"],
+            defaults={**{name: row.get(name) or _blank(name) for name in RULE_FIELDS}, **document},
         )
         ranks = []
         for tier in row["tiers"]:
             AwardTier.objects.update_or_create(
-                rule=rule, rank=tier["rank"], defaults={name: tier.get(name) for name in TIER_FIELDS}
+                rule=rule,
+                rank=tier["rank"],
+                defaults={name: tier.get(name) or _blank(name) for name in TIER_FIELDS},
             )
             ranks.append(tier["rank"])
         rule.tiers.exclude(rank__in=ranks).delete()
     return AwardRule.objects.count()
+
+
+def successor_rules(*, valid_from, valid_until, document: str) -> dict:
+    """The seed's 第七条 tables under another document's validity: what loading new rules looks like when a
+    successor keeps the same standards (the demo and the tests, whose calls lie after 第十五条's two years)."""
+    data = rules_data()
+    data.update(document=document, valid_from=str(valid_from), valid_until=str(valid_until))
+    return data
+
+
+def _blank(name: str):
+    """The stored value of a field the file leaves empty: "" for text, None for numbers, False for flags."""
+    if name in ("scheme", "grade", "min_base_comparison", "comparison", "seed_quote"):
+        return ""
+    if name == "upgrade_pays_difference":
+        return False
+    if name == "order":
+        return 0
+    return None
 
 
 @transaction.atomic

@@ -6,12 +6,14 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from linfen_admin.roles import Role
 from linfen_admin.scoping import get_visible_or_404, visible_to
 
 from .models import (
     FUNDED_STATES,
+    GRANTED_STATES,
     Application,
     ApplicationTransition,
     AwardRule,
@@ -23,7 +25,7 @@ from .models import (
     State,
     bureau_domains,
 )
-from .rules.award import RuleBook, RuleSpec, Tier
+from .rules.award import GTE, EarlierAward, RuleBook, RuleSpec, Tier
 
 ZERO = Decimal("0.00")
 
@@ -32,10 +34,18 @@ ZERO = Decimal("0.00")
 
 
 def rule_book() -> RuleBook:
-    """The 第七条 rules loaded by the seed loader, as the pure calculator's input (2 queries)."""
-    rules = AwardRule.objects.prefetch_related(Prefetch("tiers", queryset=AwardTier.objects.order_by("rank")))
+    """The 第七条 rules loaded by the seed loader, as the pure calculator's input, with their validity (第十五条:
+    the narrowest period every loaded rule is valid in) (2 queries)."""
+    rules = list(
+        AwardRule.objects.prefetch_related(Prefetch("tiers", queryset=AwardTier.objects.order_by("rank")))
+    )
+    starts = [rule.valid_from for rule in rules if rule.valid_from]
+    ends = [rule.valid_until for rule in rules if rule.valid_until]
     return RuleBook(
-        {
+        valid_from=max(starts, default=None),
+        valid_until=min(ends, default=None),
+        document="、".join(sorted({rule.document for rule in rules if rule.document})),
+        rules={
             rule.code: RuleSpec(
                 code=rule.code,
                 category=rule.category,
@@ -48,6 +58,8 @@ def rule_book() -> RuleBook:
                 min_base_wan=rule.min_base_wan,
                 min_base_wan_little_giant=rule.min_base_wan_little_giant,
                 upgrade_pays_difference=rule.upgrade_pays_difference,
+                min_base_comparison=rule.min_base_comparison or GTE,
+                seed_quote=rule.seed_quote,
                 tiers=tuple(
                     Tier(
                         grade=t.grade,
@@ -56,13 +68,79 @@ def rule_book() -> RuleBook:
                         rank=t.rank,
                         lower_wan=t.lower_wan,
                         upper_wan=t.upper_wan,
+                        comparison=t.comparison or GTE,
+                        seed_quote=t.seed_quote,
                     )
                     for t in rule.tiers.all()
                 ),
             )
             for rule in rules
-        }
+        },
     )
+
+
+# Schemes whose awards stand on one ladder: (六) sends a 链主 of 50 亿 and more to (五), so a 链主 award at 50 亿 or
+# more and a (五) award are the same level reached.
+REVENUE_LADDERS = {
+    "main_business": ("main_business", "chain_leader"),
+    "chain_leader": ("main_business", "chain_leader"),
+}
+
+
+def earlier_awards(
+    *, credit_code: str, category: str, scheme: str = "", project_name: str = "", exclude_pk=None
+) -> list[EarlierAward]:
+    """Awards already granted (``GRANTED_STATES``) to the enterprise with ``credit_code``, any year, under the
+    rule asked about: for a title, certificate or revenue award (第七条(三)–(六)) the same category and scheme
+    (a revenue ladder's schemes together); for a project award (第七条(一)(二)) the same project, whatever the
+    category it was filed under (第七条(七)). Not scoped to the caller: the rules must see every region's records.
+    One query."""
+    from .rules.eligibility import PROJECT_CATEGORIES
+
+    if not credit_code:
+        return []
+    rows = Application.objects.filter(credit_code=credit_code, state__in=GRANTED_STATES)
+    if category in PROJECT_CATEGORIES:
+        rows = rows.filter(category__in=PROJECT_CATEGORIES, project_name=(project_name or "").strip())
+    elif category == "revenue":
+        rows = rows.filter(category=category, scheme__in=REVENUE_LADDERS.get(scheme, (scheme,)))
+    else:
+        rows = rows.filter(category=category, scheme=scheme)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return [
+        EarlierAward(
+            reference=f"JG-{row['pk']:06d}",
+            year=row["call__year"],
+            category=row["category"],
+            scheme=row["scheme"],
+            level=row["level"],
+            revenue_wan=row["revenue_wan"],
+            award_wan=row["planned_wan"] if row["planned_wan"] is not None else row["award_wan"],
+        )
+        for row in rows.order_by("call__year", "pk").values(
+            "pk", "call__year", "category", "scheme", "level", "revenue_wan", "planned_wan", "award_wan"
+        )
+    ]
+
+
+def award_quote(params: dict, *, credit_code: str = "", call: Call | None = None):
+    """The calculator's answer (page and API): the pure ``quote_award`` fed the loaded rules and the awards
+    already granted to the enterprise with ``credit_code`` (one query); with a ``call``, the rules' validity is
+    checked against it (``ValidationError`` on ``call``, 第十五条). Without a credit code no record is consulted,
+    and the quote says so."""
+    from linfen_admin import credit_code as codes
+
+    from .rules import quote_award
+
+    code = codes.normalise(credit_code or "") if credit_code else ""
+    category = params.get("category")
+    scheme = params.get("kind") if category == "recognition" else params.get("scheme")
+    earlier = earlier_awards(credit_code=code, category=category, scheme=scheme or "") if code else []
+    quote = quote_award(rule_book(), params, earlier, opens_on=call.opens_on if call is not None else None)
+    if not code and category not in ("matching", "investment"):
+        quote.explanation.append(_("未填写统一社会信用代码,未核对本系统中已奖励的等次"))
+    return quote
 
 
 # --- Scoping -----------------------------------------------------------------------------------------------
@@ -137,7 +215,9 @@ def duplicate_reference(application: Application) -> str | None:
     """
     from .rules.eligibility import PROJECT_CATEGORIES
 
-    others = Application.objects.filter(credit_code=application.credit_code).exclude(state=State.REJECTED)
+    others = Application.objects.filter(credit_code=application.credit_code).exclude(
+        state__in=(State.REJECTED, *GRANTED_STATES)  # granted ones: ``earlier_awards`` names them
+    )
     if application.category in PROJECT_CATEGORIES:
         others = others.filter(category__in=PROJECT_CATEGORIES, project_name=application.project_name.strip())
     else:

@@ -17,7 +17,6 @@ from . import cockpit, selectors, services, workflow
 from .filtersets import ApplicationFilter
 from .forms import ApplicationForm, AwardQuoteForm, DocumentForm, ScoreForm, TransitionForm
 from .models import Action, ExpertAssignment, State
-from .rules import quote_award
 from .rules.award import check_params
 
 # Which form fields each action shows (required ones come from the workflow table).
@@ -346,14 +345,15 @@ def call_plan(request, pk):
 @login_required
 @permission_required("subsidies.view_awardrule", raise_exception=True)
 def award_quote(request):
-    form = AwardQuoteForm(request.POST or None)
+    form = AwardQuoteForm(request.POST or None, user=request.user)
     quote = None
     if request.method == "POST" and form.is_valid():
         params = form.params()
+        credit_code, call = params.pop("credit_code", ""), params.pop("call", None)
         try:
             check_params(params)
+            quote = selectors.award_quote(params, credit_code=credit_code, call=call)
         except ValidationError as exc:
             form.add_service_errors(exc)
-        else:
-            quote = quote_award(selectors.rule_book(), params)
-    return render(request, "subsidies/award_quote.html", {"form": form, "quote": quote})
+    status = 400 if request.method == "POST" and quote is None else 200
+    return render(request, "subsidies/award_quote.html", {"form": form, "quote": quote}, status=status)

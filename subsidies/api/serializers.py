@@ -29,10 +29,40 @@ class AwardQuoteRequestSerializer(serializers.Serializer):
     previous_level = serializers.CharField(required=False, allow_blank=True)
     revenue_wan = serializers.DecimalField(required=False, **MONEY)
     previous_revenue_wan = serializers.DecimalField(required=False, **MONEY)
+    credit_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("统一社会信用代码:据此核对本系统中已奖励的等次(首次、补差)"),
+    )
+    call = serializers.PrimaryKeyRelatedField(
+        queryset=Call.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("申报通知:核对奖励规则的有效期(第十五条)"),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            from ..selectors import calls_visible_to
+
+            fields["call"].queryset = calls_visible_to(request.user)
+        return fields
 
     def validate(self, attrs):
         award_rules.check_params(attrs)  # Django's ValidationError: the API renders it as 400 with each field
         return attrs
+
+
+class EarlierAwardSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=["record", "declared"], help_text=_("record:本系统已奖励的申报;declared:申报所述")
+    )
+    reference = serializers.CharField(help_text=_("已奖励申报的编号(申报所述时为空)"))
+    year = serializers.IntegerField(allow_null=True)
+    award_wan = serializers.CharField()
+    tier = serializers.CharField()
 
 
 class AwardQuoteSerializer(serializers.Serializer):
@@ -43,7 +73,9 @@ class AwardQuoteSerializer(serializers.Serializer):
     tier = serializers.CharField()
     base_award_wan = serializers.CharField()
     capped = serializers.BooleanField()
+    cap_exception = serializers.BooleanField()
     previous_award_wan = serializers.CharField(allow_null=True)
+    earlier_award = EarlierAwardSerializer(allow_null=True, help_text=_("测算所依据的此前奖励"))
     reasons = serializers.ListField(child=serializers.CharField())
     explanation = serializers.ListField(child=serializers.CharField())
 
@@ -100,6 +132,8 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
             "revenue_wan",
             "above_scale",
             "prior_city_funding",
+            "cap_exception_reason",
+            "cap_exception_at",
             "award_wan",
             "award_rule",
             "award_explanation",
@@ -124,6 +158,8 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
             "updated_at",
         ]
         read_only_fields = [
+            "cap_exception_reason",
+            "cap_exception_at",
             "award_wan",
             "award_rule",
             "award_explanation",
@@ -170,6 +206,12 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
         if category == Category.RECOGNITION and kind:
             attrs["scheme"] = kind
         return attrs
+
+
+class CapExceptionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, help_text=_("突破 1000 万元配套奖励上限的理由;为空时撤销例外(第七条(一)原则上)")
+    )
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -14,7 +14,6 @@ from linfen_admin.api.viewsets import ScopedModelViewSet
 from .. import selectors, services
 from ..filtersets import ApplicationFilter
 from ..models import Application
-from ..rules import quote_award
 from . import serializers as s
 
 
@@ -34,9 +33,11 @@ class AwardQuoteView(APIView):
 
     @extend_schema(request=s.AwardQuoteRequestSerializer, responses=s.AwardQuoteSerializer)
     def post(self, request):
-        params = s.AwardQuoteRequestSerializer(data=request.data)
+        params = s.AwardQuoteRequestSerializer(data=request.data, context={"request": request})
         params.is_valid(raise_exception=True)
-        quote = quote_award(selectors.rule_book(), params.validated_data)
+        data = dict(params.validated_data)
+        credit_code, call = data.pop("credit_code", ""), data.pop("call", None)
+        quote = selectors.award_quote(data, credit_code=credit_code, call=call)
         return Response(s.AwardQuoteSerializer(quote.as_dict()).data)
 
 
@@ -105,6 +106,27 @@ class ApplicationViewSet(ScopedModelViewSet):
             )
         )
         return Response(s.TransitionSerializer(step).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=s.CapExceptionRequestSerializer, responses=s.ApplicationSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="cap-exception",
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def cap_exception(self, request, pk=None):
+        """第七条(一) 原则上不超过 1000 万元: the city bureau records (or, with an empty reason, withdraws) an
+        exception to the cap, with its reason. 403 for another role or domain; 409 outside the city's review."""
+        application = self.get_object()
+        body = s.CapExceptionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = _service_errors(
+            lambda: services.application_cap_exception(
+                actor=request.user, application_id=application.pk, reason=body.validated_data["reason"]
+            )
+        )
+        return Response(s.ApplicationSerializer(changed, context={"request": request}).data)
 
     @extend_schema(responses=s.TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

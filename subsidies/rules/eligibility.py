@@ -36,6 +36,9 @@ class EligibilityFacts:
     previous_deadline: datetime.date | None = None  # 上年度申报截止日
     prior_city_funding: bool = False  # the project already drew city special funds
     duplicate_reference: str | None = None  # another live application of the same project
+    funded_before: object | None = (
+        None  # the same project's award granted in the product (an ``EarlierAward``)
+    )
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,18 @@ def check_eligibility(facts: EligibilityFacts) -> list[Failure]:
     if facts.prior_city_funding:
         failures.append(
             Failure("double_funding", _("该项目已享受市级财政专项资金支持,不得重复申请(第七条(七))"))
+        )
+    if facts.funded_before is not None:
+        earlier = facts.funded_before
+        failures.append(
+            Failure(
+                "funded_before",
+                _(
+                    "同一项目已于 %(year)s 年获市级技术改造资金支持(%(reference)s,%(award)s 万元),"
+                    "不得重复申请(第七条(七))"
+                )
+                % {"year": earlier.year, "reference": earlier.reference, "award": fmt(earlier.award_wan)},
+            )
         )
     if facts.duplicate_reference:
         failures.append(

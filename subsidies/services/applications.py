@@ -13,8 +13,9 @@ from linfen_admin.scoping import require_region
 
 from .. import selectors
 from ..models import EDITABLE_STATES, Application, Call
-from ..rules import EligibilityFacts, Failure, check_eligibility, quote_award
+from ..rules import EligibilityFacts, Failure, Quote, check_eligibility, quote_award
 from ..rules.award import check_params
+from ..rules.eligibility import PROJECT_CATEGORIES
 
 EDITABLE_FIELDS = (
     "call",
@@ -43,10 +44,24 @@ class StateConflict(Exception):
 
 
 def application_evaluate(application: Application, *, book=None) -> None:
-    """Recompute the award (第七条) and eligibility (第五、八条, 第七条(七)) onto ``application`` (not saved)."""
+    """Recompute the award (第七条) and eligibility (第五、八条, 第七条(七)) onto ``application`` (not saved).
+
+    The awards already granted to the enterprise (``selectors.earlier_awards``) decide "首次" and 补差 and, for a
+    project, 第七条(七) across years. A call outside the rules' validity (第十五条) computes nothing: the
+    application is ineligible with that reason (``_validate`` refuses saving it)."""
     book = book or selectors.rule_book()
-    quote = quote_award(book, application.quote_params())
     call: Call = application.call
+    earlier = selectors.earlier_awards(
+        credit_code=application.credit_code,
+        category=application.category,
+        scheme=application.scheme,
+        project_name=application.project_name,
+        exclude_pk=application.pk,
+    )
+    try:
+        quote = quote_award(book, application.quote_params(), earlier, opens_on=call.opens_on)
+    except ValidationError as exc:
+        quote = Quote(eligible=False, reasons=[m for ms in exc.message_dict.values() for m in ms])
     facts = EligibilityFacts(
         credit_code=application.credit_code,
         category=application.category,
@@ -57,6 +72,7 @@ def application_evaluate(application: Application, *, book=None) -> None:
         previous_deadline=call.previous_deadline,
         prior_city_funding=application.prior_city_funding,
         duplicate_reference=selectors.duplicate_reference(application),
+        funded_before=earlier[-1] if earlier and application.category in PROJECT_CATEGORIES else None,
     )
     failures = check_eligibility(facts)
     if not quote.eligible:
@@ -156,9 +172,15 @@ def application_update(*, actor, application_id: int, **changes) -> Application:
 
 
 def _validate(application: Application) -> None:
-    """Model validation and the award parameters the category needs, reported together beside their fields."""
+    """Model validation, the award parameters the category needs and the rules' validity for the call (第十五条),
+    reported together beside their fields."""
     errors = {}
-    for check in (application.full_clean, lambda: check_params(application.quote_params())):
+
+    def in_force():
+        if application.call_id is not None:
+            selectors.rule_book().check_in_force(opens_on=application.call.opens_on)
+
+    for check in (application.full_clean, lambda: check_params(application.quote_params()), in_force):
         try:
             check()
         except ValidationError as exc:

@@ -19,8 +19,29 @@ def linfen_code(serial: int, division: str = "141002") -> str:
     return credit_code.with_check_characters(f"91{division}{serial:08d}")
 
 
+SUCCESSOR = "测试用后续规则"
+
+
 @pytest.fixture
 def subsidies_seed(seeded):
+    """The seed's rules, loaded as a successor document valid over the tests' calls (16 号 itself expired on
+    2024-04-21, 第十五条); tests of the validity itself load ``seed_rules`` instead."""
+    from subsidies.seed import load_award_rules, load_seed, successor_rules
+
+    loaded = load_seed()
+    load_award_rules(
+        successor_rules(
+            valid_from=datetime.date(TODAY.year - 1, 1, 1),
+            valid_until=datetime.date(TODAY.year + 1, 12, 31),
+            document=SUCCESSOR,
+        )
+    )
+    return loaded
+
+
+@pytest.fixture
+def seed_rules(seeded):
+    """Exactly the seed's rules file: 临政办发〔2022〕16 号 valid 2022-04-22 to 2024-04-21."""
     from subsidies.seed import load_seed
 
     return load_seed()

@@ -55,8 +55,8 @@ APPS = "/api/v1/subsidies/applications/"
             {
                 "category": "revenue",
                 "scheme": "main_business",
-                "revenue_wan": "1000000",
-                "previous_revenue_wan": "500000",
+                "revenue_wan": "1000000.01",
+                "previous_revenue_wan": "500000.01",
             },
             True,
             "200.00",

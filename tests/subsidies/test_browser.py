@@ -21,12 +21,19 @@ def test_the_form_discloses_the_chosen_categorys_fields(page, users):  # noqa: F
     import datetime
 
     from subsidies.models import Application
-    from subsidies.seed import load_seed
+    from subsidies.seed import load_award_rules, load_seed, successor_rules
 
     from .conftest import CallFactory, linfen_code
 
     load_seed()
     today = datetime.date.today()
+    load_award_rules(  # 16 号 expired on 2024-04-21 (第十五条): today's call needs rules in force
+        successor_rules(
+            valid_from=today.replace(month=1, day=1),
+            valid_until=today.replace(month=12, day=31),
+            document="测试用后续规则",
+        )
+    )
     call = CallFactory(
         year=today.year, opens_on=today.replace(month=1, day=1), closes_on=today.replace(month=12, day=31)
     )

@@ -186,8 +186,10 @@ def test_recognition_upgrade_pays_full_new_grade_no_difference_clause(book):
 
 
 REVENUE_CASES = [
-    # scheme, revenue_wan, eligible, award — 软件 2000/3000/5000 → 10/20/30; (五) 50亿/100亿/200亿 → 100/300/500;
-    # (六) 链主 10亿 → 50, 50亿及以上按(五)
+    # scheme, revenue_wan, eligible, award — (四) 软件“首次达到 2000 万元、3000 万元、5000 万元” → 10/20/30 (≥);
+    # (五)“首次突破 200 亿元……100 亿元……50 亿元” → 500/300/100 (>: exactly 200 亿 is not 突破 200 亿);
+    # (六) 链主“首次达到 10 亿元”→ 50 (≥),“首次达到 50 亿元及以上的,按第七条第(五)款执行”(≥ 50 亿 → 100;
+    # 100 亿 and 200 亿 are (五)'s 突破, >)
     ("software", "1999.99", False, "0"),
     ("software", "2000", True, "10"),
     ("software", "2999.99", True, "10"),
@@ -195,19 +197,24 @@ REVENUE_CASES = [
     ("software", "4999.99", True, "20"),
     ("software", "5000", True, "30"),
     ("main_business", "499999.99", False, "0"),
-    ("main_business", "500000", True, "100"),
+    ("main_business", "500000", False, "0"),  # exactly 50 亿: not 突破
+    ("main_business", "500000.01", True, "100"),
     ("main_business", "999999.99", True, "100"),
-    ("main_business", "1000000", True, "300"),
+    ("main_business", "1000000", True, "100"),  # exactly 100 亿: still only 突破 50 亿
+    ("main_business", "1000000.01", True, "300"),
     ("main_business", "1999999.99", True, "300"),
-    ("main_business", "2000000", True, "500"),
+    ("main_business", "2000000", True, "300"),  # exactly 200 亿 is not 突破 200 亿
+    ("main_business", "2000000.01", True, "500"),
     ("chain_leader", "99999.99", False, "0"),
     ("chain_leader", "100000", True, "50"),
     ("chain_leader", "499999.99", True, "50"),
-    ("chain_leader", "500000", True, "100"),
+    ("chain_leader", "500000", True, "100"),  # 达到 50 亿元及以上
     ("chain_leader", "999999.99", True, "100"),
-    ("chain_leader", "1000000", True, "300"),
+    ("chain_leader", "1000000", True, "100"),  # (五) 突破 100 亿: exactly 100 亿 is not
+    ("chain_leader", "1000000.01", True, "300"),
     ("chain_leader", "1999999.99", True, "300"),
-    ("chain_leader", "2000000", True, "500"),
+    ("chain_leader", "2000000", True, "300"),
+    ("chain_leader", "2000000.01", True, "500"),
 ]
 
 
