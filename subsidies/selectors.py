@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
@@ -117,6 +118,7 @@ def earlier_awards(
             level=row["level"],
             revenue_wan=row["revenue_wan"],
             award_wan=row["planned_wan"] if row["planned_wan"] is not None else row["award_wan"],
+            pk=row["pk"],
         )
         for row in rows.order_by("call__year", "pk").values(
             "pk", "call__year", "category", "scheme", "level", "revenue_wan", "planned_wan", "award_wan"
@@ -124,7 +126,7 @@ def earlier_awards(
     ]
 
 
-def award_quote(params: dict, *, credit_code: str = "", call: Call | None = None):
+def award_quote(params: dict, *, credit_code: str = "", call: Call | None = None, user=None):
     """The calculator's answer (page and API): the pure ``quote_award`` fed the loaded rules and the awards
     already granted to the enterprise with ``credit_code`` (one query); with a ``call``, the rules' validity is
     checked against it (``ValidationError`` on ``call``, 第十五条). Without a credit code no record is consulted,
@@ -137,6 +139,14 @@ def award_quote(params: dict, *, credit_code: str = "", call: Call | None = None
     category = params.get("category")
     scheme = params.get("kind") if category == "recognition" else params.get("scheme")
     earlier = earlier_awards(credit_code=code, category=category, scheme=scheme or "") if code else []
+    if user is not None and earlier:
+        # The rules see every region's awards; the caller reads the reference only of those they may see.
+        keys = [award.pk for award in earlier]
+        visible = set(visible_to(user, Application.objects.filter(pk__in=keys)).values_list("pk", flat=True))
+        earlier = [
+            award if award.pk in visible else dataclasses.replace(award, reference=_("其他县(市、区)的申报"))
+            for award in earlier
+        ]
     quote = quote_award(rule_book(), params, earlier, opens_on=call.opens_on if call is not None else None)
     if not code and category not in ("matching", "investment"):
         quote.explanation.append(_("未填写统一社会信用代码,未核对本系统中已奖励的等次"))

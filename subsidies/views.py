@@ -352,7 +352,7 @@ def award_quote(request):
         credit_code, call = params.pop("credit_code", ""), params.pop("call", None)
         try:
             check_params(params)
-            quote = selectors.award_quote(params, credit_code=credit_code, call=call)
+            quote = selectors.award_quote(params, credit_code=credit_code, call=call, user=request.user)
         except ValidationError as exc:
             form.add_service_errors(exc)
     status = 400 if request.method == "POST" and quote is None else 200

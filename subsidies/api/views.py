@@ -37,7 +37,7 @@ class AwardQuoteView(APIView):
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
         credit_code, call = data.pop("credit_code", ""), data.pop("call", None)
-        quote = selectors.award_quote(data, credit_code=credit_code, call=call)
+        quote = selectors.award_quote(data, credit_code=credit_code, call=call, user=request.user)
         return Response(s.AwardQuoteSerializer(quote.as_dict()).data)
 
 

@@ -260,6 +260,7 @@ class EarlierAward:
     level: str = ""
     revenue_wan: Decimal | None = None
     award_wan: Decimal = ZERO  # the amount granted (拟支持/审定 amount)
+    pk: int | None = None  # the application's key (the caller may not see it: then the reference is withheld)
 
     def as_dict(self, tier: Tier | None = None) -> dict[str, Any]:
         return {

@@ -463,3 +463,14 @@ def test_evaluations_of_supported_projects_go_on_after_the_validity(seed_rules, 
     )
     application.refresh_from_db()
     assert application.state == State.EVALUATED and application.award_wan == D("300.00")
+
+
+def test_another_countys_award_decides_the_quote_but_its_reference_is_withheld(api, users, make_application):
+    record = _cmmi_record(make_application)
+    assert record.region.name == "尧都区"
+    body = {"category": "certification", "scheme": "cmmi", "level": "5", "credit_code": record.credit_code}
+    response = api.as_user(users["hongdong_industry"]).post(QUOTE, body, format="json")
+    data = response.json()
+    assert data["award_wan"] == "15.00"  # the difference: the rules see every region's awards
+    assert data["earlier_award"]["reference"] == "其他县(市、区)的申报"
+    assert record.reference not in response.content.decode()
