@@ -373,8 +373,9 @@ def entity_revoke(
     """撤销 (《行政许可法》第六十九条) or 吊销 a licence: by the officers of the department that granted it, with
     the reason and date. The holder becomes inactive (no longer drawn for inspection) and, for an item with a bar
     (第 17 项: one year), the same applicant's new applications are refused until the bar ends."""
+    # Lock the holder's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the case join.
     locked = (
-        LicensedEntity.objects.select_for_update()
+        LicensedEntity.objects.select_for_update(of=("self",))
         .select_related("item", "region", "department", "case")
         .get(pk=entity.pk)
     )
