@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
-from linfen_admin.lists import IdsFirstPaginator, xlsx_response
+from linfen_admin.lists import XLSX, IdsFirstPaginator, xlsx_response
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
 from . import boundaries, cockpit, import_templates, imports, mapdata, selectors, services, staging
@@ -26,8 +26,6 @@ from .models import Parcel
 from .notice import notice_workbook
 from .params import parse_as_of
 from .sheets import SheetInvalid
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _as_of_form(request) -> tuple:

@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy
 from . import audit
 from .audit import readable_changes
 from .exports import inert_row
-from .lists import ordered
+from .lists import XLSX, ordered
 from .models import AuditEvent, Region
 from .scoping import audit_events_visible_to
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 200_000  # one xlsx sheet a person can still open; narrow the filter for more
 
 
