@@ -95,6 +95,11 @@ class LandConfig(AppConfig):
         for rule in reminders.RULES:
             registry.add_reminder_rule(rule)
 
+        from .jobs import JOB_KINDS
+
+        for kind in JOB_KINDS:
+            registry.add_job_kind(kind)
+
         from linfen_admin.registry import CockpitPanel
 
         from .cockpit import land_section

@@ -252,17 +252,18 @@ def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, s
     return values, problems
 
 
-def parcel_import(*, actor, upload, dry_run: bool) -> ImportResult:
+def parcel_import(*, actor, upload, dry_run: bool, report=None) -> ImportResult:
     """Import a parcel list; a parcel is identified by (县(市、区), 宗地编号): new ones are created, changed
     ones updated (their ``version`` moves on), unchanged ones left alone. Since a sheet both adds and changes
-    parcels, the actor needs both permissions."""
+    parcels, the actor needs both permissions. ``report(done, total)``, when given, follows the rows through
+    validation and then writing (a background job's progress bar)."""
     services.require_import_permission(actor, Parcel)
     table = _read_table(upload, PARCEL_COLUMNS, PARCEL_REQUIRED, kind="parcel")
-    parsed = parse_parcels(actor=actor, table=table)
-    return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run)
+    parsed = parse_parcels(actor=actor, table=table, report=report)
+    return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run, report=report)
 
 
-def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[int, Parcel]]:
+def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int, str], tuple[int, Parcel]]:
     """Validate every row of a parcel list; raise ``SheetInvalid`` listing all errors."""
     columns = table.columns
     regions = _regions_by_name()
@@ -270,7 +271,10 @@ def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[
     errors: list[SheetError] = []
     parsed: dict[tuple[int, str], tuple[int, Parcel]] = {}
     field_names = {f.name for f in Parcel._meta.fields}
-    for number, raw in table.rows:
+    total = 2 * len(table.rows)  # validation, then writing
+    for index, (number, raw) in enumerate(table.rows):
+        if report is not None and index % 1000 == 0:
+            report(index, total)
         name = Region.normalise_name(raw["region"])
         if name in sheets.TOTAL_NAMES:
             break
@@ -318,7 +322,7 @@ def parse_parcels(*, actor, table: sheets.Table) -> dict[tuple[int, str], tuple[
 
 
 @transaction.atomic
-def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
+def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> ImportResult:
     region_ids = {region_id for region_id, _code in parsed}
     existing = {
         (p.region_id, p.code): p
@@ -380,7 +384,11 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool) -> ImportResult:
     result = ImportResult(rows=len(parsed), created=len(to_create), updated=len(to_update))
     if dry_run:
         return result
-    Parcel.objects.bulk_create(to_create, batch_size=1000)
+    done, total = len(parsed), 2 * len(parsed)
+    for start in range(0, len(to_create), 5000):
+        Parcel.objects.bulk_create(to_create[start : start + 5000], batch_size=1000)
+        if report is not None:
+            report(done + start, total)
     if to_update:
         Parcel.objects.bulk_update(
             [p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000

@@ -84,8 +84,8 @@ def _drop_earlier(folder: Path, actor) -> None:
             meta_path.unlink(missing_ok=True)
 
 
-def stage(*, actor, kind: str, campaign_year: int | None, upload) -> Staged:
-    """Keep ``upload`` (already checked by a clean dry run) for ``actor`` to confirm."""
+def stage(*, actor, kind: str, campaign_year: int | None, upload, rows: int = 0) -> Staged:
+    """Keep ``upload`` (already checked by a clean dry run of ``rows`` rows) for ``actor`` to confirm."""
     if kind not in KINDS:
         raise ValueError(kind)
     upload.seek(0)
@@ -102,7 +102,14 @@ def stage(*, actor, kind: str, campaign_year: int | None, upload) -> Staged:
     token = secrets.token_urlsafe(32)
     data_path, meta_path = _paths(token)
     name = os.path.basename(str(getattr(upload, "name", "") or "upload"))[:200]
-    meta = {"user": actor.pk, "kind": kind, "campaign": campaign_year, "name": name, "at": _now()}
+    meta = {
+        "user": actor.pk,
+        "kind": kind,
+        "campaign": campaign_year,
+        "name": name,
+        "at": _now(),
+        "rows": rows,
+    }
     # Owner-only files, created exclusively (a token is never reused).
     with open(os.open(data_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         handle.write(content)
@@ -113,17 +120,28 @@ def stage(*, actor, kind: str, campaign_year: int | None, upload) -> Staged:
     return Staged(token=token, kind=kind, campaign_year=campaign_year, name=name, size=len(content))
 
 
-def _claim(*, actor, token: str) -> tuple[dict, bytes]:
-    """Take the staged file for ``actor``: afterwards nobody can use the token again."""
+def _meta(*, actor, token: str) -> dict:
     if not TOKEN.match(token or ""):
         raise StagedNotFound
-    data_path, meta_path = _paths(token)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(_paths(token)[1].read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError) as exc:
         raise StagedNotFound from exc
     if meta.get("user") != actor.pk:
-        raise StagedNotFound  # the owner may still use it
+        raise StagedNotFound
+    return meta
+
+
+def staged_rows(*, actor, token: str) -> int:
+    """How many rows the dry run of ``actor``'s staged file counted (without claiming it): a long import is
+    confirmed as a background job."""
+    return int(_meta(actor=actor, token=token).get("rows") or 0)
+
+
+def _claim(*, actor, token: str) -> tuple[dict, bytes]:
+    """Take the staged file for ``actor``: afterwards nobody can use the token again."""
+    meta = _meta(actor=actor, token=token)  # another user's token is not found; the owner may still use it
+    data_path, meta_path = _paths(token)
     claimed = data_path.with_suffix(".claimed")
     try:
         os.rename(data_path, claimed)  # atomic: of two concurrent confirmations only one gets the file
@@ -140,7 +158,7 @@ def _claim(*, actor, token: str) -> tuple[dict, bytes]:
     return meta, content
 
 
-def confirm_import(*, actor, token: str):
+def confirm_import(*, actor, token: str, report=None):
     """Import the file staged under ``token`` for real, through the same import services as an upload.
 
     Returns (kind, result). Raises ``StagedNotFound`` (404), ``ValidationError`` (expired, or the file no longer
@@ -157,4 +175,4 @@ def confirm_import(*, actor, token: str):
         if campaign is None:
             raise ValidationError(_("没有该年度的专项行动。"))
         return kind, imports.quota_import(actor=actor, campaign=campaign, upload=upload, dry_run=False)
-    return kind, imports.parcel_import(actor=actor, upload=upload, dry_run=False)
+    return kind, imports.parcel_import(actor=actor, upload=upload, dry_run=False, report=report)

@@ -7,6 +7,7 @@ app_name = "land"
 urlpatterns = [
     path("parcels/", views.parcel_list, name="parcel-list"),
     path("parcels/export.xlsx", views.parcel_export, name="parcel-export"),
+    path("parcels/export-job/", views.parcel_export_job, name="parcel-export-job"),
     path("parcels/export.geojson", views.parcel_export_geojson, name="parcel-export-geojson"),
     path("map/", views.parcel_map, name="map"),
     path("parcels/new/", views.parcel_create, name="parcel-create"),

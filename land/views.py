@@ -13,15 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linfen_admin import jobs as shell_jobs
 from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
 from linfen_admin.lists import XLSX, IdsFirstPaginator, xlsx_response
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
-from . import boundaries, cockpit, import_templates, imports, mapdata, selectors, services, staging
+from . import boundaries, cockpit, import_templates, imports, jobs, mapdata, selectors, services, staging
 from .filtersets import ParcelFilterSet
 from .forms import AsOfForm, DisposalForm, ImportForm, ParcelForm, ProgressForm
 from .geometry import GeometryInvalid
+from .ledger_sheet import ledger_sheet
 from .models import Parcel
 from .notice import notice_workbook
 from .params import parse_as_of
@@ -93,43 +95,23 @@ def parcel_export(request):
     memory stays flat whatever the number of rows."""
     as_of = _as_of(request)
     filterset = _ledger_filter(request, as_of)
-    headers = [
-        _("县(市、区)"),
-        _("类型"),
-        _("宗地编号"),
-        _("项目名称"),
-        _("位置"),
-        _("面积(亩)"),
-        _("已处置(亩)"),
-        _("处置状态"),
-        _("挂牌督办"),
-        _("批准文号"),
-        _("批准时间"),
-        _("约定开工时间"),
-        _("未开工原因"),
-        _("价款(万元)"),
-    ]
-    yes, no = _("是"), _("否")
-    rows = (
-        [
-            parcel.region.name,
-            parcel.get_kind_display(),
-            parcel.code,
-            parcel.name,
-            parcel.location,
-            str(parcel.area_mu),
-            str(parcel.disposed_mu),
-            parcel.get_status_display(),
-            yes if parcel.supervised else no,
-            parcel.approval_no,
-            parcel.approved_on,
-            parcel.agreed_start_on,
-            parcel.get_cause_display(),
-            None if parcel.land_price_wan is None else str(parcel.land_price_wan),
-        ]
-        for parcel in filterset.qs.iterator(chunk_size=2000)
-    )
+    headers, rows = ledger_sheet(filterset.qs)
     return xlsx_response(f"parcels-{as_of.isoformat()}.xlsx", _("宗地台账"), headers, rows)
+
+
+@login_required
+@require_POST
+@permission_required("land.view_parcel", raise_exception=True)
+def parcel_export_job(request):
+    """后台导出: the same export as a background job with a progress bar, for lists too long to wait for."""
+    query = request.POST.get("query", "")
+    job = shell_jobs.job_start(
+        actor=request.user,
+        kind=jobs.PARCEL_EXPORT,
+        label=_("宗地台账导出"),
+        params={"query": query[:4000]},
+    )
+    return redirect("job-detail", job.pk)
 
 
 def _detail_context(request, pk, *, disposal_form=None) -> dict:
@@ -355,6 +337,7 @@ def import_sheet(request):
                     kind=data["kind"],
                     campaign_year=data["campaign"].year if data.get("campaign") else None,
                     upload=data["file"],
+                    rows=getattr(context.get("result"), "rows", 0),
                 )
         except SheetInvalid as exc:
             context.update(errors=exc.errors, total_errors=exc.total)
@@ -375,8 +358,14 @@ def import_confirm(request):
     form = ImportForm(initial=_import_initial(request))
     context = _import_context(request, form, dry_run=False)
     status = 200
+    token = request.POST.get("token", "")
     try:
-        kind, result = staging.confirm_import(actor=request.user, token=request.POST.get("token", ""))
+        if staging.staged_rows(actor=request.user, token=token) > settings.IMPORT_INLINE_MAX_ROWS:
+            job = shell_jobs.job_start(
+                actor=request.user, kind=jobs.IMPORT_CONFIRM, label=_("导入宗地台账"), params={"token": token}
+            )
+            return redirect("job-detail", job.pk)
+        kind, result = staging.confirm_import(actor=request.user, token=token)
     except staging.StagedNotFound as exc:
         raise Http404(_("没有待确认的导入,或已导入、已过期。")) from exc
     except SheetInvalid as exc:

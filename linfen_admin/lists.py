@@ -25,6 +25,15 @@ def ordered(queryset, request, fields: dict[str, str], default: str, param: str 
 def xlsx_response(filename: str, title: str, headers: list, rows) -> FileResponse:
     """Write ``rows`` (an iterable of lists) under ``headers`` in openpyxl's write-only mode (memory stays flat),
     every text cell made inert, and send the file as an attachment."""
+    output = tempfile.TemporaryFile()
+    write_xlsx(output, title, headers, rows)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def write_xlsx(target, title: str, headers: list, rows) -> None:
+    """Write ``rows`` under ``headers`` to ``target`` (a path or a binary file) in openpyxl's write-only mode,
+    every text cell made inert: what the exports and the background export jobs share."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -32,10 +41,7 @@ def xlsx_response(filename: str, title: str, headers: list, rows) -> FileRespons
     sheet.append([str(header) for header in headers])
     for row in rows:
         sheet.append(inert_row(row))
-    output = tempfile.TemporaryFile()
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+    workbook.save(target)
 
 
 class IdsFirstPaginator(Paginator):

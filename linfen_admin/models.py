@@ -1,5 +1,7 @@
 """Organisation (regions, departments, users), the audit trail and the in-app inbox."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -374,3 +376,47 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return f"{self.as_of:%Y-%m-%d} {self.created}"
+
+
+class Job(models.Model):
+    """A long import, export or sweep run in the background (a Celery task, or a thread without a broker).
+
+    The row is the job's state and result; its progress while it runs is kept in the cache (``jobs.progress``),
+    because the work itself may run in one transaction that nobody else can see into until it commits."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("任务类型"), max_length=64)
+    label = models.CharField(_("任务"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("提交人")
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveBigIntegerField(_("已处理"), default=0)
+    total = models.PositiveBigIntegerField(_("总数"), default=0)
+    message = models.TextField(_("结果"), blank=True)
+    details = models.JSONField(_("详情"), default=list, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    file_path = models.CharField(_("文件位置"), max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self):
+        return f"{self.label} · {self.get_state_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -145,6 +145,18 @@ class CockpitPanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """A module's long-running job (an import, an export): ``run(job, report)`` does the work and returns a
+    ``linfen_admin.jobs.JobOutcome``; ``report(done, total)`` moves the progress bar. ``permission`` is checked when
+    the job is started and when its page or file is opened."""
+
+    code: str  # "land.parcel_export"
+    label: str
+    permission: str
+    run: Callable[[Any, Callable[[int, int], None]], Any]
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -158,6 +170,10 @@ class Registry:
     # Called after regions are added or reordered (admin, load_seed): a module that keeps a copy of a region's
     # order (the land ledger does, to sort by one index) brings it up to date.
     region_listeners: list[Callable[[], object]] = field(default_factory=list)
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
+
+    def add_job_kind(self, kind: JobKind) -> None:
+        self.job_kinds.setdefault(kind.code, kind)
 
     def add_region_listener(self, listener: Callable[[], object]) -> None:
         if listener not in self.region_listeners:

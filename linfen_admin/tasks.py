@@ -41,3 +41,13 @@ def flush_outbox_task(self) -> dict:
         logger.warning("mail server trouble (%s); flush retries in %s s", result.last_error, countdown)
         raise self.retry(countdown=countdown, exc=outbox.MailServerUnavailable(result.last_error))
     return result.as_dict()
+
+
+@shared_task(name="linfen_admin.tasks.run_job_task", acks_late=True)
+def run_job_task(job_id: str) -> str:
+    """A background job (``linfen_admin.jobs``). A redelivered job that was already running is ended as
+    interrupted, never run twice."""
+    from .jobs import run_job
+
+    job = run_job(job_id)
+    return job.state if job else "missing"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import account_views, audit_views, views
+from . import account_views, audit_views, job_views, views
 
 admin.site.site_header = _("临汾市督办平台 · 系统管理")
 admin.site.site_title = _("临汾市督办平台")
@@ -30,6 +30,10 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.inbox_open, name="inbox-open"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/email/", views.inbox_email_preference, name="inbox-email"),
+    path("jobs/", job_views.job_list, name="job-list"),
+    path("jobs/<uuid:pk>/", job_views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/status/", job_views.job_status, name="job-status"),
+    path("jobs/<uuid:pk>/download/", job_views.job_download, name="job-download"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("audit/export.xlsx", audit_views.audit_log_export, name="audit-log-export"),
     path("audit/<int:content_type_id>/<str:object_id>/", views.audit_trail, name="audit-trail"),

@@ -55,6 +55,7 @@ AUDITOR_PAGES = {
     "two-factor-verify",
     "inbox",
     "inbox-export",  # their own reminders
+    "job-list",  # their own background jobs (none: every kind needs a module's permission)
     "api-me",
     "notification-list",
     "notification-detail",
@@ -126,6 +127,9 @@ def kwargs_for(name, objects):
     parcel, case = objects["parcel"], objects["case"]
     by_name = {
         "inbox-open": {"pk": objects["notification"].pk},
+        "job-detail": {"pk": objects["job"].pk},
+        "job-status": {"pk": objects["job"].pk},
+        "job-download": {"pk": objects["job"].pk},
         "notification-detail": {"pk": objects["notification"].pk},
         "notification-read": {"pk": objects["notification"].pk},
         "audit-trail": {
@@ -264,8 +268,30 @@ def _a_draw_in_another_region():
     )
 
 
-def test_every_url_answers_every_role_as_the_matrix_says(demo_world):
+def _finished_jobs(users) -> dict:
+    """A finished ledger export with its file for every signed-in principal: one's own job, then somebody else's."""
+    from linfen_admin import jobs
+    from linfen_admin.models import Job
+
+    found = {}
+    for principal, user in users.items():
+        path = jobs.new_file_path(".xlsx")
+        path.write_bytes(b"PK")
+        found[principal] = Job.objects.create(
+            kind="land.parcel_export",
+            label="宗地台账导出",
+            owner=user,
+            state=Job.State.DONE,
+            file_name="parcels.xlsx",
+            file_path=path.name,
+        )
+    return found
+
+
+def test_every_url_answers_every_role_as_the_matrix_says(demo_world, settings, tmp_path):
     users, notes = demo_world
+    settings.JOBS_ROOT = tmp_path / "jobs"
+    finished_jobs = _finished_jobs(users)
     patterns = url_patterns()
     expected = {} if os.environ.get("LINFEN_WRITE_MATRIX") else read_matrix()
     unlisted = sorted(set(patterns) - set(expected))
@@ -288,7 +314,13 @@ def test_every_url_answers_every_role_as_the_matrix_says(demo_world):
                 # For the inbox: one's own notification, then somebody else's.
                 mine = notes.get(principal, notes["admin"])
                 theirs = notes["leader" if principal != "leader" else "admin"]
-                objects = {**objects, "notification": theirs if foreign else mine}
+                job_mine = finished_jobs.get(principal, finished_jobs["admin"])
+                job_theirs = finished_jobs["leader" if principal != "leader" else "admin"]
+                objects = {
+                    **objects,
+                    "notification": theirs if foreign else mine,
+                    "job": job_theirs if foreign else job_mine,
+                }
                 answers.append(str(client.get(reverse(name, kwargs=kwargs_for(name, objects))).status_code))
             cell = answers[0] if len(set(answers)) == 1 else "/".join(answers)
             observed.setdefault(name, {})[principal] = cell

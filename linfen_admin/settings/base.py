@@ -138,6 +138,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = None
 # Files held between a dry run and its confirmation (short-lived, never backed up: outside MEDIA_ROOT).
 STAGING_ROOT = Path(env_str("STAGING_ROOT", str(VAR_DIR / "staging")))
+# Files written by background jobs (exports), served only to their owner; kept 7 days, not backed up.
+JOBS_ROOT = Path(env_str("JOBS_ROOT", str(VAR_DIR / "jobs")))
+JOBS_KEEP_DAYS = 7
+# Above these sizes a ledger export or an import confirmation runs as a background job with a progress bar.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -178,6 +184,8 @@ EMAIL_BACKEND = (
 
 # Celery: Redis broker when REDIS_URL is set. Without it, ``manage.py send_reminders`` runs the same code inline.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Background jobs (linfen_admin.jobs): "celery" with a broker, else "thread" (the web process); tests use "sync".
+JOBS_RUNNER = env_str("JOBS_RUNNER", "")
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = False

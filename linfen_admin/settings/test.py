@@ -16,3 +16,4 @@ WHITENOISE_USE_FINDERS = True
 # The live server (browser tests) wraps a media handler around MEDIA_URL; private media has none, so give it a
 # prefix that no request uses. Nothing is ever served from it.
 MEDIA_URL = "/__private-media-never-served__/"
+JOBS_RUNNER = "sync"  # a job runs in the request, after commit, so a test sees its result at once

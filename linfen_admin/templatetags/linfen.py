@@ -4,6 +4,7 @@ percentages truncated; sortable column headers and the result count above a list
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 
 register = template.Library()
@@ -68,9 +69,18 @@ def sort_th(context, key: str, label, css: str = "", param: str = "ordering"):
 
 
 @register.inclusion_tag("linfen_admin/_list_head.html", takes_context=True)
-def list_head(context, page, export_url: str = ""):
-    """Above a list: how many results (all pages), and the xlsx export of the same filtered list."""
+def list_head(context, page, export_url: str = "", background_url: str = ""):
+    """Above a list: how many results (all pages), and the xlsx export of the same filtered list — a download
+    link, or, for a list longer than ``EXPORT_INLINE_MAX_ROWS`` where the module offers one, a button that starts
+    the export as a background job (``background_url``, posted with the list's query)."""
     request = context["request"]
     query = request.GET.copy()
     query.pop("page", None)
-    return {"page": page, "export_url": export_url, "query": query.urlencode()}
+    background = bool(background_url) and page.paginator.count > settings.EXPORT_INLINE_MAX_ROWS
+    return {
+        "page": page,
+        "export_url": export_url,
+        "background_url": background_url if background else "",
+        "query": query.urlencode(),
+        "csrf_token": context.get("csrf_token"),
+    }

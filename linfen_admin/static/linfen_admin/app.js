@@ -57,8 +57,33 @@
     }
   });
 
+  /* A background job's page polls its status until it ends, then reloads once to show the result. */
+  function pollJob(section) {
+    var url = section.getAttribute("data-job-status-url");
+    if (!url || !window.fetch) { return; }
+    var bar = section.querySelector("[data-job-bar]");
+    var figures = section.querySelector("[data-job-figures]");
+    var state = section.querySelector("[data-job-state]");
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          bar.value = data.percent;
+          bar.textContent = data.percent + "%";
+          state.textContent = data.state_label;
+          if (data.total) { figures.textContent = data.done + " / " + data.total + "(" + data.percent + "%)"; }
+          if (data.finished) { window.location.reload(); } else { window.setTimeout(tick, 1500); }
+        })
+        .catch(function () { window.setTimeout(tick, 5000); });
+    }
+    window.setTimeout(tick, 1000);
+  }
+
   function ready() {
     applyShowWhen(document);
+    var job = document.querySelector("[data-job-status-url]");
+    if (job) { pollJob(job); }
     /* After a refused save the error summary takes the focus, so it is read and seen first. */
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
