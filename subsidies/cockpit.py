@@ -4,8 +4,6 @@ budget used per call, awards by 第七条 category. Each slice and bar opens the
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -14,7 +12,7 @@ from linfen_admin.registry import Chart, CockpitSection, Figure, Series
 from linfen_admin.templatetags.linfen import pct
 
 from . import selectors
-from .models import FUNDED_STATES, Category, State
+from .models import Category, State
 
 ZERO = Decimal("0.00")
 # The funnel follows the review steps in order; returned and rejected files sit beside it, in the table.
@@ -66,14 +64,8 @@ def budget_chart(summary: dict) -> Chart:
     )
 
 
-def category_chart(user) -> Chart:
-    rows = dict(
-        selectors.applications_visible_to(user)
-        .filter(state__in=FUNDED_STATES)
-        .order_by()
-        .values_list("category")
-        .annotate(total=Coalesce(Sum("planned_wan"), ZERO))
-    )
+def category_chart(summary: dict) -> Chart:
+    rows = summary["categories"]
     categories = [(value, label) for value, label in Category.choices]
     return Chart(
         key="subsidies-categories",
@@ -87,7 +79,7 @@ def category_chart(user) -> Chart:
 
 
 def subsidies_section(user, as_of: datetime.date) -> CockpitSection:
-    summary = selectors.pipeline_summary(user)
+    summary = selectors.pipeline_summary(user, breakdowns=False)
     stages = {stage["state"]: stage for stage in summary["stages"]}
     in_review = sum(stages[s]["count"] for s in (State.COUNTY_REVIEW, State.CITY_REVIEW, State.EXPERT_REVIEW))
     committed = sum((row["committed_wan"] for row in summary["calls"]), ZERO)
@@ -104,5 +96,5 @@ def subsidies_section(user, as_of: datetime.date) -> CockpitSection:
         ),
     ]
     return CockpitSection(
-        figures=figures, charts=[funnel_chart(summary), budget_chart(summary), category_chart(user)]
+        figures=figures, charts=[funnel_chart(summary), budget_chart(summary), category_chart(summary)]
     )

@@ -14,7 +14,7 @@ WAITING = (State.COUNTY_REVIEW, State.CITY_REVIEW, State.EXPERT_REVIEW, State.PL
 
 
 def subsidies_figures(user) -> list[Figure]:
-    summary = selectors.pipeline_summary(user)
+    summary = selectors.pipeline_summary(user, breakdowns=False)
     stages = {stage["state"]: stage for stage in summary["stages"]}
     waiting = sum(stages[state]["count"] for state in WAITING)
     budget = sum((row["call"].budget_wan for row in summary["calls"]), Decimal("0"))

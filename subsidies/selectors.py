@@ -268,17 +268,28 @@ def calls_with_usage(user) -> QuerySet:
     )
 
 
-def pipeline_summary(user) -> dict:
-    """Counts and amounts by stage, by region and by domain, over the applications the user may see."""
+def pipeline_summary(user, *, breakdowns: bool = True) -> dict:
+    """Counts and amounts by stage and the funded amount by category (one scan of the applications), and — unless
+    ``breakdowns`` is False, as for the cockpit, which shows neither — by region and by domain, over the
+    applications the user may see."""
     visible = applications_visible_to(user)
-    by_state = {
-        row["state"]: row
-        for row in visible.values("state").annotate(
+    by_state: dict[str, dict] = {}
+    categories: dict[str, Decimal] = {}
+    for row in (
+        visible.order_by()
+        .values("state", "category")
+        .annotate(
             count=Count("id"),
             award=Coalesce(Sum("award_wan"), ZERO),
             planned=Coalesce(Sum("planned_wan"), ZERO),
         )
-    }
+    ):
+        stage = by_state.setdefault(row["state"], {"count": 0, "award": ZERO, "planned": ZERO})
+        stage["count"] += row["count"]
+        stage["award"] += row["award"]
+        stage["planned"] += row["planned"]
+        if row["state"] in FUNDED_STATES:
+            categories[row["category"]] = categories.get(row["category"], ZERO) + row["planned"]
     stages = [
         {
             "state": state,
@@ -289,26 +300,7 @@ def pipeline_summary(user) -> dict:
         }
         for state, label in State.choices
     ]
-    regions = list(
-        visible.values("region__name", "region__order")
-        .annotate(
-            count=Count("id"),
-            award_wan=Coalesce(Sum("award_wan"), ZERO),
-            planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
-        )
-        .order_by("region__order")
-    )
-    domain_labels = dict(Domain.choices)
-    domains = [
-        {**row, "label": domain_labels.get(row["call__domain"], row["call__domain"])}
-        for row in visible.values("call__domain")
-        .annotate(
-            count=Count("id"),
-            award_wan=Coalesce(Sum("award_wan"), ZERO),
-            planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
-        )
-        .order_by("call__domain")
-    ]
+    regions, domains = _breakdowns(visible) if breakdowns else ([], [])
     calls = []
     for call in calls_with_usage(user):
         remaining = call.budget_wan - call.committed_wan
@@ -331,9 +323,35 @@ def pipeline_summary(user) -> dict:
         "stages": stages,
         "regions": regions,
         "domains": domains,
+        "categories": categories,
         "calls": calls,
         "total": sum(stage["count"] for stage in stages),
     }
+
+
+def _breakdowns(visible) -> tuple[list, list]:
+    """By region (in the regions' order) and by domain: the subsidies dashboard's tables."""
+    regions = list(
+        visible.values("region__name", "region__order")
+        .annotate(
+            count=Count("id"),
+            award_wan=Coalesce(Sum("award_wan"), ZERO),
+            planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
+        )
+        .order_by("region__order")
+    )
+    domain_labels = dict(Domain.choices)
+    domains = [
+        {**row, "label": domain_labels.get(row["call__domain"], row["call__domain"])}
+        for row in visible.values("call__domain")
+        .annotate(
+            count=Count("id"),
+            award_wan=Coalesce(Sum("award_wan"), ZERO),
+            planned_wan=Coalesce(Sum("planned_wan", filter=Q(state__in=FUNDED_STATES)), ZERO),
+        )
+        .order_by("call__domain")
+    ]
+    return regions, domains
 
 
 def waiting_applications(state: str) -> QuerySet:

@@ -310,7 +310,7 @@ def dashboard(request):
     charts = [
         cockpit.funnel_chart(summary),
         cockpit.budget_chart(summary),
-        cockpit.category_chart(request.user),
+        cockpit.category_chart(summary),
     ]
     return render(request, "subsidies/dashboard.html", {"summary": summary, "charts": charts})
 
