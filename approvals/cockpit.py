@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from linfen_admin.models import Department
 from linfen_admin.registry import Chart, CockpitSection, Figure, Series
 
 from . import selectors
@@ -20,19 +21,32 @@ def _cases(**params) -> str:
 
 
 def deadline_chart(user, as_of: datetime.date) -> Chart:
+    # Counted over the open cases' (department, due date) index alone, then the departments named: at a million
+    # cases this reads one index instead of joining every open case to its department and region.
     try:
         horizon = due_soon_horizon(as_of, calendar=selectors.work_calendar())
-        due_soon = Count("id", filter=Case.due_soon_q(as_of, horizon))
+        due_soon = Count("due_on", filter=Case.due_soon_q(as_of, horizon))
     except CalendarUnknown:
-        due_soon = Count("id", filter=Q(pk__in=[]))
-    rows = list(
+        due_soon = Count("due_on", filter=Q(pk__in=[]))
+    counts = list(
         selectors.cases_visible_to(user)
         .filter(status=Case.Status.PENDING)
         .order_by()
-        .values("department", "department__name", "region__name")
-        .annotate(due_soon=due_soon, overdue=Count("id", filter=Case.overdue_q(as_of)))
+        .values("department")
+        .annotate(due_soon=due_soon, overdue=Count("due_on", filter=Case.overdue_q(as_of)))
         .filter(Q(due_soon__gt=0) | Q(overdue__gt=0))
-        .order_by("department__name")
+    )
+    departments = Department.objects.select_related("region").in_bulk([row["department"] for row in counts])
+    rows = sorted(
+        (
+            {
+                **row,
+                "department__name": departments[row["department"]].name,
+                "region__name": getattr(departments[row["department"]].region, "name", ""),
+            }
+            for row in counts
+        ),
+        key=lambda row: row["department__name"],
     )
     return Chart(
         key="approvals-deadlines",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
-from linfen_admin.lists import ordered, xlsx_response
+from linfen_admin.lists import IdsFirstPaginator, ordered, xlsx_response
 from linfen_admin.scoping import can_change, get_visible_or_404, regions_for
 
 from . import cockpit, selectors, services
@@ -117,7 +117,7 @@ def _filtered_cases(request):
 @permission_required("approvals.view_case", raise_exception=True)
 def case_list(request):
     filterset, cases = _filtered_cases(request)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(cases, 50).get_page(request.GET.get("page"))
     page.object_list = selectors.with_deadlines(page.object_list)
     return render(request, "approvals/case_list.html", {"filter": filterset, "page": page})
 

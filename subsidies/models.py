@@ -343,7 +343,11 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("专项资金申报")
         verbose_name_plural = _("专项资金申报")
-        indexes = [models.Index(fields=["call", "state"], name="subsidies_app_call_state")]
+        indexes = [
+            models.Index(fields=["call", "state"], name="subsidies_app_call_state"),
+            # the list's order (newest first, the key breaking ties): its last page walks this index
+            models.Index(fields=["created_at", "id"], name="subsidies_app_recent"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(award_wan__gte=0), name="subsidies_app_award_nonnegative"),
             models.CheckConstraint(

@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linfen_admin.forms import add_service_errors
-from linfen_admin.lists import ordered, xlsx_response
+from linfen_admin.lists import IdsFirstPaginator, ordered, xlsx_response
 
 from . import cockpit, selectors, services, workflow
 from .filtersets import ApplicationFilter
@@ -72,7 +71,7 @@ def _filtered_applications(request):
 @permission_required("subsidies.view_application", raise_exception=True)
 def application_list(request):
     filterset, rows = _filtered_applications(request)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(rows, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "subsidies/application_list.html",
