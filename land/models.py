@@ -293,6 +293,14 @@ class Parcel(models.Model):
             ),
             models.Index(fields=["disposed_total_mu", "id"], name="land_parcel_disposed_idx"),
             models.Index(fields=["area_mu", "id"], name="land_parcel_area_idx"),
+            # the other sortable columns, and a county's own ledger in the usual order (its clerks' every page)
+            models.Index(fields=["code", "id"], name="land_parcel_code_idx"),
+            models.Index(fields=["name", "id"], name="land_parcel_name_idx"),
+            models.Index(fields=["status", "id"], name="land_parcel_status_idx"),
+            models.Index(fields=["updated_at", "id"], name="land_parcel_updated_idx"),
+            models.Index(
+                fields=["region", "region_order", "kind", "code", "id"], name="land_parcel_county_order_idx"
+            ),
         ]
 
     def __str__(self):
