@@ -100,6 +100,10 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+elif env_bool("DB_TRANSACTION_POOLER", False):
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction: ``iterator()`` then reads in
+    # client-side chunks instead of server-side cursors.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "linfen_admin.User"
@@ -186,6 +190,8 @@ EMAIL_BACKEND = (
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Background jobs (linfen_admin.jobs): "celery" with a broker, else "thread" (the web process); tests use "sync".
 JOBS_RUNNER = env_str("JOBS_RUNNER", "")
+# Long imports and exports can be given workers of their own, so that they never hold up the reminder sweep.
+CELERY_TASK_ROUTES = {"linfen_admin.tasks.run_job_task": {"queue": env_str("JOBS_QUEUE", "celery")}}
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = False
