@@ -3,7 +3,7 @@ parse input and call one service of ``land.oversight``; every read is scoped (an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +41,15 @@ APPLICATION_ORDER = {
     "area_mu": "area_mu",
     "status": "status",
 }
+
+
+def _add_file_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on a form with an ``upload`` field: the file's problems beside it, the rest as usual."""
+    if hasattr(exc, "error_dict") and "file" in exc.error_dict:
+        form.add_error("upload", exc.error_dict.pop("file"))
+        if not exc.error_dict:
+            return
+    add_service_errors(form, exc)
 
 
 def _download(record):
@@ -157,10 +166,7 @@ def supervision_report_create(request, pk):
                 upload=form.cleaned_data.get("upload"),
             )
         except ValidationError as exc:
-            if "file" in getattr(exc, "error_dict", {}):
-                form.add_error("upload", exc.error_dict.pop("file"))
-            if getattr(exc, "error_dict", None):
-                add_service_errors(form, exc)
+            _add_file_errors(form, exc)
         else:
             messages.success(request, _("督办进展已报告。"))
             return redirect("land:supervision-detail", pk=pk)
@@ -215,8 +221,9 @@ def _campaign(request):
     return campaign, campaigns
 
 
-def _report_context(request, *, forms=None) -> dict:
-    campaign, campaigns = _campaign(request)
+def _report_context(request, *, campaign=None, forms=None) -> dict:
+    chosen, campaigns = _campaign(request)
+    campaign = campaign or chosen
     matrix = oversight.report_matrix(request.user, campaign, timezone.localdate())
     user = request.user
     may_add = user.has_perm("land.add_deadlinereport")
@@ -254,17 +261,12 @@ def deadline_report_submit(request, pk):
                 upload=form.cleaned_data["upload"],
                 note=form.cleaned_data["note"],
             )
-        except PermissionDenied:
-            raise
         except ValidationError as exc:
-            messages_ = exc.message_dict.get("file") if hasattr(exc, "error_dict") else exc.messages
-            form.add_error("upload", messages_ or exc.messages)
+            _add_file_errors(form, exc)
         else:
             messages.success(request, _("%(t)s 已报送。") % {"t": deadline.title})
             return redirect(reverse("land:report-status") + f"?year={deadline.campaign.year}")
-    request.GET = request.GET.copy()
-    request.GET["year"] = str(deadline.campaign.year)
-    context = _report_context(request, forms={deadline.pk: form})
+    context = _report_context(request, campaign=deadline.campaign, forms={deadline.pk: form})
     return render(request, "land/oversight/report_status.html", context, status=400)
 
 
@@ -332,10 +334,8 @@ def application_create(request):
                 else:
                     messages.success(request, _("建设用地报件已受理登记。"))
                 return redirect("land:application-list")
-    suspended = [row for row in _suspensions(request.user)]
-    return render(
-        request, "land/oversight/application_form.html", {"form": form, "suspended": suspended}, status=status
-    )
+    context = {"form": form, "suspended": _suspensions(request.user)}
+    return render(request, "land/oversight/application_form.html", context, status=status)
 
 
 def dashboard_context(user) -> dict:
