@@ -579,8 +579,10 @@ class LandApplication(models.Model):
         _("例外理由"), blank=True, help_text=_("国家重点项目或民生保障项目须说明")
     )
     status = models.CharField(_("受理状态"), max_length=12, choices=Status.choices, editable=False)
-    refusal_reason = models.TextField(_("未予受理原因"), blank=True, editable=False)
     suspended = models.BooleanField(_("报件时暂停受理"), default=False, editable=False)
+    missed_milestones = models.PositiveSmallIntegerField(
+        _("报件时连续未完成节点次数"), default=0, editable=False
+    )
     note = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -606,3 +608,14 @@ class LandApplication(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.project_name}"
+
+    @property
+    def refusal_reason(self) -> str:
+        """Why a refused attempt was refused, in the reader's language (from what was recorded at the time)."""
+        from django.utils.translation import gettext
+
+        if self.status != self.Status.REFUSED:
+            return ""
+        return gettext(
+            "%(r)s 已连续 %(n)s 次未按时间节点完成清理任务,暂停受理建设用地报件(国家重点项目和民生保障项目除外)。"
+        ) % {"r": self.region.name, "n": self.missed_milestones}

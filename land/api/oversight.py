@@ -272,6 +272,7 @@ class ReportStatusView(APIView):
 
 class LandApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     region = RegionNameField()
+    refusal_reason = serializers.CharField(read_only=True, help_text="未予受理的原因;已受理为空")
 
     class Meta:
         model = LandApplication
@@ -288,9 +289,10 @@ class LandApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSeri
             "status",
             "refusal_reason",
             "suspended",
+            "missed_milestones",
             "created_at",
         ]
-        read_only_fields = ["id", "status", "refusal_reason", "suspended", "created_at"]
+        read_only_fields = ["id", "status", "suspended", "missed_milestones", "created_at"]
 
 
 class LandApplicationViewSet(

@@ -42,12 +42,6 @@ def region_suspension(region, as_of: datetime.date):
     return next((row for row in progress.regions if row.region.pk == region.pk), None)
 
 
-def refusal_reason(row) -> str:
-    return _(
-        "%(r)s 已连续 %(n)s 次未按时间节点完成清理任务,暂停受理建设用地报件(国家重点项目和民生保障项目除外)。"
-    ) % {"r": row.region.name, "n": row.consecutive_misses}
-
-
 @transaction.atomic
 def application_register(*, actor, data: dict) -> LandApplication:
     """Register an application. Refused while the region is suspended unless it is a national key or livelihood
@@ -69,9 +63,9 @@ def application_register(*, actor, data: dict) -> LandApplication:
         raise ValidationError(errors)
     row = region_suspension(application.region, today) if application.region_id else None
     application.suspended = bool(row and row.suspended)
+    application.missed_milestones = row.consecutive_misses if row else 0
     if application.suspended and application.category not in EXCEPTED:
         application.status = LandApplication.Status.REFUSED
-        application.refusal_reason = refusal_reason(row)
     else:
         application.status = LandApplication.Status.ACCEPTED
     application.full_clean()
