@@ -108,16 +108,11 @@ class ParcelAdmin(ScopedExportMixin, ScopedAdminMixin, ServiceAdminMixin, admin.
     inlines = [DisposalInline]
 
     def get_fields(self, request, obj=None):
-        fields = [
-            name
-            for name in services.PARCEL_FIELDS
-            if name != "supervised" or services.may_supervise(request.user)
-        ]
-        return [*fields, "expected_version", *self.get_readonly_fields(request, obj)]
+        return [*services.PARCEL_FIELDS, "expected_version", *self.get_readonly_fields(request, obj)]
 
     def get_readonly_fields(self, request, obj=None):
-        derived = ["status", "version", "created_at", "updated_at"]
-        return derived if services.may_supervise(request.user) else ["supervised", *derived]
+        # 挂牌督办 follows the supervision listings (``land.oversight``), like the status follows the disposals
+        return ["supervised", "status", "version", "created_at", "updated_at"]
 
     def service_save(self, request, obj, form, change):
         data = {
@@ -161,3 +156,28 @@ class DisposalRecordAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
             document=form.cleaned_data["document"],
             note=form.cleaned_data["note"],
         )
+
+
+# 挂牌督办, report documents and the 报件 register change only through their procedures (``land.oversight``).
+from .models import DeadlineReport, LandApplication, Supervision  # noqa: E402
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("region", "parcel", "responsible_unit", "due_on", "status", "lifted_on")
+    list_filter = ("status", "region")
+    list_select_related = ("region", "parcel")
+
+
+@admin.register(DeadlineReport)
+class DeadlineReportAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("deadline", "region", "original_name", "submitted_at")
+    list_select_related = ("deadline", "region")
+    exclude = ("file",)  # downloaded through the scoped page only
+
+
+@admin.register(LandApplication)
+class LandApplicationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("region", "project_name", "area_mu", "applied_on", "category", "status")
+    list_filter = ("status", "category", "region")
+    list_select_related = ("region",)

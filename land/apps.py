@@ -52,10 +52,35 @@ class LandConfig(AppConfig):
             "land.supervise_parcel",
         )
         registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
+        # 挂牌督办, report documents and the 报件 register (``land.oversight``)
+        oversight_view = (
+            "land.view_supervision",
+            "land.view_supervisionreport",
+            "land.view_deadlinereport",
+            "land.view_landapplication",
+        )
+        county_oversight = (
+            "land.add_supervisionreport",
+            "land.add_deadlinereport",
+            "land.add_landapplication",
+        )
+        registry.grant(Role.COUNTY_LAND, *oversight_view, *county_oversight)
+        registry.grant(
+            Role.CITY_LAND,
+            *oversight_view,
+            *county_oversight,
+            "land.add_supervision",  # the service further requires land.supervise_parcel
+            "land.change_supervision",
+            "land.submit_city_report",
+        )
+        registry.grant(Role.LEADER, *oversight_view)
 
         registry.add_region_listener(totals.sync_region_order)  # the ledger's copy of each region's order
         registry.add_seed_loader(SeedLoader("land", load_land_reference, order=20))
         registry.add_demo_loader(SeedLoader("land", load_land_demo, order=20))
+        from .oversight.demo import load_oversight_demo
+
+        registry.add_demo_loader(SeedLoader("land-oversight", load_oversight_demo, order=21))
         registry.add_menu(
             MenuEntry(
                 _("宗地台账"),
@@ -83,6 +108,27 @@ class LandConfig(AppConfig):
                 description=_("各县(市、区)任务完成情况、时间节点与季通报"),
             )
         )
+        for label, url, permission, description in (
+            (
+                _("挂牌督办"),
+                "land:supervision-list",
+                "land.view_supervision",
+                _("挂牌督办事项、督办进展与解除"),
+            ),
+            (
+                _("报送情况"),
+                "land:report-status",
+                "land.view_deadlinereport",
+                _("实施方案、工作总结的报送与逾期未报"),
+            ),
+            (
+                _("建设用地报件"),
+                "land:application-list",
+                "land.view_landapplication",
+                _("报件登记与暂停受理"),
+            ),
+        ):
+            registry.add_menu(MenuEntry(label, url, permission, order=21, description=description))
         registry.add_menu(
             MenuEntry(
                 _("表格导入"),

@@ -140,6 +140,37 @@ def land_section(user, as_of: datetime.date) -> CockpitSection:
                 dashboard,
             )
         )
+    figures += oversight_figures(user, as_of)
     return CockpitSection(
         figures=figures, charts=[region_chart(progress), cumulative_chart(progress, user)], notes=notes
     )
+
+
+def oversight_figures(user, as_of: datetime.date) -> list[Figure]:
+    """挂牌督办 in progress (overdue ones) and the 报件 refused while suspended, for the user's regions."""
+    from .models import LandApplication
+    from .oversight import applications_visible_to
+    from .oversight.supervision import counts
+
+    figures = []
+    if user.has_perm("land.view_supervision"):
+        listed = counts(user, as_of)
+        figures.append(
+            Figure(
+                _("挂牌督办(其中逾期)"),
+                f"{listed['open']}({listed['overdue']})",
+                reverse("land:supervision-list"),
+                "bad" if listed["overdue"] else "",
+            )
+        )
+    if user.has_perm("land.view_landapplication"):
+        refused = applications_visible_to(user).filter(status=LandApplication.Status.REFUSED).count()
+        figures.append(
+            Figure(
+                _("暂停期间未予受理报件"),
+                str(refused),
+                reverse("land:application-list") + "?status=refused",
+                "bad" if refused else "",
+            )
+        )
+    return figures

@@ -65,7 +65,6 @@ DEMO_PARCELS = [
             "expropriation_status": "in_progress",
             "unsupplied_reason": "征地拆迁未完成",
             "disposal_path": "withdraw",
-            "supervised": True,
         },
         [],
     ),

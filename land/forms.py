@@ -6,7 +6,7 @@ from linfen_admin.scoping import regions_for
 
 from .models import Campaign, DisposalRecord, Parcel
 from .params import as_of_in_range
-from .services import FIELDS_OF_KIND, PARCEL_FIELDS, may_supervise
+from .services import FIELDS_OF_KIND, PARCEL_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_ONLY_CHOICES = ("cause", "idle_disposal", "disposal_path")  # the model's constraints tie them to a kind
@@ -16,7 +16,7 @@ DATE_MESSAGE = _("日期格式应为 YYYY-MM-DD。")
 # to one kind follows the ledger of DESIGN.md and the model's constraints: 批而未供 has its approval, expropriation,
 # reason not supplied and disposal path; 闲置土地 its supply, price, use, start dates, cause and disposal.
 PARCEL_GROUPS = (
-    (_("基本信息"), ("region", "kind", "code", "name", "area_mu", "land_use_status", "supervised"), None),
+    (_("基本信息"), ("region", "kind", "code", "name", "area_mu", "land_use_status"), None),
     (_("批准与征收"), ("approval_no", "approved_on", "expropriation_status"), "unsupplied"),
     (_("未供原因与处置路径"), ("unsupplied_reason", "disposal_path"), "unsupplied"),
     (_("供地与开工"), ("supply_method", "supplied_on", "land_price_wan", "land_use"), "idle"),
@@ -29,7 +29,7 @@ PARCEL_GROUPS = (
 class ParcelForm(GuidedFormMixin, forms.ModelForm):
     """Add or edit a parcel. ``version`` travels with the form: a stale save is refused, never merged.
 
-    The status is not offered (it follows the disposals), nor 挂牌督办 to anyone but the city land bureau; the
+    The status is not offered (it follows the disposals), nor 挂牌督办 (it follows the supervision listings); the
     service refuses both whatever the form shows."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -48,8 +48,6 @@ class ParcelForm(GuidedFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
-        if not may_supervise(user):
-            del self.fields["supervised"]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         for kind, names in FIELDS_OF_KIND.items():

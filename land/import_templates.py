@@ -42,7 +42,6 @@ PARCEL_TEMPLATE = (
     ("actual_start_on", "实际开工时间", "", "date"),
     ("cause", "未开工原因", "", "choice"),
     ("idle_disposal", "处置方式", "", "choice"),
-    ("supervised", "挂牌督办", "否", "bool"),
     ("note", "备注", "", "text"),
 )
 
@@ -146,7 +145,6 @@ def parcel_template(region_name: str = EXAMPLE_REGION) -> bytes:
             "region": _("只能填写您有权导入的县(市、区)"),
             "code": _("宗地编号或电子监管号;同一县(市、区)内唯一,再次导入时按编号更新"),
             "coordinates": _("界址点坐标或中心点坐标的文字说明;界址范围请用“界址坐标”导入"),
-            "supervised": _("只有市规划和自然资源局可以设置或取消挂牌督办"),
             "approved_on": _("批准满 2 年仍未供应的,台账标记“可申请撤回批文”"),
         },
         general=_general(),

@@ -204,7 +204,6 @@ IMPORTED_FIELDS = tuple(
             *DATE_FIELDS,
             *CHOICE_FIELDS,
             "land_price_wan",
-            "supervised",
         )
         if f != "code"
     )
@@ -338,14 +337,14 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
     present = [f for f in IMPORTED_FIELDS if f in columns or f == "kind"]
     to_create, to_update, errors = [], [], []
     now = timezone.now()
-    # 挂牌督办 is the city's: a county's sheet may carry the column (an export read back) but not change it.
-    guard_supervised = "supervised" in columns and not services.may_supervise(actor)
+    # 挂牌督办 follows the supervision listings: a sheet may carry the column (an export read back) but not change it.
+    guard_supervised = "supervised" in columns
     for key, (number, candidate) in parsed.items():
         current = existing.get(key)
         if guard_supervised and candidate.supervised != (current.supervised if current else False):
             errors.append(
                 SheetError(
-                    number, columns.get("supervised"), _("只有市规划和自然资源局可以设置或取消挂牌督办")
+                    number, columns.get("supervised"), _("挂牌督办由“挂牌督办”办理,导入不能设置或取消")
                 )
             )
             continue

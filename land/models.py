@@ -390,3 +390,240 @@ class DisposalRecord(models.Model):
 
     def __str__(self):
         return f"{self.parcel.code} {self.disposed_on:%Y-%m-%d} {self.area_mu} 亩"
+
+
+# --- 挂牌督办, 报送材料, 建设用地报件 (临政办发〔2022〕15 号 六(四)、六(五)、五) -------------------------------------
+
+
+def _private_path(folder: str, filename: str) -> str:
+    """Never the uploader's file name (kept in ``original_name``): a random name under a folder of the kind."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    return f"land/{folder}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
+def supervision_report_path(instance, filename: str) -> str:
+    return _private_path("supervision", filename)
+
+
+def deadline_report_path(instance, filename: str) -> str:
+    return _private_path("reports", filename)
+
+
+class Supervision(models.Model):
+    """挂牌督办 (六(四)): the city land bureau lists a long-unresolved parcel, or a region's task, for supervision
+    with a reason, a deadline and the unit responsible; the county reports progress; the city lifts it. While a
+    parcel has an open listing, ``Parcel.supervised`` is true (kept by ``land.oversight``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("督办中")
+        LIFTED = "lifted", _("已解除")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="land_supervisions"
+    )
+    parcel = models.ForeignKey(
+        Parcel,
+        verbose_name=_("宗地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        help_text=_("不选宗地即督办该县(市、区)的清理任务"),
+    )
+    reason = models.TextField(_("督办事由"))
+    responsible_unit = models.CharField(_("责任单位"), max_length=100)
+    due_on = models.DateField(_("办结期限"))
+    status = models.CharField(_("督办状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("挂牌人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    listed_at = models.DateTimeField(_("挂牌时间"), auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_on = models.DateField(_("解除日期"), null=True, blank=True)
+    lift_reason = models.TextField(_("解除理由"), blank=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcel"],
+                condition=Q(status="open", parcel__isnull=False),
+                name="land_supervision_one_open_per_parcel",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(lifted_on__isnull=False) & ~Q(lift_reason="")),
+                name="land_supervision_lift_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.parcel.code if self.parcel_id else _("清理任务")
+        return f"{self.region} {target} · {self.get_status_display()}"
+
+    def clean(self):
+        if self.parcel_id and self.region_id and self.parcel.region_id != self.region_id:
+            raise ValidationError({"parcel": _("宗地不属于所选县(市、区)。")})
+
+
+class SupervisionReport(models.Model):
+    """督办进展: what the county has done since, with an optional attachment (private, downloaded only through a
+    scoped view)."""
+
+    supervision = models.ForeignKey(
+        Supervision, verbose_name=_("挂牌督办"), on_delete=models.PROTECT, related_name="reports"
+    )
+    reported_on = models.DateField(_("报告日期"))
+    progress = models.TextField(_("进展情况"))
+    file = models.FileField(_("附件"), upload_to=supervision_report_path, max_length=200, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报告人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_region_field = "supervision__region"
+
+    class Meta:
+        ordering = ["supervision", "reported_on", "id"]
+        verbose_name = _("督办进展")
+        verbose_name_plural = _("督办进展")
+
+    def __str__(self):
+        return f"{self.supervision} {self.reported_on:%Y-%m-%d}"
+
+
+class DeadlineReport(models.Model):
+    """报送材料: a county's (or, for a city-level deadline, the city bureau's) document for one report deadline —
+    the 实施方案 by 5-15, the 总结 by 12-25, the city's report by next year's 1-10. A later upload supplements the
+    first; the first decides 已报 or 逾期报送."""
+
+    deadline = models.ForeignKey(
+        ReportDeadline, verbose_name=_("报送事项"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("县(市、区)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="land_deadline_reports",
+        help_text=_("市级报送事项不填"),
+    )
+    file = models.FileField(_("文件"), upload_to=deadline_report_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    note = models.TextField(_("说明"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["deadline", "region__order", "submitted_at", "id"]
+        verbose_name = _("报送材料")
+        verbose_name_plural = _("报送材料")
+        permissions = [("submit_city_report", _("报送市级报告"))]
+
+    def __str__(self):
+        return f"{self.deadline.title} {self.region or _('市规划和自然资源局')} {self.original_name}"
+
+
+class LandApplication(models.Model):
+    """建设用地报件 register (六(五)): while a region is suspended, a new application is refused unless it is a 国家重点
+    项目 or 民生保障项目 (with a reason); a refused attempt is kept as a row (``status = refused``), never lost."""
+
+    class Category(models.TextChoices):
+        ORDINARY = "ordinary", _("一般项目")
+        NATIONAL_KEY = "national_key", _("国家重点项目")
+        LIVELIHOOD = "livelihood", _("民生保障项目")
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("已受理")
+        REFUSED = "refused", _("暂停受理,未予受理")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="land_applications"
+    )
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    applicant = models.CharField(_("用地单位"), max_length=200, blank=True)
+    area_mu = models.DecimalField(
+        _("申请用地面积(亩)"), validators=[MinValueValidator(Decimal("0.001"))], **AREA
+    )
+    applied_on = models.DateField(_("报件日期"))
+    category = models.CharField(
+        _("项目类别"), max_length=16, choices=Category.choices, default=Category.ORDINARY
+    )
+    exception_reason = models.TextField(
+        _("例外理由"), blank=True, help_text=_("国家重点项目或民生保障项目须说明")
+    )
+    status = models.CharField(_("受理状态"), max_length=12, choices=Status.choices, editable=False)
+    suspended = models.BooleanField(_("报件时暂停受理"), default=False, editable=False)
+    missed_milestones = models.PositiveSmallIntegerField(
+        _("报件时连续未完成节点次数"), default=0, editable=False
+    )
+    note = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        verbose_name = _("建设用地报件")
+        verbose_name_plural = _("建设用地报件")
+        constraints = [
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="land_application_area_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["accepted", "refused"]), name="land_application_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.project_name}"
+
+    @property
+    def refusal_reason(self) -> str:
+        """Why a refused attempt was refused, in the reader's language (from what was recorded at the time)."""
+        from django.utils.translation import gettext
+
+        if self.status != self.Status.REFUSED:
+            return ""
+        return gettext(
+            "%(r)s 已连续 %(n)s 次未按时间节点完成清理任务,暂停受理建设用地报件(国家重点项目和民生保障项目除外)。"
+        ) % {"r": self.region.name, "n": self.missed_milestones}

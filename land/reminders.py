@@ -16,6 +16,7 @@ from linfen_admin.selectors import users_with_role
 from . import rules, selectors
 from .filtersets import flag_q
 from .models import Campaign, Parcel, ReportDeadline, TaskQuota
+from .oversight import reminders as oversight_reminders
 
 LOOKAHEAD_DAYS = 14
 STALE_DAYS = 30
@@ -170,10 +171,13 @@ def report_deadline(as_of: datetime.date) -> Iterator[Reminder]:
         role = Role.COUNTY_LAND if deadline.level == ReportDeadline.Level.COUNTY else Role.CITY_LAND
         if role not in by_role:
             by_role[role] = list(users_with_role(role))
+        owing = oversight_reminders.not_yet_reported(deadline, by_role[role])  # stops once submitted
+        if not owing:
+            continue
         yield Reminder(
             obj=deadline,
             period=deadline.due_on.isoformat(),
-            recipients=by_role[role],
+            recipients=owing,
             title=_("报送提醒:%(t)s 须于 %(d)s 前报送") % {"t": deadline.title, "d": deadline.due_on},
             url=reverse("land:dashboard"),
         )
@@ -185,4 +189,5 @@ RULES = [
     ReminderRule("land.parcel_stale", gettext_lazy("宗地 30 天未更新"), parcel_stale),
     ReminderRule("land.idle_lines", gettext_lazy("闲置土地满一年、满两年"), idle_lines),
     ReminderRule("land.report_deadline", gettext_lazy("报送时限临近"), report_deadline),
+    *oversight_reminders.RULES,
 ]

@@ -3,7 +3,8 @@ here (not only in the page or API that calls), ``full_clean`` and an audit row.
 
 Field rules live here too, the same for every channel (page, API, admin, import):
 - ``status`` follows the parcel's disposals (待处置 none, 处置中 part, 已完成 all) and is never set by hand;
-- ``supervised`` (挂牌督办) is set or lifted only by holders of ``land.supervise_parcel`` (the city land bureau);
+- ``supervised`` (挂牌督办) follows the parcel's open supervision listing (``land.oversight.supervision``), which only
+  holders of ``land.supervise_parcel`` (the city land bureau) open or lift; no form, sheet or API field sets it;
 - ``version`` and the timestamps are the service's own.
 """
 
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linfen_admin import audit
-from linfen_admin.exceptions import FieldNotAllowed
 from linfen_admin.scoping import require_region
 from linfen_admin.writes import delete_audited, lock_editable, require_perm, save_audited
 
@@ -37,7 +37,6 @@ PARCEL_FIELDS = (
     "lat",
     "area_mu",
     "land_use_status",
-    "supervised",
     "approval_no",
     "approved_on",
     "expropriation_status",
@@ -79,6 +78,7 @@ DERIVED_FIELDS = {
     "status": _(
         "处置状态由处置记录自动确定(无处置为待处置,部分处置为处置中,全部处置为已完成),不能直接修改。"
     ),
+    "supervised": _("挂牌督办由市规划和自然资源局通过“挂牌督办”办理(挂牌、解除),不能直接修改。"),
     "version": _("版本号由系统维护,不能直接修改。"),
     "created_at": _("创建时间由系统记录,不能修改。"),
     "updated_at": _("更新时间由系统记录,不能修改。"),
@@ -107,12 +107,6 @@ def may_supervise(user) -> bool:
     return user.has_perm(SUPERVISE_PERMISSION)
 
 
-def check_supervised_change(actor, *, current: bool, wanted: bool) -> None:
-    """Refuse a change of 挂牌督办 by anyone but the city land bureau (the same check for every channel)."""
-    if wanted != current and not may_supervise(actor):
-        raise FieldNotAllowed("supervised", _("只有市规划和自然资源局可以设置或取消挂牌督办。"))
-
-
 def _check_fields(data: dict) -> None:
     derived = {name: message for name, message in DERIVED_FIELDS.items() if name in data}
     if derived:
@@ -129,7 +123,6 @@ def parcel_create(*, actor, data: dict) -> Parcel:
     _check_fields(data)
     parcel = Parcel(**data)
     require_region(actor, parcel.region)
-    check_supervised_change(actor, current=False, wanted=bool(parcel.supervised))
     parcel.status = Parcel.Status.PENDING
     parcel.region_order = parcel.region.order
     parcel.full_clean()
@@ -150,8 +143,6 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     if int(version) != locked.version:
         raise StaleVersion(locked.version)
     before = audit.snapshot(locked)
-    if "supervised" in data:
-        check_supervised_change(actor, current=locked.supervised, wanted=bool(data["supervised"]))
     moved = {f for f in ("region", "kind") if f in data and data[f] != getattr(locked, f)}
     if moved and DisposalRecord.objects.filter(parcel_id=locked.pk).exists():
         # The records were counted for this region and kind (and their methods are the kind's): withdraw first.

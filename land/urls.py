@@ -23,3 +23,24 @@ urlpatterns = [
     path("import/confirm/", views.import_confirm, name="import-confirm"),
     path("import/template/", views.import_template, name="import-template"),
 ]
+
+# 挂牌督办, report documents, 建设用地报件 (``land.oversight_views``)
+from . import oversight_views as ov  # noqa: E402
+
+urlpatterns += [
+    path("supervisions/", ov.supervision_list, name="supervision-list"),
+    path("supervisions/new/", ov.supervision_create, name="supervision-create"),
+    path("supervisions/<int:pk>/", ov.supervision_detail, name="supervision-detail"),
+    path("supervisions/<int:pk>/reports/", ov.supervision_report_create, name="supervision-report"),
+    path("supervisions/<int:pk>/lift/", ov.supervision_lift, name="supervision-lift"),
+    path(
+        "supervisions/<int:pk>/reports/<int:report_pk>/file/",
+        ov.supervision_report_file,
+        name="supervision-report-file",
+    ),
+    path("reports/", ov.report_status, name="report-status"),
+    path("reports/<int:pk>/submit/", ov.deadline_report_submit, name="report-submit"),
+    path("reports/files/<int:pk>/", ov.deadline_report_file, name="report-file"),
+    path("applications/", ov.application_list, name="application-list"),
+    path("applications/new/", ov.application_create, name="application-create"),
+]

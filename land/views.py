@@ -19,7 +19,19 @@ from linfen_admin.forms import add_service_errors
 from linfen_admin.lists import XLSX, IdsFirstPaginator, xlsx_response
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
-from . import boundaries, cockpit, import_templates, imports, jobs, mapdata, selectors, services, staging
+from . import (
+    boundaries,
+    cockpit,
+    import_templates,
+    imports,
+    jobs,
+    mapdata,
+    oversight,
+    oversight_views,
+    selectors,
+    services,
+    staging,
+)
 from .filtersets import ParcelFilterSet
 from .forms import AsOfForm, DisposalForm, ImportForm, ParcelForm, ProgressForm
 from .geometry import GeometryInvalid
@@ -131,6 +143,9 @@ def _detail_context(request, pk, *, disposal_form=None) -> dict:
         "can_revoke": can_change and request.user.has_perm("land.delete_disposalrecord"),
         "as_of_form": as_of_form,
         "status": status,
+        # 挂牌督办 of this parcel (``land.oversight``)
+        "supervisions": oversight.supervisions_of_parcel(request.user, parcel),
+        "can_supervise": services.may_supervise(request.user),
     }
 
 
@@ -267,6 +282,7 @@ def dashboard(request):
             "ranking_basis": selectors.RANKING_BASIS,
             # a county clerk reads the city's sums, but not the other regions' names
             "county_view": progress.totals["regions"] < progress.city_totals["regions"],
+            **oversight_views.dashboard_context(request.user),
         },
         status=status,
     )

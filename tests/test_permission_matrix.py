@@ -116,6 +116,10 @@ def objects_for(foreign: bool):
         "drawn": _in("approvals.DrawnEntity", "draw__region", home, foreign),
         "checklist": _in("approvals.HandoverChecklist", "department__region", home, foreign),
         "complaint": _in("approvals.Complaint", "region", home, foreign),
+        "supervision": _in("land.Supervision", "region", home, foreign),
+        "supervision_report": _in("land.SupervisionReport", "supervision__region", home, foreign),
+        "deadline_report": _in("land.DeadlineReport", "region", home, foreign),
+        "land_application": _in("land.LandApplication", "region", home, foreign),
     }
     missing = [name for name, value in found.items() if value is None]
     assert not missing, f"the demo data has no {missing} {'outside' if foreign else 'in'} {OWN}"
@@ -155,9 +159,19 @@ def kwargs_for(name, objects):
         "approval-result-detail": {"pk": objects["drawn"].pk},
         "approval-result-result": {"pk": objects["drawn"].pk},
         "approvals:handover-edit": {"pk": objects["checklist"].pk},
+        "land:supervision-report-file": {
+            "pk": objects["supervision_report"].supervision_id,
+            "report_pk": objects["supervision_report"].pk,
+        },
+        "land:report-submit": {"pk": objects["deadline_report"].deadline_id},
+        "land:report-file": {"pk": objects["deadline_report"].pk},
+        "land-deadline-report-detail": {"pk": objects["deadline_report"].pk},
+        "land-application-detail": {"pk": objects["land_application"].pk},
     }
     if name in by_name:
         return by_name[name]
+    if name.startswith(("land:supervision-", "land-supervision-")):
+        return {"pk": objects["supervision"].pk}
     if name.startswith(("land:parcel-", "land:disposal-", "land-parcel-")):
         return {"pk": parcel.pk}
     if name.startswith(
@@ -357,5 +371,6 @@ def _regional(name):
         "notification-read",
         "inbox-open",
         "region-detail",  # the 19 regions are published reference data
+        "land:report-submit",  # a campaign's report deadline (POST only)
     }
     return name not in public

@@ -99,6 +99,7 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "boundary",
             "disposed_mu",
             "status",
+            "supervised",
             "idle_fee_due",
             "idle_fee_wan",
             "reclaim_due",
@@ -106,7 +107,7 @@ class ParcelSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "version",
             "updated_at",
         ]
-        read_only_fields = ["id", "status", "boundary", "updated_at"]
+        read_only_fields = ["id", "status", "supervised", "boundary", "updated_at"]
         validators = []  # uniqueness is checked by the service (full_clean), inside its transaction
 
     def _flags(self, parcel):

@@ -47,6 +47,7 @@ def make_parcel(land, users):
 
     def make(region_name="尧都区", kind="unsupplied", area="100", actor=None, **extra):
         counter["n"] += 1
+        supervised = extra.pop("supervised", False)  # 挂牌督办 is a listing of its own (land.oversight)
         data = {
             "region": Region.objects.get(name=region_name),
             "kind": kind,
@@ -55,7 +56,19 @@ def make_parcel(land, users):
             "area_mu": D(area),
             **extra,
         }
-        return services.parcel_create(actor=actor or users["city_land"], data=data)
+        parcel = services.parcel_create(actor=actor or users["city_land"], data=data)
+        if supervised:
+            from land import oversight
+
+            oversight.supervision_open(
+                actor=users["city_land"],
+                parcel=parcel,
+                reason="长期未能消化处置",
+                responsible_unit=f"{region_name}自然资源局",
+                due_on=datetime.date.today() + datetime.timedelta(days=30),
+            )
+            parcel.refresh_from_db()
+        return parcel
 
     return make
 

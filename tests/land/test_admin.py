@@ -209,7 +209,7 @@ def test_admin_add_goes_through_the_service(client, users, land):
     response = client.post(reverse("admin:land_parcel_add"), data)
     assert response.status_code == 302, response.context and response.context["errors"]
     parcel = Parcel.objects.get(code="ADM-1")
-    assert parcel.status == "pending" and parcel.supervised
+    assert parcel.status == "pending" and not parcel.supervised  # 挂牌督办 is the listing's (land.oversight)
     event = AuditEvent.objects.for_object(parcel).get()
     assert event.action == "create" and event.actor == users["city_land"]
 
@@ -226,10 +226,12 @@ def test_admin_status_is_never_typed(client, users, make_parcel):
     assert parcel.status == "pending"
 
 
-def test_a_county_clerk_in_the_admin_cannot_set_or_lift_supervision(client, users, make_parcel):
-    """Even made staff by mistake, a county clerk gets no 挂牌督办 field and the service refuses it anyway."""
+@pytest.mark.parametrize("username", ["yaodu_land", "city_land"])
+def test_nobody_sets_or_lifts_supervision_in_the_parcel_admin(client, users, make_parcel, username):
+    """挂牌督办 is opened and lifted through its listing (六(四)); the parcel admin shows it read-only, to a county
+    clerk made staff by mistake and to the city bureau alike."""
     parcel = make_parcel("尧都区", supervised=True)
-    clerk = users["yaodu_land"]
+    clerk = users[username]
     clerk.is_staff = True
     clerk.save()
     client.force_login(clerk)

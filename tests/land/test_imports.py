@@ -177,7 +177,7 @@ def test_parcel_list_import_creates_then_updates_then_nothing(api, users, land):
         ["2022 年宗地清单"],
         PARCEL_HEADER,
         ["尧都区", "批而未供", "P-1", "地块一", "12.5", "2018-05-02", "", "", "", "否"],
-        ["尧都区", "闲置土地", "P-2", "地块二", "3. 25", "", "2019/6/1", "企业自身原因", "1,200.50", "是"],
+        ["尧都区", "闲置土地", "P-2", "地块二", "3. 25", "", "2019/6/1", "企业自身原因", "1,200.50", "否"],
     ]
     response = post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows))
     assert response.json() == {"rows": 2, "created": 2, "updated": 0}
@@ -186,7 +186,7 @@ def test_parcel_list_import_creates_then_updates_then_nothing(api, users, land):
         D("3.250"),
         "enterprise",
         D("1200.50"),
-        True,
+        False,  # the column is carried (an export read back); 挂牌督办 itself is a listing (land.oversight)
     )
     assert AuditEvent.objects.filter(action="import").count() == 2
     assert post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows)).json() == {
