@@ -323,6 +323,7 @@ def _draw_page(request, pk, *, bound=None):
             "draw": the_draw,
             "rows": rows,
             "replays": selectors.replay_draw(the_draw),
+            "levels": selectors.draw_levels(the_draw),
             "may_record": request.user.has_perm("approvals.change_drawnentity"),
         },
     )
@@ -410,6 +411,21 @@ def public_draws(request):
     page = Paginator(draws, 20).get_page(request.GET.get("page"))
     entries = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
     return render(request, "approvals/public_draws.html", {"page": page, "draws": entries})
+
+
+@login_required
+@permission_required("approvals.view_supervision", raise_exception=True)
+def supervision_list(request):
+    """监管台账: the decided cases the user's department supervises (each department its own; a county one, its
+    county's applicants), newest decision first."""
+    rows = ordered(
+        selectors.supervisions_visible_to(request.user),
+        request,
+        selectors.SUPERVISION_ORDERING,
+        "-case__decided_on",
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "approvals/supervision_list.html", {"page": page})
 
 
 @login_required
