@@ -224,6 +224,11 @@ def supervisions_visible_to(user) -> QuerySet:
     )
 
 
+def supervisors_of(case: Case) -> list[Department]:
+    """The departments whose supervision list a decided case (already visible to the reader) entered."""
+    return [row.department for row in case.supervisions.select_related("department").order_by("pk")]
+
+
 SUPERVISION_ORDERING = {
     "item": "case__item__number",
     "location": "case__location__order",

@@ -186,6 +186,7 @@ def _case_page(request, case, *, decision_form=None, extension_form=None, revoca
             "decision_form": decision_form or DecisionForm(initial={"decided_on": today}),
             "extension_form": extension_form or ExtensionForm(),
             "licence": licence,
+            "supervisors": selectors.supervisors_of(case),
             "licence_events": history_for(licence) if licence else [],
             "may_revoke": selectors.may_revoke(request.user, licence),
             "revocation_form": revocation_form or RevocationForm(initial={"revoked_on": today}),

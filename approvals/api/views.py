@@ -92,9 +92,9 @@ class CaseViewSet(
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
 
-class SupervisionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class SupervisionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """监管台账: the decided cases a supervising department supervises (第 17、18 项 备注). Each department's users
-    read their own rows (a county department: its county's applicants; a city one: all); another's answers 404."""
+    list their own rows (a county department: its county's applicants; a city one: all of them)."""
 
     queryset = Supervision.objects.select_related(
         "case__item", "case__department", "case__location", "department", "region"
