@@ -168,7 +168,12 @@ def case_create(request):
         else:
             messages.success(request, _("办件已登记,办结期限 %(due)s。") % {"due": case.due_on})
             return redirect("approvals:case-detail", pk=case.pk)
-    return render(request, "approvals/form.html", {"form": form, "title": _("登记办件")})
+    return render(
+        request,
+        "approvals/form.html",
+        {"form": form, "title": _("登记办件")},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _case_page(request, case, *, decision_form=None, extension_form=None, revocation_form=None):
@@ -410,7 +415,10 @@ def public_draws(request):
     """一公开: every draw and its results, no login, nothing private."""
     draws = ordered(selectors.public_draws(), request, selectors.DRAW_ORDERING, "-drawn_on")
     page = Paginator(draws, 20).get_page(request.GET.get("page"))
-    entries = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
+    entries = [
+        {"draw": d, "rows": selectors.public_rows(d), "levels": selectors.draw_levels(d)}
+        for d in page.object_list
+    ]
     return render(request, "approvals/public_draws.html", {"page": page, "draws": entries})
 
 

@@ -511,3 +511,74 @@ def test_draw_api_without_a_ratio(api, users, graded_holders):
     assert response.data["ratio"] is None and response.data["level_ratios"]["D"] == "1.000"
     levels = dict(LicensedEntity.objects.values_list("pk", "credit_level"))
     assert sum(levels[row["entity"]] == "D" for row in response.data["drawn"]) == 2
+
+
+# ---- the applicant's place through the page and the API ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_case_page_takes_the_applicants_place(client, users, items, regions):
+    client.force_login(users["city_approval"])
+    data = {
+        "item": items[17].pk,
+        "applicant_name": "洪洞仁爱医院",
+        "applicant_credit_code": make_code("141000", serial=501),
+        "accepted_on": "2022-09-26",
+        "location": regions["洪洞县"].pk,
+    }
+    response = client.post(reverse("approvals:case-create"), data)
+    assert response.status_code == 302, response.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "申请人所在地" in page and "洪洞县" in page
+    client.force_login(users["yaodu_approval"])
+    refused = client.post(
+        reverse("approvals:case-create"),
+        {**data, "item": items[5].pk, "region": regions["尧都区"].pk, "applicant_name": "别处"},
+    )
+    assert refused.status_code == 400 and "县级事项的申请人所在地即办理地" in refused.content.decode()
+    assert 'value="别处"' in refused.content.decode()  # the input is kept
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "status", "location"),
+    [
+        ({"item": 17, "location": "洪洞县"}, 201, "洪洞县"),
+        ({"item": 18}, 201, "尧都区"),  # from the credit code's 141002
+        ({"item": 17, "location": "市本级"}, 400, None),
+    ],
+)
+def test_case_api_takes_the_applicants_place(api, users, items, body, status, location):
+    response = api.as_user(users["city_approval"]).post(
+        "/api/v1/approvals/cases/",
+        {
+            "applicant_name": "某医疗机构",
+            "applicant_credit_code": make_code("141002", serial=601),
+            "accepted_on": "2022-09-26",
+            **body,
+        },
+        format="json",
+    )
+    assert response.status_code == status, response.data
+    if status == 201:
+        assert response.data["location"] == location
+    else:
+        assert [error["field"] for error in response.data["errors"]] == ["location"]
+
+
+@pytest.mark.django_db
+def test_deciding_through_the_api_reaches_the_supervisors(
+    api, users, supervisors, new_case, regions, django_capture_on_commit_callbacks
+):
+    case = new_case(number=18, region=None, location=regions["尧都区"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.as_user(users["city_approval"]).post(
+            f"/api/v1/approvals/cases/{case.pk}/decide/",
+            {"decision": "approved", "decided_on": "2022-10-10"},
+            format="json",
+        )
+    assert response.status_code == 200, response.data
+    told = set(Notification.objects.filter(rule=RULE).values_list("recipient__username", flat=True))
+    assert told == {"city_health", "yaodu_health"}
+    rows = api.as_user(supervisors["yaodu_health"]).get("/api/v1/approvals/supervision/").data["results"]
+    assert [row["case"] for row in rows] == [case.pk]
