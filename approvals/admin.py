@@ -82,6 +82,7 @@ class LicensedEntityAdminForm(forms.ModelForm):
             "credit_code",
             "holder_kind",
             "credit_level",
+            "location",
             "licensed_on",
             "active",
         ]
@@ -111,7 +112,16 @@ class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
     REVOCATION_FORM = ["kind", "revocation_date", "reason"]
 
     def get_fields(self, request, obj=None):
-        fields = ["item", "region", "name", "credit_code", "holder_kind", "credit_level", "licensed_on"]
+        fields = [
+            "item",
+            "region",
+            "name",
+            "credit_code",
+            "holder_kind",
+            "credit_level",
+            "location",
+            "licensed_on",
+        ]
         if obj is None:
             return fields
         fields += ["active", "department", "case"]
@@ -161,6 +171,7 @@ class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
             holder_kind=data["holder_kind"],
             credit_level=data["credit_level"],
             licensed_on=data["licensed_on"],
+            location=data.get("location"),
         )
 
 

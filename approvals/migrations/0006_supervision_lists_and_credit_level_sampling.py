@@ -3,11 +3,13 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
 
 
 # Existing rows get what the fixtures now carry (``load_seed`` writes the same): each risk level's credit level,
 # and the levels of the supervisors the 备注 of items 17 and 18 name ("市、县级").
 RISK_CREDIT_LEVELS = {"low": "A", "normal": "B", "elevated": "C", "high": "D"}
+SUPERVISOR_KINDS = {"市场监督管理部门": "market", "卫生健康部门": "health"}
 
 
 def fill(apps, schema_editor):
@@ -16,6 +18,38 @@ def fill(apps, schema_editor):
     for code, level in RISK_CREDIT_LEVELS.items():
         RiskLevel.objects.filter(code=code, credit_level__isnull=True).update(credit_level=level)
     Item.objects.filter(number__in=[17, 18]).update(supervision_levels=["city", "county"])
+    # The applicant's (holder's) place: a county-level item's is where it is handled; a city-level one's is the
+    # county whose 行政区划码 its credit code carries (positions 3–8), as ``services._location`` decides.
+    Region = apps.get_model("linfen_admin", "Region")
+    counties = {r.code: r.pk for r in Region.objects.exclude(kind="city")}
+    for model_name, code_field in (("Case", "applicant_credit_code"), ("LicensedEntity", "credit_code")):
+        model = apps.get_model("approvals", model_name)
+        model.objects.filter(item__level="county", location__isnull=True).update(location=F("region"))
+        for pk, code in model.objects.filter(item__level="city", location__isnull=True).values_list(
+            "pk", code_field
+        ):
+            county = counties.get((code or "")[2:8])
+            if county is not None:
+                model.objects.filter(pk=pk).update(location_id=county)
+    # Cases decided before the supervision lists existed join them now (no notice: they were decided earlier).
+    Case = apps.get_model("approvals", "Case")
+    Department = apps.get_model("linfen_admin", "Department")
+    Supervision = apps.get_model("approvals", "Supervision")
+    LicensedEntity = apps.get_model("approvals", "LicensedEntity")
+    city = Region.objects.filter(kind="city").first()
+    decided = Case.objects.filter(item__number__in=[17, 18]).exclude(status="pending").select_related("item")
+    for case in decided:
+        kinds = [SUPERVISOR_KINDS[name] for name in case.item.supervising_departments if name in SUPERVISOR_KINDS]
+        departments = Department.objects.filter(kind__in=kinds, region__isnull=True)
+        if case.location_id is not None:
+            departments |= Department.objects.filter(kind__in=kinds, region_id=case.location_id)
+        entity = LicensedEntity.objects.filter(case=case).first()
+        for department in departments:
+            Supervision.objects.get_or_create(
+                case=case,
+                department=department,
+                defaults={"region_id": department.region_id or city.pk, "entity": entity},
+            )
 
 
 class Migration(migrations.Migration):

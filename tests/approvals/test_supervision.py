@@ -582,3 +582,110 @@ def test_deciding_through_the_api_reaches_the_supervisors(
     assert told == {"city_health", "yaodu_health"}
     rows = api.as_user(supervisors["yaodu_health"]).get("/api/v1/approvals/supervision/").data["results"]
     assert [row["case"] for row in rows] == [case.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_of_the_previous_release_migrate():
+    """Existing rows get the applicant's place, the levels' credit levels, and decided 17/18 cases their lists."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from approvals.models import Case, Item, RiskLevel
+
+    before = [("approvals", "0005_complaints")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        Region = old.get_model("linfen_admin", "Region")
+        Department = old.get_model("linfen_admin", "Department")
+        OldItem = old.get_model("approvals", "Item")
+        OldCase = old.get_model("approvals", "Case")
+        OldRisk = old.get_model("approvals", "RiskLevel")
+        city = Region.objects.create(code="141000", name="市本级", kind="city", order=1)
+        yaodu = Region.objects.create(code="141002", name="尧都区", kind="county", order=3)
+        approval = Department.objects.create(code="ca", name="市审批局", kind="approval_service")
+        county_approval = Department.objects.create(
+            code="ya", name="尧都区审批局", kind="approval_service", region=yaodu
+        )
+        city_health = Department.objects.create(code="ch", name="市卫健委", kind="health")
+        yaodu_health = Department.objects.create(code="yh", name="尧都区卫健局", kind="health", region=yaodu)
+        Department.objects.create(code="hm", name="市市场监管局", kind="market")  # not named by item 18
+        common = {"legal_basis": "—", "provincial_decision": "下放", "receiving_department": "审批局"}
+        item18 = OldItem.objects.create(
+            number=18,
+            name="消毒产品",
+            level="city",
+            receiving_department_kind="approval_service",
+            supervising_departments=["卫生健康部门"],
+            **common,
+        )
+        item5 = OldItem.objects.create(
+            number=5,
+            name="农药经营许可",
+            level="county",
+            receiving_department_kind="approval_service",
+            **common,
+        )
+        dates = {"accepted_on": D(2022, 9, 1), "statutory_due_on": D(2022, 9, 29), "due_on": D(2022, 9, 29)}
+        decided = OldCase.objects.create(
+            item=item18,
+            region=city,
+            department=approval,
+            applicant_name="甲",
+            applicant_credit_code=make_code("141002", serial=1),
+            status="approved",
+            decided_on=D(2022, 9, 10),
+            **dates,
+        )
+        county_case = OldCase.objects.create(
+            item=item5,
+            region=yaodu,
+            department=county_approval,
+            applicant_name="乙",
+            applicant_credit_code=make_code("141024", serial=2),
+            **dates,
+        )
+        OldRisk.objects.create(code="low", name="低", ratio="0.050", order=1)
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        assert Case.objects.get(pk=decided.pk).location_id == yaodu.pk  # from the credit code
+        assert Case.objects.get(pk=county_case.pk).location_id == yaodu.pk  # where it is handled
+        assert set(Supervision.objects.values_list("department_id", "region_id")) == {
+            (city_health.pk, city.pk),
+            (yaodu_health.pk, yaodu.pk),
+        }
+        assert RiskLevel.objects.get(code="low").credit_level == "A"
+        assert Item.objects.get(number=18).supervision_levels == ["city", "county"]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("number", "region", "location", "expected"),
+    [
+        (18, None, "洪洞县", "洪洞县"),  # a city-level holder: its county may be corrected
+        (18, None, None, None),
+        (5, "尧都区", None, "尧都区"),  # a county-level holder stays where its licence was granted
+        (5, "尧都区", "洪洞县", ValidationError),
+        (18, None, "市本级", ValidationError),
+    ],
+)
+def test_holder_location_corrected(users, items, regions, number, region, location, expected):
+    entity = services.entity_create(
+        actor=users["admin"],
+        item=items[number],
+        region=regions[region] if region else None,
+        name="某主体",
+        credit_code=make_code("141002", serial=900),
+        licensed_on=D(2022, 6, 1),
+    )
+    given = regions[location] if location else None
+    if expected is ValidationError:
+        with pytest.raises(ValidationError):
+            services.entity_update(actor=users["admin"], entity=entity, location=given)
+        return
+    entity = services.entity_update(actor=users["admin"], entity=entity, location=given)
+    assert (entity.location.name if entity.location else None) == expected
