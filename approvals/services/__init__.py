@@ -252,8 +252,8 @@ def case_decide(*, actor, case: Case, decision: str, decided_on: datetime.date, 
 def _supervise(*, actor, case: Case, entity: LicensedEntity | None) -> list[Supervision]:
     """事中事后监管: the decided case on the list of each department the item's 备注 names — the city one, and the one
     of the applicant's county (第 17 项 监管措施 1: "审批通过后,及时公示并通知市场监管和卫生健康部门"; 第 18 项:
-    "市、县级卫生健康部门负责本辖区…日常监督管理"), each told on commit (``notices.notify_supervisors``)."""
-    from ..notices import notify_supervisors
+    "市、县级卫生健康部门负责本辖区…日常监督管理"), each told on commit (``notifications.notify_supervisors``)."""
+    from ..notifications import notify_supervisors
 
     departments = supervising_departments(case.item, case.location)
     if not departments:

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from approvals import services
 from approvals.models import InspectionDraw, LicensedEntity, Supervision
-from approvals.notices import RULE, notify_supervisors
+from approvals.notifications import RULE, notify_supervisors
 from approvals.rules.draw import draw, level_ratio
 from approvals.selectors import location_from_credit_code, replay_draw, supervising_departments
 from linfen_admin.models import Notification
@@ -689,3 +689,14 @@ def test_holder_location_corrected(users, items, regions, number, region, locati
         return
     entity = services.entity_update(actor=users["admin"], entity=entity, location=given)
     assert (entity.location.name if entity.location else None) == expected
+
+
+@pytest.mark.django_db
+def test_supervision_lists_in_fixed_queries(client, api, users, decided, django_assert_max_num_queries):
+    """The page and the API read the list in a fixed number of queries, however many rows (here 10)."""
+    client.force_login(users["leader"])
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("approvals:supervision-list")).status_code == 200
+    client_api = api.as_user(users["leader"])
+    with django_assert_max_num_queries(6):
+        assert client_api.get("/api/v1/approvals/supervision/").data["count"] == 10
