@@ -24,6 +24,7 @@ from .models import (
     Item,
     LicensedEntity,
     RiskLevel,
+    Supervision,
     WorkCalendarDay,
     WorkCalendarYear,
 )
@@ -41,7 +42,7 @@ class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(RiskLevel)
 class RiskLevelAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["order", "code", "name", "ratio"]
+    list_display = ["order", "code", "name", "credit_level", "ratio"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # draws refer to their level
@@ -81,6 +82,7 @@ class LicensedEntityAdminForm(forms.ModelForm):
             "credit_code",
             "holder_kind",
             "credit_level",
+            "location",
             "licensed_on",
             "active",
         ]
@@ -110,7 +112,16 @@ class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
     REVOCATION_FORM = ["kind", "revocation_date", "reason"]
 
     def get_fields(self, request, obj=None):
-        fields = ["item", "region", "name", "credit_code", "holder_kind", "credit_level", "licensed_on"]
+        fields = [
+            "item",
+            "region",
+            "name",
+            "credit_code",
+            "holder_kind",
+            "credit_level",
+            "location",
+            "licensed_on",
+        ]
         if obj is None:
             return fields
         fields += ["active", "department", "case"]
@@ -160,6 +171,7 @@ class LicensedEntityAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
             holder_kind=data["holder_kind"],
             credit_level=data["credit_level"],
             licensed_on=data["licensed_on"],
+            location=data.get("location"),
         )
 
 
@@ -193,6 +205,15 @@ class ComplaintAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["received_on", "item", "region", "department", "due_on", "status"]
     list_filter = ["status", "source", "item"]
     list_select_related = ["item", "region", "department"]
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The supervision lists are written by ``services.case_decide``; read-only here."""
+
+    list_display = ["case", "department", "region", "created_at"]
+    list_filter = ["department__kind"]
+    list_select_related = ["case__item", "department", "region"]
 
 
 @admin.register(InspectionDraw)

@@ -74,6 +74,16 @@ class ApprovalsConfig(AppConfig):
             )
         )
 
+        registry.add_menu(
+            MenuEntry(
+                _("监管台账"),
+                "approvals:supervision-list",
+                "approvals.view_supervision",
+                order=332,
+                description=_("审批决定后纳入本部门事中事后监管的办件"),
+            )
+        )
+
         everyone_reads = [
             "approvals.view_item",
             "approvals.view_risklevel",
@@ -111,6 +121,7 @@ class ApprovalsConfig(AppConfig):
             "approvals.view_complaint",
             "approvals.add_complaint",
             "approvals.change_complaint",
+            "approvals.view_supervision",
         )
         registry.grant(
             Role.LEADER,
@@ -126,6 +137,7 @@ class ApprovalsConfig(AppConfig):
                     "drawnentity",
                     "handoverchecklist",
                     "complaint",
+                    "supervision",
                     "workcalendaryear",
                     "workcalendarday",
                 )

@@ -62,7 +62,11 @@ DEMO_CASES = [
     (5, "尧都区", "尧都区田园农药经营部", -18, "approved"),
     (5, "尧都区", "尧都区五谷丰农资商店", -25, "approved"),
     (6, "尧都区", "尧都区洁源无害化处理有限公司", -12, "approved"),
+    (17, None, "临汾尧都仁和医院有限公司", -6, "approved"),
+    (18, None, "山西尧都洁康消毒制品有限公司", -8, "approved"),
 ]
+# Applicants of city-level items who are in a county: the county's supervisors get their decided cases too.
+DEMO_LOCATIONS = {"临汾尧都仁和医院有限公司": "尧都区", "山西尧都洁康消毒制品有限公司": "尧都区"}
 
 
 @transaction.atomic
@@ -89,6 +93,7 @@ def load_demo() -> dict:
                 applicant_name=applicant,
                 applicant_credit_code=demo_credit_code(region.code if region else "141000", 700 + serial),
                 accepted_on=accepted,
+                location=regions[DEMO_LOCATIONS[applicant]] if applicant in DEMO_LOCATIONS else None,
             )
             if state != "pending":
                 services.case_decide(

@@ -42,12 +42,23 @@ class CaseForm(GuidedFormMixin, forms.Form):
         max_value=20,
         help_text=_("不超过法定时限 20 个工作日;留空按法定时限"),
     )
+    location = forms.ModelChoiceField(
+        label=_("申请人所在地"),
+        queryset=Region.objects.exclude(kind=Region.Kind.CITY),
+        required=False,
+        help_text=_(
+            "市级事项:申请人所在县(市、区),其县级监管部门据此收到决定并纳入监管;"
+            "留空按统一社会信用代码中的行政区划码"
+        ),
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"].queryset = regions
         _county_items_only(self)
+        city = [str(pk) for pk in Item.objects.filter(level=Item.Level.CITY).values_list("pk", flat=True)]
+        self.fields["location"].show_when = "item=" + ",".join(city)
 
 
 class DecisionForm(GuidedFormMixin, forms.Form):
@@ -93,15 +104,20 @@ class DrawForm(GuidedFormMixin, forms.Form):
         help_text=_("县级事项选择抽查的县(市、区);市级事项为市本级"),
     )
     risk_level = forms.ModelChoiceField(
-        label=_("风险/信用等级"), queryset=RiskLevel.objects.all(), required=False
+        label=_("统一最低比例取自等级"),
+        queryset=RiskLevel.objects.all(),
+        required=False,
+        help_text=_("选填:比例低于所选等级的信用等级,按所选等级的比例抽查"),
     )
     ratio = forms.DecimalField(
-        label=_("抽查比例"),
+        label=_("统一最低抽查比例"),
         required=False,
         min_value=0,
         max_value=1,
         decimal_places=3,
-        help_text=_("如 0.10 表示 10%;不填时取风险等级对应比例"),
+        help_text=_(
+            "各主体按其信用等级的比例抽查(见风险等级表);选填,如 0.10 表示 10%:比例低于此值的等级按此值抽查"
+        ),
     )
     seed = forms.CharField(
         label=_("随机种子"),
@@ -170,7 +186,10 @@ class ComplaintForm(GuidedFormMixin, forms.Form):
         required=False,
         min_value=1,
         max_value=60,
-        help_text=_("留空按 15 个工作日(《市场监督管理行政处罚程序规定》第十八条)"),
+        help_text=_(
+            "留空按 15 个工作日。市场监管部门核查投诉举报线索的期限为 15 个工作日"
+            "(《市场监督管理行政处罚程序规定》第十八条);其他部门按其规定填写"
+        ),
     )
 
     def __init__(self, *args, regions=None, **kwargs):

@@ -36,6 +36,12 @@ class Item(models.Model):
     supervision_measures = models.JSONField(_("加强事中事后监管措施"), default=list)
     remarks = models.TextField(_("备注"), blank=True)
     supervising_departments = models.JSONField(_("监管部门"), default=list, blank=True)
+    supervision_levels = models.JSONField(
+        _("监管层级"),
+        default=list,
+        blank=True,
+        help_text=_("备注所写监管部门的层级:city = 市级,county = 县级(第 17、18 项:市、县级)"),
+    )
     reapply_bar_months = models.PositiveSmallIntegerField(
         _("撤销后不受理期限(月)"),
         default=0,
@@ -97,6 +103,18 @@ class Case(models.Model):
     )
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision_note = models.TextField(_("决定说明"), blank=True)
+    location = models.ForeignKey(
+        Region,
+        verbose_name=_("申请人所在地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "申请人所在县(市、区):其县级监管部门据此收到决定并纳入监管。县级事项即办理地;市级事项不填时"
+            "按统一社会信用代码中的登记管理机关行政区划码"
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
@@ -229,6 +247,15 @@ class LicensedEntity(models.Model):
         _("信用等级"), max_length=1, choices=CreditLevel.choices, default=CreditLevel.A
     )
     licensed_on = models.DateField(_("许可日期"))
+    location = models.ForeignKey(
+        Region,
+        verbose_name=_("所在地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("主体所在县(市、区):其县级监管部门的执法人员可被抽中检查此主体"),
+    )
     active = models.BooleanField(_("有效"), default=True)
     revocation_kind = models.CharField(
         _("撤销/吊销"), max_length=12, choices=Revocation.choices, blank=True, editable=False
@@ -305,10 +332,25 @@ class CreditBlacklist(models.Model):
 
 
 class RiskLevel(models.Model):
-    """风险/信用等级 → 抽查比例, from ``fixtures/approvals_risk_levels.json`` (data, not code)."""
+    """风险/信用等级 → 抽查比例, from ``fixtures/approvals_risk_levels.json`` (data, not code).
+
+    The notice asks for a sampling ratio set "根据风险程度、信用水平" (临政发〔2022〕5 号 第 2、3 项 监管措施 1,
+    第 8、10 项: "根据风险程度,合理确定抽查比例") but gives no figures. Each row ties one credit level of the holders
+    (``LicensedEntity.credit_level``) to its ratio, and every draw samples each holder at its own level's ratio.
+    The shipped ratios (A 5 %, B 10 %, C 30 %, D 100 %) are the project's defaults, not the notice's; the
+    administrator changes them in the admin."""
 
     code = models.CharField(_("编码"), max_length=16, unique=True)
     name = models.CharField(_("等级"), max_length=32)
+    credit_level = models.CharField(
+        _("对应信用等级"),
+        max_length=1,
+        choices=LicensedEntity.CreditLevel.choices,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("此等级的主体按本行比例抽查"),
+    )
     ratio = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -337,7 +379,24 @@ class InspectionDraw(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    ratio = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
+    ratio = models.DecimalField(
+        _("统一最低抽查比例"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("各主体按其信用等级的比例抽查;填写时,比例低于此值的等级按此值抽查"),
+    )
+    level_ratios = models.JSONField(
+        _("各信用等级抽查比例快照"), default=dict, blank=True, help_text=_("{信用等级: 比例}")
+    )
+    entity_levels = models.JSONField(_("主体信用等级快照"), default=dict, blank=True)
+    entity_supervisors = models.JSONField(
+        _("主体监管部门快照"),
+        default=dict,
+        blank=True,
+        help_text=_("{主体编号: [监管部门编号, …]}:只从这些部门抽取检查人员;空表示事项未列明监管部门"),
+    )
     seed = models.CharField(_("随机种子"), max_length=64)
     inspectors_per_entity = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
     drawn_on = models.DateField(_("抽取日期"))
@@ -363,7 +422,10 @@ class InspectionDraw(models.Model):
         verbose_name = _("双随机抽查")
         verbose_name_plural = _("双随机抽查")
         constraints = [
-            models.CheckConstraint(condition=Q(ratio__gt=0, ratio__lte=1), name="approvals_draw_ratio_range"),
+            models.CheckConstraint(
+                condition=Q(ratio__isnull=True) | Q(ratio__gt=0, ratio__lte=1),
+                name="approvals_draw_ratio_range",
+            ),
             models.CheckConstraint(
                 condition=Q(inspectors_per_entity__gte=1), name="approvals_draw_inspectors_min"
             ),
@@ -625,9 +687,10 @@ class Complaint(models.Model):
         OPEN = "open", _("办理中")
         HANDLED = "handled", _("已办结")
 
-    # 《市场监督管理行政处罚程序规定》第十八条: a lead received by complaint or report (投诉、举报) is checked and a
-    # decision whether to open a case taken within 15 working days of receiving it — the default time limit,
-    # stored per complaint (a shorter one may be set when it is received).
+    # The product's default time limit, stored per complaint and changeable when it is received. 15 working days
+    # is the limit within which a market regulation department checks a lead received by complaint or report and
+    # decides whether to open a case (《市场监督管理行政处罚程序规定》第十八条); it binds those departments only —
+    # the other supervising departments set the limit their own rules give.
     DEFAULT_LIMIT_DAYS = 15
 
     item = models.ForeignKey(
@@ -657,7 +720,8 @@ class Complaint(models.Model):
         _("办理时限(工作日)"),
         default=DEFAULT_LIMIT_DAYS,
         help_text=_(
-            "默认 15 个工作日(《市场监督管理行政处罚程序规定》第十八条:收到投诉举报材料之日起十五个工作日内核查)"
+            "默认 15 个工作日,登记时可调整。市场监管部门核查投诉举报线索的期限为 15 个工作日"
+            "(《市场监督管理行政处罚程序规定》第十八条);其他部门按其规定填写"
         ),
     )
     due_on = models.DateField(_("办理期限"), db_index=True)
@@ -747,3 +811,49 @@ class Complaint(models.Model):
     @property
     def handled_late(self) -> bool:
         return self.handled_on is not None and self.handled_on > self.due_on
+
+
+class Supervision(models.Model):
+    """监管台账: a decided case on the supervision list of one supervising department (事中事后监管).
+
+    Written by ``case_decide`` for every department the item's 备注 names at the levels it names
+    (``Item.supervising_departments``, ``Item.supervision_levels``; 第 17 项: 市、县级市场监督管理部门和卫生健康部门,
+    第 18 项: 市、县级卫生健康部门): the city one, and the one of the applicant's county (``Case.location``).
+    Each department's users see their own rows only; a county department's rows are of its county."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="supervisions"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("监管部门"), on_delete=models.PROTECT, related_name="approval_supervisions"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("监管区域"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("县级监管部门为其县(市、区),市级监管部门为市本级"),
+    )
+    entity = models.ForeignKey(
+        LicensedEntity,
+        verbose_name=_("持证主体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+    )
+    created_at = models.DateTimeField(_("纳入时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+    scope_department_field = "department"
+
+    class Meta:
+        ordering = ["-case__decided_on", "-id"]
+        verbose_name = _("监管台账")
+        verbose_name_plural = _("监管台账")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="approvals_supervised_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.department}"

@@ -22,6 +22,7 @@ ITEM_FIELDS = [
     "supervision_measures",
     "remarks",
     "supervising_departments",
+    "supervision_levels",
     "reapply_bar_months",
 ]
 
@@ -44,7 +45,13 @@ def load_items() -> dict:
         Item.objects.update_or_create(number=row["number"], defaults={key: row[key] for key in ITEM_FIELDS})
     for row in _fixture("approvals_risk_levels.json"):
         RiskLevel.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "ratio": row["ratio"], "order": row["order"]}
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "credit_level": row["credit_level"],
+                "ratio": row["ratio"],
+                "order": row["order"],
+            },
         )
     existing = set(HandoverChecklist.objects.values_list("item_id", "department_id"))
     HandoverChecklist.objects.bulk_create(

@@ -1,6 +1,7 @@
 """Reads of the approvals app: scoped querysets, due-soon/overdue, coverage, draw replay, public view."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -16,6 +17,7 @@ from .models import (
     InspectionDraw,
     Item,
     LicensedEntity,
+    Supervision,
     WorkCalendarDay,
     WorkCalendarYear,
 )
@@ -67,7 +69,7 @@ def items(user) -> QuerySet:
 
 
 def cases_visible_to(user) -> QuerySet:
-    return visible_to(user, Case.objects.select_related("item", "region", "department"))
+    return visible_to(user, Case.objects.select_related("item", "region", "department", "location"))
 
 
 # The sortable headers of the case lists: header key → model path (``linfen_admin.lists.ordered``).
@@ -164,17 +166,77 @@ def receiving_department_in(item: Item, region: Region) -> Department | None:
     ).first()
 
 
-def complaint_departments(item: Item, region: Region) -> list[Department]:
-    """Who a complaint about ``item`` in ``region`` may be assigned to: the departments the item's 备注 names
-    ("市、县级": the city one and the region's own), else the item's receiving department there."""
+def supervising_departments(item: Item, region: Region | None) -> list[Department]:
+    """The departments the item's 备注 names as its supervisors, at the levels it names, for ``region`` (where
+    the case's applicant or the holder is, or where a complaint arose): the city department of each kind when the
+    备注 says 市级, and ``region``'s own when it says 县级 and ``region`` is a county or the zone. Empty for an
+    item whose 备注 names none (第 1–16、19 项). The one mapping behind complaints, supervision lists and draws."""
     kinds = [SUPERVISOR_KINDS[name] for name in item.supervising_departments if name in SUPERVISOR_KINDS]
     if not kinds:
-        found = receiving_department_in(item, region)
-        return [found] if found else []
-    levels = Q(region__isnull=True)
-    if region.kind != Region.Kind.CITY:
+        return []
+    levels = Q(pk__in=[])
+    if Item.Level.CITY in item.supervision_levels:
+        levels |= Q(region__isnull=True)
+    if (
+        Item.Level.COUNTY in item.supervision_levels
+        and region is not None
+        and region.kind != Region.Kind.CITY
+    ):
         levels |= Q(region=region)
-    return list(Department.objects.filter(levels, kind__in=kinds).select_related("region"))
+    return list(
+        Department.objects.filter(levels, kind__in=kinds)
+        .select_related("region")
+        .order_by("region__order", "kind", "code")
+    )
+
+
+def complaint_departments(item: Item, region: Region) -> list[Department]:
+    """Who a complaint about ``item`` in ``region`` may be assigned to: the item's supervising departments there
+    (``supervising_departments``), else the item's receiving department there."""
+    found = supervising_departments(item, region)
+    if found:
+        return found
+    receiving = receiving_department_in(item, region)
+    return [receiving] if receiving else []
+
+
+def location_from_credit_code(credit_code: str) -> Region | None:
+    """The county (or the zone) whose 行政区划码 the credit code carries (GB 32100-2015, positions 3–8: the
+    registering authority's division), or ``None`` (registered at the city, or outside Linfen)."""
+    code = (credit_code or "")[2:8]
+    if len(code) != 6:
+        return None
+    return Region.objects.filter(code=code).exclude(kind=Region.Kind.CITY).first()
+
+
+def supervisions_visible_to(user) -> QuerySet:
+    return visible_to(
+        user,
+        Supervision.objects.select_related(
+            "case__item",
+            "case__region",
+            "case__department",
+            "case__location",
+            "department",
+            "region",
+            "entity",
+        ),
+    )
+
+
+def supervisors_of(case: Case) -> list[Department]:
+    """The departments whose supervision list a decided case (already visible to the reader) entered."""
+    return [row.department for row in case.supervisions.select_related("department").order_by("pk")]
+
+
+SUPERVISION_ORDERING = {
+    "item": "case__item__number",
+    "location": "case__location__order",
+    "applicant": "case__applicant_name",
+    "decided": "case__decided_on",
+    "status": "case__status",
+    "department": "department__name",
+}
 
 
 def complaints_visible_to(user) -> QuerySet:
@@ -315,6 +377,24 @@ def replay_draw(the_draw: InspectionDraw) -> bool:
         for row in the_draw.drawn.prefetch_related("inspectors")
     }
     return stored == {pk: sorted(ids) for pk, ids in result.assignments.items()}
+
+
+def draw_levels(the_draw: InspectionDraw) -> list[dict]:
+    """Per credit level of a draw: its candidates and the ratio it was sampled at (its own, or the floor)."""
+    from .rules.draw import level_ratio
+
+    counts: dict[str, int] = {}
+    for level in the_draw.entity_levels.values():
+        counts[level] = counts.get(level, 0) + 1
+    labels = dict(LicensedEntity.CreditLevel.choices)
+    return [
+        {
+            "level": labels.get(level, level),
+            "candidates": counts.get(level, 0),
+            "ratio": level_ratio(Decimal(ratio), the_draw.ratio),
+        }
+        for level, ratio in sorted(the_draw.level_ratios.items())
+    ]
 
 
 def public_draws() -> QuerySet:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("handover/", views.handover, name="handover"),
     path("handover/export.xlsx", views.handover_export, name="handover-export"),
     path("handover/<int:pk>/", views.handover_edit, name="handover-edit"),
+    path("supervision/", views.supervision_list, name="supervision-list"),
     path("complaints/", views.complaint_list, name="complaint-list"),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint-detail"),

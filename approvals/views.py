@@ -168,7 +168,12 @@ def case_create(request):
         else:
             messages.success(request, _("办件已登记,办结期限 %(due)s。") % {"due": case.due_on})
             return redirect("approvals:case-detail", pk=case.pk)
-    return render(request, "approvals/form.html", {"form": form, "title": _("登记办件")})
+    return render(
+        request,
+        "approvals/form.html",
+        {"form": form, "title": _("登记办件")},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _case_page(request, case, *, decision_form=None, extension_form=None, revocation_form=None):
@@ -186,6 +191,7 @@ def _case_page(request, case, *, decision_form=None, extension_form=None, revoca
             "decision_form": decision_form or DecisionForm(initial={"decided_on": today}),
             "extension_form": extension_form or ExtensionForm(),
             "licence": licence,
+            "supervisors": selectors.supervisors_of(case),
             "licence_events": history_for(licence) if licence else [],
             "may_revoke": selectors.may_revoke(request.user, licence),
             "revocation_form": revocation_form or RevocationForm(initial={"revoked_on": today}),
@@ -323,6 +329,7 @@ def _draw_page(request, pk, *, bound=None):
             "draw": the_draw,
             "rows": rows,
             "replays": selectors.replay_draw(the_draw),
+            "levels": selectors.draw_levels(the_draw),
             "may_record": request.user.has_perm("approvals.change_drawnentity"),
         },
     )
@@ -408,8 +415,26 @@ def public_draws(request):
     """一公开: every draw and its results, no login, nothing private."""
     draws = ordered(selectors.public_draws(), request, selectors.DRAW_ORDERING, "-drawn_on")
     page = Paginator(draws, 20).get_page(request.GET.get("page"))
-    entries = [{"draw": d, "rows": selectors.public_rows(d)} for d in page.object_list]
+    entries = [
+        {"draw": d, "rows": selectors.public_rows(d), "levels": selectors.draw_levels(d)}
+        for d in page.object_list
+    ]
     return render(request, "approvals/public_draws.html", {"page": page, "draws": entries})
+
+
+@login_required
+@permission_required("approvals.view_supervision", raise_exception=True)
+def supervision_list(request):
+    """监管台账: the decided cases the user's department supervises (each department its own; a county one, its
+    county's applicants), newest decision first."""
+    rows = ordered(
+        selectors.supervisions_visible_to(request.user),
+        request,
+        selectors.SUPERVISION_ORDERING,
+        "-case__decided_on",
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "approvals/supervision_list.html", {"page": page})
 
 
 @login_required

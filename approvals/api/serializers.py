@@ -7,7 +7,7 @@ from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameFi
 from linfen_admin.models import Region
 
 from .. import services
-from ..models import Case, DrawnEntity, InspectionDraw, Item, LicensedEntity, RiskLevel
+from ..models import Case, DrawnEntity, InspectionDraw, Item, LicensedEntity, RiskLevel, Supervision
 
 
 class AnyRegionField(RegionNameField):
@@ -33,6 +33,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "provincial_decision",
             "receiving_department_kind",
             "supervising_departments",
+            "supervision_levels",
         ]
         read_only_fields = fields
 
@@ -59,6 +60,11 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     )
     department = serializers.CharField(source="department.name", read_only=True)
     department_code = serializers.CharField(source="department.code", read_only=True)
+    location = AnyRegionField(
+        required=False,
+        allow_null=True,
+        help_text=_("申请人所在县(市、区);县级事项即办理地,市级事项不填时按统一社会信用代码的行政区划码"),
+    )
     overdue = serializers.SerializerMethodField()
     decided_late = serializers.BooleanField(read_only=True)
     licence = serializers.SerializerMethodField()
@@ -76,6 +82,7 @@ class CaseSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
             "applicant_credit_code",
             "accepted_on",
             "promised_days",
+            "location",
             "statutory_due_on",
             "due_on",
             "status",
@@ -126,6 +133,47 @@ class ExtensionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class SupervisionSerializer(serializers.ModelSerializer):
+    """One decided case on a supervising department's list (事中事后监管)."""
+
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    item = serializers.IntegerField(source="case.item.number", read_only=True)
+    item_name = serializers.CharField(source="case.item.name", read_only=True)
+    applicant_name = serializers.CharField(source="case.applicant_name", read_only=True)
+    applicant_credit_code = serializers.CharField(source="case.applicant_credit_code", read_only=True)
+    location = serializers.CharField(
+        source="case.location.name", read_only=True, allow_null=True, default=None
+    )
+    decision = serializers.CharField(source="case.status", read_only=True, help_text=_("approved | denied"))
+    decided_on = serializers.DateField(source="case.decided_on", read_only=True)
+    approval_department = serializers.CharField(source="case.department.name", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+    department_code = serializers.CharField(source="department.code", read_only=True)
+    region = serializers.CharField(source="region.name", read_only=True)
+    entity = serializers.IntegerField(source="entity_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Supervision
+        fields = [
+            "id",
+            "case",
+            "item",
+            "item_name",
+            "applicant_name",
+            "applicant_credit_code",
+            "location",
+            "decision",
+            "decided_on",
+            "approval_department",
+            "department",
+            "department_code",
+            "region",
+            "entity",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class DrawnEntitySerializer(serializers.ModelSerializer):
     entity_name = serializers.CharField(source="entity.name", read_only=True)
     inspectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -162,8 +210,9 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
         decimal_places=3,
         required=False,
         allow_null=True,
-        help_text=_("0 到 1 之间,如 0.100 表示 10%;不填时取风险等级的比例"),
+        help_text=_("选填,0 到 1 之间,如 0.100 表示 10%:各主体按其信用等级的比例抽查,低于此值的等级按此值"),
     )
+    level_ratios = serializers.JSONField(read_only=True, help_text=_("本次抽查各信用等级的比例"))
     seed = serializers.CharField(
         required=False, allow_blank=True, max_length=64, help_text=_("不填时由系统用 secrets 生成")
     )
@@ -177,6 +226,7 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
             "region",
             "risk_level",
             "ratio",
+            "level_ratios",
             "seed",
             "inspectors_per_entity",
             "drawn_on",
@@ -184,7 +234,14 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
             "blacklisted_entity_ids",
             "drawn",
         ]
-        read_only_fields = ["id", "drawn_on", "candidate_entity_ids", "blacklisted_entity_ids", "drawn"]
+        read_only_fields = [
+            "id",
+            "drawn_on",
+            "level_ratios",
+            "candidate_entity_ids",
+            "blacklisted_entity_ids",
+            "drawn",
+        ]
 
     def create(self, validated_data):
         return services.draw_create(actor=self.context["request"].user, **validated_data)

@@ -11,7 +11,7 @@ from linfen_admin.api.viewsets import ScopedViewSetMixin
 
 from .. import services
 from ..filtersets import CaseFilter
-from ..models import Case, DrawnEntity, InspectionDraw, Item, LicensedEntity
+from ..models import Case, DrawnEntity, InspectionDraw, Item, LicensedEntity, Supervision
 from .serializers import (
     CaseSerializer,
     DecisionSerializer,
@@ -21,6 +21,7 @@ from .serializers import (
     ItemSerializer,
     ResultSerializer,
     RevocationSerializer,
+    SupervisionSerializer,
 )
 
 
@@ -43,7 +44,7 @@ class CaseViewSet(
     """办件: only the handling department's officers see and handle a case; another's answers 404.
     Creating a case for an item/region handled by another department answers 403 with the reason."""
 
-    queryset = Case.objects.select_related("item", "region", "department", "licensee")
+    queryset = Case.objects.select_related("item", "region", "department", "location", "licensee")
     serializer_class = CaseSerializer
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = CaseFilter
@@ -89,6 +90,17 @@ class CaseViewSet(
             raise Conflict(str(exc)) from exc
         case = self.get_queryset().get(pk=case.pk)
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+
+class SupervisionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """监管台账: the decided cases a supervising department supervises (第 17、18 项 备注). Each department's users
+    list their own rows (a county department: its county's applicants; a city one: all of them)."""
+
+    queryset = Supervision.objects.select_related(
+        "case__item", "case__department", "case__location", "department", "region"
+    )
+    serializer_class = SupervisionSerializer
+    filter_backends = []
 
 
 class InspectionDrawViewSet(

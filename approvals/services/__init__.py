@@ -25,11 +25,12 @@ from ..models import (
     Item,
     LicensedEntity,
     RiskLevel,
+    Supervision,
 )
 from ..rules.draw import DrawImpossible, draw
 from ..rules.revocation import bar_last_day, is_barred
 from ..rules.workdays import EXTENSION_DAYS, STATUTORY_LIMIT_DAYS, add_working_days
-from ..selectors import work_calendar
+from ..selectors import location_from_credit_code, supervising_departments, work_calendar
 
 __all__ = [
     "ENTITY_EDITABLE",
@@ -55,6 +56,20 @@ __all__ = [
     "result_record",
     "risk_level_save",
 ]
+
+
+def _location(*, item: Item, region: Region, location: Region | None, credit_code: str) -> Region | None:
+    """Where the applicant (the holder) is: the case's county for a county-level item; for a city-level one the
+    county given, else the one the credit code's 行政区划码 names, else none (the city's supervisors only)."""
+    if item.level == Item.Level.COUNTY:
+        if location is not None and location.pk != region.pk:
+            raise ValidationError({"location": _("县级事项的申请人所在地即办理地。")})
+        return region
+    if location is not None:
+        if location.kind == Region.Kind.CITY:
+            raise ValidationError({"location": _("所在地请选择县(市、区)或开发区;不填按统一社会信用代码。")})
+        return location
+    return location_from_credit_code(credit_code)
 
 
 class CaseConflict(Exception):
@@ -112,8 +127,10 @@ def case_create(
     applicant_credit_code: str,
     accepted_on: datetime.date,
     promised_days: int | None = None,
+    location: Region | None = None,
 ) -> Case:
-    """Register an accepted case (受理). ``due_on`` = the promised limit when given, else 20 working days."""
+    """Register an accepted case (受理). ``due_on`` = the promised limit when given, else 20 working days.
+    ``location``: the applicant's county (``_location``), which decides the county supervisors of the decision."""
     region, department = department_for(item=item, region=region)
     _require_handler(actor, department)
     if promised_days is not None and not 1 <= promised_days <= STATUTORY_LIMIT_DAYS:
@@ -153,6 +170,7 @@ def case_create(
         promised_days=promised_days,
         statutory_due_on=statutory_due_on,
         due_on=due_on,
+        location=_location(item=item, region=region, location=location, credit_code=applicant_credit_code),
         created_by=actor,
     )
     case.full_clean()
@@ -200,7 +218,9 @@ def case_extend(*, actor, case: Case, reason: str, on: datetime.date | None = No
 
 @transaction.atomic
 def case_decide(*, actor, case: Case, decision: str, decided_on: datetime.date, note: str = "") -> Case:
-    """准予/不予许可. An approval creates the licensed entity and marks the department's first handled case."""
+    """准予/不予许可. An approval creates the licensed entity and marks the department's first handled case; every
+    decision enters the supervision list of the item's supervising departments (``_supervise``), whose users are
+    told once the decision is committed."""
     case = _lock_editable(actor, case)
     if decision not in (Case.Status.APPROVED, Case.Status.DENIED):
         raise ValidationError({"decision": _("决定只能是准予许可(approved)或不予许可(denied)。")})
@@ -223,10 +243,34 @@ def case_decide(*, actor, case: Case, decision: str, decided_on: datetime.date, 
         after=audit.snapshot(case),
         comment=comment,
     )
-    if decision == Case.Status.APPROVED:
-        _entity_from_case(actor=actor, case=case)
+    entity = _entity_from_case(actor=actor, case=case) if decision == Case.Status.APPROVED else None
     _mark_first_case(actor=actor, case=case)
+    _supervise(actor=actor, case=case, entity=entity)
     return case
+
+
+def _supervise(*, actor, case: Case, entity: LicensedEntity | None) -> list[Supervision]:
+    """事中事后监管: the decided case on the list of each department the item's 备注 names — the city one, and the one
+    of the applicant's county (第 17 项 监管措施 1: "审批通过后,及时公示并通知市场监管和卫生健康部门"; 第 18 项:
+    "市、县级卫生健康部门负责本辖区…日常监督管理"), each told on commit (``notifications.notify_supervisors``)."""
+    from ..notifications import notify_supervisors
+
+    departments = supervising_departments(case.item, case.location)
+    if not departments:
+        return []
+    city = Region.objects.get(kind=Region.Kind.CITY)
+    rows = []
+    for department in departments:
+        row = Supervision(case=case, department=department, region=department.region or city, entity=entity)
+        row.full_clean()
+        row.save()
+        audit.record_created(
+            actor=actor, obj=row, comment=_("纳入%(dept)s监管台账") % {"dept": department.name}
+        )
+        rows.append(row)
+    case_id = case.pk
+    transaction.on_commit(lambda: notify_supervisors(case_id))
+    return rows
 
 
 def _entity_from_case(*, actor, case: Case) -> LicensedEntity:
@@ -244,6 +288,7 @@ def _entity_from_case(*, actor, case: Case) -> LicensedEntity:
         ),
         credit_code=code,
         licensed_on=case.decided_on,
+        location=case.location,
     )
     entity.full_clean()
     entity.save()
@@ -439,19 +484,22 @@ def entity_create(
     holder_kind: str = LicensedEntity.HolderKind.ORGANISATION,
     credit_level: str = LicensedEntity.CreditLevel.A,
     licensed_on: datetime.date,
+    location: Region | None = None,
 ) -> LicensedEntity:
     """Enter a licence holder by hand (e.g. licences issued before the handover)."""
     region, department = department_for(item=item, region=region)
     require_region(actor, region)
+    credit_code = "".join((credit_code or "").split()).upper()
     entity = LicensedEntity(
         item=item,
         region=region,
         department=department,
         name=name.strip(),
-        credit_code="".join((credit_code or "").split()).upper(),
+        credit_code=credit_code,
         holder_kind=holder_kind,
         credit_level=credit_level,
         licensed_on=licensed_on,
+        location=_location(item=item, region=region, location=location, credit_code=credit_code),
     )
     entity.full_clean()
     entity.save()
@@ -475,6 +523,14 @@ def inspector_pool() -> list[tuple[int, int | None]]:
     return list(users_with_role(Role.INSPECTOR).exclude(department=None).values_list("pk", "department_id"))
 
 
+def level_ratios() -> dict[str, Decimal]:
+    """{credit level: ratio} from the risk-level table (``RiskLevel.credit_level``)."""
+    return {
+        level: ratio
+        for level, ratio in RiskLevel.objects.exclude(credit_level=None).values_list("credit_level", "ratio")
+    }
+
+
 @transaction.atomic
 def draw_create(
     *,
@@ -487,24 +543,34 @@ def draw_create(
     inspectors_per_entity: int = 2,
     drawn_on: datetime.date | None = None,
 ) -> InspectionDraw:
-    """双随机: snapshot the candidates and the inspector pool, draw with ``seed`` (a fresh one when not given)."""
+    """双随机: snapshot the candidates (with their credit levels and supervisors) and the inspector pool, then draw
+    with ``seed`` (a fresh one when not given). Each holder is sampled at its credit level's ratio
+    (``RiskLevel``); ``ratio`` — or the ratio of ``risk_level`` — is a floor raising the lower levels to it.
+    For an item whose 备注 names supervisors, a holder's inspectors come only from those departments: the city
+    one, and the one of the holder's county (``selectors.supervising_departments``)."""
     region, _department = department_for(item=item, region=region)
     require_region(actor, region)
-    if ratio is None:
-        if risk_level is None:
-            raise ValidationError({"ratio": _("请填写抽查比例,或选择风险等级。")})
+    if ratio is None and risk_level is not None:
         ratio = risk_level.ratio
-    ratio = Decimal(str(ratio))
-    if not Decimal("0") < ratio <= Decimal("1"):
-        raise ValidationError({"ratio": _("抽查比例应大于 0 且不超过 1(如 0.10 表示 10%)。")})
+    if ratio is not None:
+        ratio = Decimal(str(ratio))
+        if not Decimal("0") < ratio <= Decimal("1"):
+            raise ValidationError({"ratio": _("抽查比例应大于 0 且不超过 1(如 0.10 表示 10%)。")})
+    ratios = level_ratios()
     drawn_on = drawn_on or _today()
     seed = (seed or "").strip() or secrets.token_hex(16)
     entities = list(
         LicensedEntity.objects.filter(item=item, region=region, active=True)
+        .select_related("location")
         .order_by("pk")
-        .values_list("pk", "department_id")
     )
-    candidate_ids = [pk for pk, _dept in entities]
+    missing = sorted({e.get_credit_level_display() for e in entities if e.credit_level not in ratios})
+    if missing:
+        raise ValidationError(
+            _("风险等级表中没有以下信用等级的抽查比例:%(levels)s。")
+            % {"levels": "、".join(map(str, missing))}
+        )
+    candidate_ids = [entity.pk for entity in entities]
     blacklisted_ids = sorted(
         set(
             CreditBlacklist.objects.filter(entity_id__in=candidate_ids, listed_on__lte=drawn_on)
@@ -512,20 +578,30 @@ def draw_create(
             .values_list("entity_id", flat=True)
         )
     )
-    entity_departments = {str(pk): dept for pk, dept in entities}
+    supervisors: dict[str, list[int]] = {}
+    if item.supervising_departments:
+        by_location: dict = {}
+        for entity in entities:
+            key = entity.location_id
+            if key not in by_location:
+                by_location[key] = [d.pk for d in supervising_departments(item, entity.location)]
+            supervisors[str(entity.pk)] = by_location[key]
     pool = inspector_pool()
     the_draw = InspectionDraw(
         item=item,
         region=region,
         risk_level=risk_level,
         ratio=ratio,
+        level_ratios={level: str(value) for level, value in sorted(ratios.items())},
+        entity_levels={str(entity.pk): entity.credit_level for entity in entities},
+        entity_supervisors=supervisors,
         seed=seed,
         inspectors_per_entity=inspectors_per_entity,
         drawn_on=drawn_on,
         drawn_by=actor,
         candidate_entity_ids=candidate_ids,
         blacklisted_entity_ids=blacklisted_ids,
-        entity_departments=entity_departments,
+        entity_departments={str(entity.pk): entity.department_id for entity in entities},
         inspector_pool=[list(row) for row in pool],
     )
     the_draw.full_clean()
@@ -561,8 +637,18 @@ def _run(the_draw: InspectionDraw):
             entity_departments={int(k): v for k, v in the_draw.entity_departments.items()},
             inspectors=[(int(pk), dept) for pk, dept in the_draw.inspector_pool],
             inspectors_per_entity=the_draw.inspectors_per_entity,
+            entity_levels={int(k): v for k, v in the_draw.entity_levels.items()},
+            level_ratios={k: Decimal(v) for k, v in the_draw.level_ratios.items()},
+            entity_supervisors={int(k): v for k, v in the_draw.entity_supervisors.items()},
         )
     except DrawImpossible as exc:
+        if the_draw.entity_supervisors:
+            raise ValidationError(
+                _(
+                    "可抽取的执法人员不足:每户需 %(n)s 名,且只能来自该事项备注所列监管部门(市级及主体所在县级)。"
+                )
+                % {"n": the_draw.inspectors_per_entity}
+            ) from exc
         raise ValidationError(
             _("可抽取的执法人员不足:每户需 %(n)s 名且不得来自发证部门。")
             % {"n": the_draw.inspectors_per_entity}

@@ -8,12 +8,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linfen_admin import audit
+from linfen_admin.models import Region
 from linfen_admin.roles import Role
 from linfen_admin.writes import delete_audited, lock_editable, require_actor, save_audited
 
-from ..models import CreditBlacklist, LicensedEntity, RiskLevel, WorkCalendarDay, WorkCalendarYear
+from ..models import CreditBlacklist, Item, LicensedEntity, RiskLevel, WorkCalendarDay, WorkCalendarYear
 
-ENTITY_EDITABLE = ("name", "credit_code", "holder_kind", "credit_level", "licensed_on", "active")
+ENTITY_EDITABLE = ("name", "credit_code", "holder_kind", "credit_level", "location", "licensed_on", "active")
+
+
+def _entity_location(entity: LicensedEntity, location):
+    """A county-level item's holder is where its licence was granted; a city-level one's, a county or none."""
+    if entity.item.level == Item.Level.COUNTY:
+        if location is not None and location.pk != entity.region_id:
+            raise ValidationError({"location": _("县级事项的持证主体所在地即其办理地。")})
+        return entity.region
+    if location is not None and location.kind == Region.Kind.CITY:
+        raise ValidationError({"location": _("所在地请选择县(市、区)或开发区;不填按统一社会信用代码。")})
+    return location
 
 
 @transaction.atomic
@@ -26,6 +38,8 @@ def entity_update(*, actor, entity: LicensedEntity, **changes) -> LicensedEntity
     locked = lock_editable(actor, entity)
     if locked.is_revoked and changes.get("active"):
         raise ValidationError({"active": _("已撤销或吊销的许可不能恢复有效;须重新申请、重新许可。")})
+    if "location" in changes:
+        changes["location"] = _entity_location(locked, changes["location"])
     before = audit.snapshot(locked)
     for name, value in changes.items():
         setattr(locked, name, value)

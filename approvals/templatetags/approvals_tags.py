@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from linfen_admin.templatetags.linfen import pct
 
@@ -25,3 +26,14 @@ def ratio_pct(ratio) -> str:
     if ratio is None or ratio == "":
         return "—"
     return pct(Decimal(str(ratio)) * 100)
+
+
+@register.filter
+def draw_ratio(the_draw) -> str:
+    """How a draw sampled, in words: its one ratio (draws made before credit levels were stored), or by credit
+    level, with the floor when one was given."""
+    if not the_draw.level_ratios:
+        return ratio_pct(the_draw.ratio)
+    if the_draw.ratio is None:
+        return _("按信用等级")
+    return _("按信用等级,不低于 %(pct)s") % {"pct": ratio_pct(the_draw.ratio)}

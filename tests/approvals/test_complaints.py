@@ -1,6 +1,7 @@
 """投诉举报 per item and region: received, assigned to the supervising department the item's 备注 names (临政发
 〔2022〕5 号 附件 第 17 项 备注 "监管部门包括市、县级市场监督管理部门和卫生健康部门", 第 18 项 "市、县级卫生健康部门"),
-a time limit (15 working days, 《市场监督管理行政处罚程序规定》第十八条), the result; reminders before and after the
+a time limit (15 working days by default, changeable when received; the limit within which market regulation
+checks a lead, 《市场监督管理行政处罚程序规定》第十八条), the result; reminders before and after the
 due date; scoped like cases."""
 
 import datetime
