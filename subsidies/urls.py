@@ -17,9 +17,4 @@ urlpatterns = [
     path("applications/<int:pk>/documents/", views.document_upload, name="document-upload"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     path("calls/<int:pk>/plan/", views.call_plan, name="call-plan"),
-    path("calls/<int:pk>/committees/", views.committee_create, name="committee-create"),
-    path("calls/<int:pk>/plans/", views.plan_create, name="plan-create"),
-    path("plans/<int:pk>/submit/", views.plan_submit, name="plan-submit"),
-    path("plans/<int:pk>/approve/", views.plan_approve, name="plan-approve"),
-    path("plans/<int:pk>/finance-copy/", views.plan_finance_copy, name="plan-finance-copy"),
 ]

@@ -400,8 +400,15 @@ def _call_for_plan(request, pk):
 @login_required
 @permission_required("subsidies.view_application", raise_exception=True)
 def call_plan(request, pk):
-    """资金分配计划: the planned awards of one call against its budget, its committees and allocation plans."""
+    """资金分配计划: the planned awards of one call against its budget, its committees and allocation plans. The
+    page's forms post back to it, each naming its ``step`` (组建评审委员会、编制方案、报审、审定、抄送)."""
     call = _call_for_plan(request, pk)
+    if request.method == "POST":
+        handler = PLAN_STEPS.get(request.POST.get("step", ""))
+        if handler is None:
+            messages.error(request, _("该操作当前不可办理,请查看最新状态。"))
+            return redirect("subsidies:call-plan", pk=pk)
+        return handler(request, call)
     return render(request, "subsidies/call_plan.html", _plan_context(request, call))
 
 
@@ -411,10 +418,7 @@ def _refused(request, call, **forms_given):
     )
 
 
-@login_required
-@require_POST
-def committee_create(request, pk):
-    call = _call_for_plan(request, pk)
+def _committee_create(request, call):
     form = CommitteeForm(request.POST)
     formset = CommitteeMemberFormSet(request.POST, prefix="members")
     if form.is_valid() and formset.is_valid():
@@ -427,14 +431,11 @@ def committee_create(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("评审委员会已组建"))
-            return redirect("subsidies:call-plan", pk=pk)
+            return redirect("subsidies:call-plan", pk=call.pk)
     return _refused(request, call, committee_form=form, member_formset=formset)
 
 
-@login_required
-@require_POST
-def plan_create(request, pk):
-    call = _call_for_plan(request, pk)
+def _plan_create(request, call):
     form = PlanForm(request.POST, candidates=selectors.plan_candidates(request.user, call))
     if form.is_valid():
         try:
@@ -445,15 +446,15 @@ def plan_create(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("资金分配方案已保存"))
-            return redirect("subsidies:call-plan", pk=pk)
+            return redirect("subsidies:call-plan", pk=call.pk)
     return _refused(request, call, plan_form=form)
 
 
-def _plan_step(request, pk, run, form=None, key=None):
-    """One step on a plan (报审、审定、抄送): the plan must be visible (404 otherwise); a refusal shows the page
-    again with the form's errors."""
-    plan = get_object_or_404(selectors.plans_for(request.user), pk=pk)
-    call = _call_for_plan(request, plan.call_id)
+def _plan_step(request, call, run, form_class=None, key=None):
+    """One step on a plan of this call (报审、审定、抄送), named by the posted ``plan`` (404 when not visible); a
+    refusal shows the page again with the form's errors and input."""
+    plan = get_object_or_404(selectors.plans_for(request.user, call), pk=_int(request.POST.get("plan")))
+    form = form_class(request.POST, prefix=f"{key}{plan.pk}") if form_class is not None else None
     if form is not None and not form.is_valid():
         return _refused(request, call, **{f"{key}_{plan.pk}": form})
     try:
@@ -471,38 +472,38 @@ def _plan_step(request, pk, run, form=None, key=None):
     return redirect("subsidies:call-plan", pk=call.pk)
 
 
-@login_required
-@require_POST
-def plan_submit(request, pk):
-    return _plan_step(
-        request, pk, lambda plan, _data: services.allocation_plan_submit(actor=request.user, plan_id=plan.pk)
-    )
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
-@login_required
-@require_POST
-def plan_approve(request, pk):
-    return _plan_step(
+PLAN_STEPS = {
+    "committee": _committee_create,
+    "plan": _plan_create,
+    "submit": lambda request, call: _plan_step(
         request,
-        pk,
+        call,
+        lambda plan, _data: services.allocation_plan_submit(actor=request.user, plan_id=plan.pk),
+    ),
+    "approve": lambda request, call: _plan_step(
+        request,
+        call,
         lambda plan, data: services.allocation_plan_approve(actor=request.user, plan_id=plan.pk, **data),
-        PlanApproveForm(request.POST, prefix=f"approve{pk}"),
+        PlanApproveForm,
         "approve",
-    )
-
-
-@login_required
-@require_POST
-def plan_finance_copy(request, pk):
-    return _plan_step(
+    ),
+    "copy": lambda request, call: _plan_step(
         request,
-        pk,
+        call,
         lambda plan, data: services.allocation_plan_copy_to_finance(
             actor=request.user, plan_id=plan.pk, **data
         ),
-        PlanFinanceCopyForm(request.POST, prefix=f"copy{pk}"),
+        PlanFinanceCopyForm,
         "copy",
-    )
+    ),
+}
 
 
 @login_required

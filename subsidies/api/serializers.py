@@ -430,7 +430,7 @@ class AllocationPlanSerializer(serializers.ModelSerializer):
 
 
 class AllocationPlanWriteSerializer(serializers.Serializer):
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all(), required=False)
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
     title = serializers.CharField(required=False, max_length=200)
     lines = AllocationLineInputSerializer(many=True, required=False)
 
@@ -444,11 +444,20 @@ class AllocationPlanWriteSerializer(serializers.Serializer):
         return fields
 
 
-class PlanApproveSerializer(serializers.Serializer):
+class PlanRefSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(help_text=_("资金分配方案编号"))
+
+
+class PlanLinesSerializer(PlanRefSerializer):
+    title = serializers.CharField(required=False, max_length=200)
+    lines = AllocationLineInputSerializer(many=True, required=False)
+
+
+class PlanApproveSerializer(PlanRefSerializer):
     document_no = serializers.CharField(allow_blank=True, help_text=_("市政府审定文号"))
     approved_on = serializers.DateField(help_text=_("市政府审定日期"))
 
 
-class PlanFinanceCopySerializer(serializers.Serializer):
+class PlanFinanceCopySerializer(PlanRefSerializer):
     copied_on = serializers.DateField(help_text=_("抄送财政局日期"))
     recipient = serializers.CharField(allow_blank=True, help_text=_("财政局接收人"))

@@ -244,8 +244,9 @@ def test_committee_through_the_page_and_the_api(client, api, users):
     call = CallFactory()
     client.force_login(users["city_industry"])
     response = client.post(
-        reverse("subsidies:committee-create", args=[call.pk]),
+        reverse("subsidies:call-plan", args=[call.pk]),
         {
+            "step": "committee",
             "round": "1",
             "formed_on": "2026-05-10",
             "members-TOTAL_FORMS": "2",
@@ -275,7 +276,7 @@ def test_committee_through_the_page_and_the_api(client, api, users):
     assert created.status_code == 201, created.json()
     assert created.json()["has_discipline_member"] is True
     assert api.as_user(users["yaodu_industry"]).get(COMMITTEES).json()["count"] == 0
-    assert api.as_user(users["city_energy"]).get(f"{COMMITTEES}{committee.pk}/").status_code == 404
+    assert api.as_user(users["city_energy"]).get(COMMITTEES).json()["count"] == 0
     assert api.as_user(users["finance"]).get(COMMITTEES).json()["count"] == 2
 
 
@@ -436,14 +437,15 @@ def test_plan_through_the_page(client, users, make_application):
     page_url = reverse("subsidies:call-plan", args=[call.pk])
     client.force_login(users["city_industry"])
     refused = client.post(
-        reverse("subsidies:plan-create", args=[call.pk]),
-        {"title": "方案一", f"include_{a.pk}": "on", f"amount_{a.pk}": "999999"},
+        page_url,
+        {"step": "plan", "title": "方案一", f"include_{a.pk}": "on", f"amount_{a.pk}": "999999"},
     )
     assert refused.status_code == 400 and "不超过测算奖励" in refused.content.decode()
     assert 'value="方案一"' in refused.content.decode()  # input kept
     created = client.post(
-        reverse("subsidies:plan-create", args=[call.pk]),
+        page_url,
         {
+            "step": "plan",
             "title": "方案一",
             f"include_{a.pk}": "on",
             f"amount_{a.pk}": "300",
@@ -453,14 +455,14 @@ def test_plan_through_the_page(client, users, make_application):
     )
     assert created.status_code == 302
     plan = AllocationPlan.objects.get(call=call)
-    assert client.post(reverse("subsidies:plan-submit", args=[plan.pk])).status_code == 302
-    bad = client.post(
-        reverse("subsidies:plan-approve", args=[plan.pk]), {f"approve{plan.pk}-document_no": ""}
-    )
+    assert client.post(page_url, {"step": "submit", "plan": plan.pk}).status_code == 302
+    bad = client.post(page_url, {"step": "approve", "plan": plan.pk, f"approve{plan.pk}-document_no": ""})
     assert bad.status_code == 400
     approved = client.post(
-        reverse("subsidies:plan-approve", args=[plan.pk]),
+        page_url,
         {
+            "step": "approve",
+            "plan": plan.pk,
             f"approve{plan.pk}-document_no": "临政函〔2026〕12 号",
             f"approve{plan.pk}-approved_on": TODAY.isoformat(),
         },
@@ -470,8 +472,13 @@ def test_plan_through_the_page(client, users, make_application):
         State.APPROVED
     }
     copied = client.post(
-        reverse("subsidies:plan-finance-copy", args=[plan.pk]),
-        {f"copy{plan.pk}-copied_on": TODAY.isoformat(), f"copy{plan.pk}-recipient": "李科长"},
+        page_url,
+        {
+            "step": "copy",
+            "plan": plan.pk,
+            f"copy{plan.pk}-copied_on": TODAY.isoformat(),
+            f"copy{plan.pk}-recipient": "李科长",
+        },
     )
     assert copied.status_code == 302
     content = client.get(page_url).content.decode()
@@ -483,43 +490,66 @@ def test_plan_through_the_page(client, users, make_application):
     # Scoping: another bureau sees no plan of this call, and cannot act on it.
     client.force_login(users["city_energy"])
     assert "方案一" not in client.get(page_url).content.decode()
-    assert client.post(reverse("subsidies:plan-submit", args=[plan.pk])).status_code == 404
+    assert client.post(page_url, {"step": "submit", "plan": plan.pk}).status_code == 404
+    client.force_login(users["yaodu_industry"])  # a county: no plan shown, no step taken
+    assert "方案一" not in client.get(page_url).content.decode()
+    assert client.post(page_url, {"step": "submit", "plan": plan.pk}).status_code == 404
 
 
 def test_plan_through_the_api(api, users, make_application):
     call = CallFactory()
     a = make_application(State.PLANNED, call=call)
     city = api.as_user(users["city_industry"])
-    body = {"call": call.pk, "title": "方案一", "lines": [{"application": a.pk, "amount_wan": "300.00"}]}
+    body = {"call": call.pk, "title": "方案一", "lines": [{"application": a.pk, "amount_wan": "250.00"}]}
     created = city.post(PLANS, body, format="json")
     assert created.status_code == 201, created.json()
     plan_id = created.json()["id"]
-    assert created.json()["total_wan"] == "300.00" and created.json()["status"] == "draft"
-    assert (
-        city.post(
-            f"{PLANS}{plan_id}/approve/", {"document_no": "x", "approved_on": "2026-05-20"}, format="json"
-        ).status_code
-        == 409
+    assert created.json()["total_wan"] == "250.00" and created.json()["status"] == "draft"
+    early = {"plan": plan_id, "document_no": "x", "approved_on": "2026-05-20"}
+    assert city.post(f"{PLANS}approve/", early, format="json").status_code == 409
+    changed = city.post(
+        f"{PLANS}lines/",
+        {"plan": plan_id, "lines": [{"application": a.pk, "amount_wan": "300.00"}]},
+        format="json",
     )
-    assert city.post(f"{PLANS}{plan_id}/submit/", format="json").status_code == 200
-    assert city.patch(f"{PLANS}{plan_id}/", {"title": "改"}, format="json").status_code == 409
+    assert changed.status_code == 200 and changed.json()["total_wan"] == "300.00"
+    assert city.post(f"{PLANS}submit/", {"plan": plan_id}, format="json").status_code == 200
+    assert city.post(f"{PLANS}lines/", {"plan": plan_id, "title": "改"}, format="json").status_code == 409
     approved = city.post(
-        f"{PLANS}{plan_id}/approve/",
-        {"document_no": "临政函〔2026〕9 号", "approved_on": timezone.localdate().isoformat()},
+        f"{PLANS}approve/",
+        {
+            "plan": plan_id,
+            "document_no": "临政函〔2026〕9 号",
+            "approved_on": timezone.localdate().isoformat(),
+        },
         format="json",
     )
     assert approved.status_code == 200, approved.json()
     assert approved.json()["lines"][0]["application_state"] == "approved"
     copied = city.post(
-        f"{PLANS}{plan_id}/finance-copy/",
-        {"copied_on": timezone.localdate().isoformat(), "recipient": "李科长"},
+        f"{PLANS}finance-copy/",
+        {"plan": plan_id, "copied_on": timezone.localdate().isoformat(), "recipient": "李科长"},
         format="json",
     )
     assert copied.status_code == 200 and copied.json()["finance_recipient"] == "李科长"
-    assert api.as_user(users["finance"]).get(f"{PLANS}{plan_id}/").status_code == 200
+    a.refresh_from_db()
+    assert a.state == State.APPROVED and a.transitions.get().action == "approve"
+
+    def listed(role):
+        return [p["id"] for p in api.as_user(users[role]).get(PLANS, {"call": call.pk}).json()["results"]]
+
+    assert listed("finance") == [plan_id] and listed("leader") == [plan_id]
     for role in ("city_energy", "yaodu_industry", "hongdong_industry", "expert1"):
-        assert api.as_user(users[role]).get(f"{PLANS}{plan_id}/").status_code == 404
+        assert listed(role) == []
+    # Another bureau: its steps on this plan find nothing; creating one for this call is refused.
+    assert api.as_user(users["city_energy"]).post(
+        f"{PLANS}submit/", {"plan": plan_id}, format="json"
+    ).status_code in (
+        403,
+        404,
+    )
     assert api.as_user(users["city_energy"]).post(PLANS, body, format="json").status_code == 403
+    assert api.as_user(users["yaodu_industry"]).post(PLANS, body, format="json").status_code == 403
 
 
 # --- 第十一条: completion evaluation for project awards; the 5-year re-evaluation ----------------------------
