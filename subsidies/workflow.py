@@ -8,7 +8,12 @@ it. Actors are roles bound to the application:
 - ``city``: the city bureau of the call's domain — CITY_INDUSTRY for industry, CITY_ENERGY for energy
   (受理、组织专家评审、资金分配计划、报市政府审定);
 - ``finance``: 市财政局 (拨付、绩效再评价、收回).
-Experts score through ``services.expert_score_submit``; the committee's opinion concludes the review.
+A row whose target is its source is a step inside that state (县级受理、审核与现场核查 inside 县级审核): recorded in
+the history like any other, it leaves the state and its clock as they are. Experts of the round's committee
+(``ReviewCommittee``, with its 驻局纪检组 member) score through ``services.expert_score_submit``; the committee's
+opinion concludes the review. 市政府审定 is taken for every application of an allocation plan at once
+(``services.allocation_plan_approve``), and the disbursement's branch closes an award that is not a project award
+(第十一条).
 """
 
 from __future__ import annotations
