@@ -154,9 +154,16 @@ def test_county_steps_through_the_page(client, users, make_application):
     assert "✓ 真实性审核" in page and "✗ 合规性审核" in page
     refused = client.post(
         url,
-        {"action": "recommend", "version": application.version, "document_no": "尧工信〔2026〕1 号"},
+        {
+            "action": "recommend",
+            "version": application.version,
+            "document_no": "尧工信〔2026〕1 号",
+            "inspection_opinion": "属实",
+        },
     )
-    assert refused.status_code in (302, 400)
+    assert refused.status_code == 302  # refused by the guard: the page as it is now, with the reason on top
+    shown = client.get(refused.url).content.decode()
+    assert "不能推荐上报" in shown and "合规性审核" in shown and "一致性审核" in shown
     application.refresh_from_db()
     assert application.state == State.COUNTY_REVIEW
     client.force_login(users["hongdong_industry"])  # another county: not found
@@ -336,7 +343,7 @@ def test_approving_the_plan_moves_every_listed_application(users, make_applicati
     a = make_application(State.PLANNED, call=call)
     b = make_application(State.PLANNED, call=call)
     plan = _plan(users, call, a, b, amounts={b.pk: D("250.00")})
-    with pytest.raises(Exception):  # noqa: B017 — not before it is submitted
+    with pytest.raises(services.StateConflict):  # not before it is submitted
         services.allocation_plan_approve(
             actor=users["city_industry"],
             plan_id=plan.pk,
