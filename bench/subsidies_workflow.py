@@ -105,14 +105,37 @@ def main():
             investment_progress=Decimal("90"),
             revenue_wan=Decimal("30000"),
             above_scale=True,
+            indicator_type="economic",
+            expected_new_tax_wan=Decimal("500"),
+            return_undertaking=True,
         )
         for i in range(options.applications)
     ]
+    committee = services.committee_create(
+        actor=city,
+        call=call,
+        round=1,
+        formed_on=call.opens_on,
+        members=[
+            {"name": "纪检", "unit": "驻局纪检组", "discipline_inspector": True},
+            {"name": str(expert), "unit": "专家库", "expert": expert},
+        ],
+    )
     steps = 0
     start = time.perf_counter()
     for application in applications:
         pk = application.pk
         services.application_transition(application_id=pk, actor=county, action="submit")
+        services.application_transition(application_id=pk, actor=county, action="accept")
+        services.application_transition(
+            application_id=pk,
+            actor=county,
+            action="county_check",
+            data={
+                **dict.fromkeys(("authenticity", "completeness", "compliance", "consistency"), True),
+                "inspected_on": call.opens_on.isoformat(),
+            },
+        )
         services.application_transition(
             application_id=pk,
             actor=county,
@@ -120,13 +143,13 @@ def main():
             data={"document_no": "1", "inspection_opinion": "属实"},
         )
         services.application_transition(
-            application_id=pk, actor=city, action="send_to_experts", data={"experts": [expert.pk]}
+            application_id=pk, actor=city, action="send_to_experts", data={"committee": committee.pk}
         )
         services.expert_score_submit(application_id=pk, expert=expert, score="80", opinion="同意")
         services.application_transition(
             application_id=pk, actor=city, action="conclude_review", comment="同意"
         )
-        steps += 5
+        steps += 7
     elapsed = time.perf_counter() - start
     print(f"workflow: {steps} steps in {elapsed:.2f}s = {steps / elapsed:,.0f} steps/s")
 

@@ -18,6 +18,13 @@ class SubsidiesConfig(AppConfig):
         registry.add_reminder_rule(
             ReminderRule("subsidies.step_overdue", _("技改资金申报环节超时"), reminders.collect_overdue_steps)
         )
+        registry.add_reminder_rule(
+            ReminderRule(
+                "subsidies.reevaluation_due",
+                _("技改资金项目绩效再评价到期"),
+                reminders.collect_reevaluations_due,
+            )
+        )
         registry.add_menu(
             MenuEntry(
                 _("技改资金申报"),
@@ -55,6 +62,10 @@ class SubsidiesConfig(AppConfig):
             "subsidies.view_awardtier",
             "subsidies.view_steplimit",
             "subsidies.view_expertassignment",
+            "subsidies.view_reviewcommittee",
+            "subsidies.view_committeemember",
+            "subsidies.view_allocationplan",
+            "subsidies.view_allocationline",
         )
         for role in (
             Role.LEADER,
@@ -72,7 +83,15 @@ class SubsidiesConfig(AppConfig):
             "subsidies.add_document",
         )
         for role in (Role.CITY_INDUSTRY, Role.CITY_ENERGY):
-            registry.grant(role, "subsidies.add_call", "subsidies.change_call", "subsidies.add_document")
+            registry.grant(
+                role,
+                "subsidies.add_call",
+                "subsidies.change_call",
+                "subsidies.add_document",
+                "subsidies.add_reviewcommittee",
+                "subsidies.add_allocationplan",
+                "subsidies.change_allocationplan",
+            )
         registry.grant(Role.EXPERT, "subsidies.change_expertassignment")
         registry.grant(Role.FINANCE, "subsidies.add_document")
 

@@ -231,6 +231,48 @@ def _step(application, user, action, **data):
     application.refresh_from_db()
 
 
+def _committee(call, city, users):
+    """The call's first review committee: 驻局纪检组 member and the two demo experts (第八条(三))."""
+    committee = call.committees.filter(round=1).first()
+    if committee is None:
+        committee = services.committee_create(
+            actor=city,
+            call=call,
+            round=1,
+            formed_on=timezone.localdate(),
+            members=[
+                {"name": "张纪检", "unit": "市纪委监委驻市工信局纪检监察组", "discipline_inspector": True},
+                {"name": str(users["expert1"]), "unit": "太原理工大学", "expert": users["expert1"]},
+                {"name": str(users["expert2"]), "unit": "山西省工程咨询院", "expert": users["expert2"]},
+            ],
+        )
+    return committee
+
+
+def _plan_through(application, city, stop_at_approval: bool) -> None:
+    """One demo allocation plan per application: drafted, 报市政府审定, approved and (unless the demo stops at
+    approval) 抄送财政局."""
+    today = timezone.localdate()
+    plan = services.allocation_plan_create(
+        actor=city,
+        call=application.call,
+        title=f"{application.call.year} 年资金分配计划(演示 {application.reference})",
+        lines=[(application.pk, application.planned_wan)],
+    )
+    services.allocation_plan_submit(actor=city, plan_id=plan.pk)
+    services.allocation_plan_approve(
+        actor=city,
+        plan_id=plan.pk,
+        document_no=f"临政函〔{application.call.year}〕{application.pk} 号",
+        approved_on=today,
+    )
+    if not stop_at_approval:
+        services.allocation_plan_copy_to_finance(
+            actor=city, plan_id=plan.pk, copied_on=today, recipient="市财政局 李科长"
+        )
+    application.refresh_from_db()
+
+
 def _advance(application, target: str, users: dict) -> None:
     county = users["yaodu_industry" if application.region.name == "尧都区" else "hongdong_industry"]
     city = users["city_industry" if application.call.domain == Domain.INDUSTRY else "city_energy"]
@@ -247,6 +289,17 @@ def _advance(application, target: str, users: dict) -> None:
         if action == "submit":
             _step(application, county, "submit")
         elif action == "recommend":
+            _step(application, county, "accept", comment="申报材料齐全,予以受理")
+            _step(
+                application,
+                county,
+                "county_check",
+                authenticity=True,
+                completeness=True,
+                compliance=True,
+                consistency=True,
+                inspected_on=timezone.localdate().isoformat(),
+            )
             _step(
                 application,
                 county,
@@ -256,7 +309,9 @@ def _advance(application, target: str, users: dict) -> None:
                 inspection_opinion="经现场核查,项目真实,申报材料完整、合规,与实际建设内容一致",
             )
         elif action == "send_to_experts":
-            _step(application, city, "send_to_experts", experts=[users["expert1"].pk, users["expert2"].pk])
+            _step(
+                application, city, "send_to_experts", committee=_committee(application.call, city, users).pk
+            )
             for expert, value in (("expert1", "86"), ("expert2", "82")):
                 services.expert_score_submit(
                     application_id=application.pk,
@@ -268,12 +323,7 @@ def _advance(application, target: str, users: dict) -> None:
         elif action == "conclude_review":
             _step(application, city, "conclude_review", comment="评审委员会(含驻局纪检组)同意列入拟支持计划")
         elif action == "approve":
-            _step(
-                application,
-                city,
-                "approve",
-                document_no=f"临政函〔{application.call.year}〕{application.pk} 号",
-            )
+            _plan_through(application, city, target == "approved")
         elif action == "disburse":
             _step(
                 application,
@@ -314,6 +364,8 @@ def load_demo() -> dict:
             continue
         call = calls[(today.year, domain)]
         fields = {"investment_progress": None, "revenue_wan": D("36000"), "above_scale": True, **params}
+        if category in (Category.MATCHING, Category.INVESTMENT):  # 第十条 commitments of a project award
+            fields.update(indicator_type="economic", expected_new_tax_wan=D("800"), return_undertaking=True)
         region = regions[region_name]
         if region_name in ("尧都区", "洪洞县"):
             county = users["yaodu_industry" if region_name == "尧都区" else "hongdong_industry"]
@@ -348,6 +400,10 @@ def _write_directly(call, region, enterprise, code, project, category, fields, t
     services.application_evaluate(application)
     application.state = target
     if target == State.CITY_REVIEW:
+        application.county_accepted_at = timezone.now()
+        application.check_authenticity = application.check_completeness = True
+        application.check_compliance = application.check_consistency = True
+        application.inspected_on = timezone.localdate()
         application.county_document_no = f"{region.name[:2]}工信字〔{call.year}〕演示"
         application.inspection_opinion = "经现场核查,项目真实,申报材料完整"
     application.full_clean()

@@ -6,7 +6,7 @@ from linfen_admin.forms import GuidedFormMixin, add_service_errors
 from linfen_admin.scoping import regions_for
 
 from . import selectors
-from .models import Application, Call, Category, Document, IndicatorType
+from .models import Application, Call, Category, Document, IndicatorType, ReviewCommittee
 from .rules.eligibility import PROJECT_CATEGORIES
 from .selectors import calls_visible_to
 from .services.applications import EDITABLE_FIELDS
@@ -214,6 +214,7 @@ class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
 
     GENERAL = ("call", "region", "enterprise_name", "credit_code", "project_name")
     FACTS = ("revenue_wan", "above_scale", "investment_progress", "completed_on", "prior_city_funding")
+    COMMITMENTS = ("indicator_type", "expected_new_tax_wan", "expected_targets", "return_undertaking")
 
     class Meta:
         model = Application
@@ -233,6 +234,14 @@ class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
         projects = sorted(PROJECT_CATEGORIES, key=Category.values.index)
         for name in ("investment_progress", "completed_on"):  # 第八条(二) concerns projects only
             self.fields[name].show_when = _show_when("category", projects)
+        # 第十条 commitments of a project award: the indicator type decides which expectation is stated.
+        self.projects = projects
+        indicator = self.fields["indicator_type"]
+        indicator.choices = list(IndicatorType.choices)
+        indicator.widget = forms.RadioSelect(choices=indicator.choices)
+        self.fields["expected_new_tax_wan"].show_when = _show_when("indicator_type", [IndicatorType.ECONOMIC])
+        self.fields["expected_targets"].show_when = _show_when("indicator_type", [IndicatorType.TECHNICAL])
+        self.fields["expected_targets"].widget = forms.Textarea(attrs={"rows": 2})
         instance = self.instance
         if instance.pk and instance.category in SCHEME_FIELDS:
             self.initial[SCHEME_FIELDS[instance.category][0]] = instance.scheme
@@ -250,6 +259,11 @@ class ApplicationForm(GuidedFormMixin, AwardParamsMixin, forms.ModelForm):
                 "fields": [self[name] for name in self.FACTS],
                 "columns": True,
             },
+            {
+                "legend": _("预期指标与承诺(第十条)"),
+                "show_when": _show_when("category", self.projects),
+                "fields": [self[name] for name in self.COMMITMENTS],
+            },
         ]
 
     def service_kwargs(self) -> dict:
@@ -265,8 +279,16 @@ class TransitionForm(GuidedFormMixin, forms.Form):
     inspection_opinion = forms.CharField(
         label=_("现场核查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    experts = forms.ModelMultipleChoiceField(
-        label=_("评审专家"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    # 第十条 真实性、完整性、合规性、一致性, confirmed one by one, and the site inspection's date.
+    authenticity = forms.BooleanField(label=_("真实性审核"), required=False)
+    completeness = forms.BooleanField(label=_("完整性审核"), required=False)
+    compliance = forms.BooleanField(label=_("合规性审核"), required=False)
+    consistency = forms.BooleanField(label=_("一致性审核"), required=False)
+    inspected_on = forms.DateField(
+        label=_("现场核查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    committee = forms.ModelChoiceField(
+        label=_("评审委员会"), required=False, queryset=ReviewCommittee.objects.none()
     )
     planned_wan = forms.DecimalField(label=_("拟支持金额(万元)"), required=False, decimal_places=2)
     indicator_type = forms.ChoiceField(
@@ -282,21 +304,22 @@ class TransitionForm(GuidedFormMixin, forms.Form):
     )
     recovered_wan = forms.DecimalField(label=_("收回金额(万元)"), required=False, decimal_places=2)
 
-    def __init__(self, *args, **kwargs):
-        from linfen_admin.roles import Role
-        from linfen_admin.selectors import users_with_role
-
+    def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = users_with_role(Role.EXPERT)
+        if application is not None:  # the committees of the application's call (第八条(三))
+            self.fields["committee"].queryset = ReviewCommittee.objects.filter(call_id=application.call_id)
 
-    def data_for_service(self) -> dict:
+    def data_for_service(self, names=None) -> dict:
+        """The step's data: the fields ``names`` the action shows (all of them when not given)."""
         data = {
             key: value
             for key, value in self.cleaned_data.items()
-            if key not in ("action", "version", "comment") and value not in (None, "")
+            if key not in ("action", "version", "comment")
+            and value not in (None, "")
+            and (names is None or key in names)
         }
-        if "experts" in data:
-            data["experts"] = [user.pk for user in data["experts"]]
+        if "committee" in data:
+            data["committee"] = data["committee"].pk
         return data
 
 
@@ -308,3 +331,75 @@ class ScoreForm(forms.Form):
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("文件(PDF、JPG、PNG、DOCX、XLSX)"))
     kind = forms.ChoiceField(label=_("材料类别"), choices=Document.Kind.choices)
+
+
+# --- 评审委员会 and 资金分配方案 (第八条(三)(四)) -----------------------------------------------------------
+
+
+class CommitteeForm(GuidedFormMixin, forms.Form):
+    round = forms.IntegerField(label=_("评审批次"), min_value=1, initial=1)
+    formed_on = forms.DateField(label=_("组建日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CommitteeMemberForm(GuidedFormMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60, required=False)
+    unit = forms.CharField(label=_("工作单位"), max_length=120, required=False)
+    discipline_inspector = forms.BooleanField(label=_("驻局纪检组成员"), required=False)
+    expert = forms.ModelChoiceField(
+        label=_("评审专家账号"), required=False, queryset=None, help_text=_("有账号的成员在系统中评分")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from linfen_admin.roles import Role
+        from linfen_admin.selectors import users_with_role
+
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = users_with_role(Role.EXPERT)
+
+
+CommitteeMemberFormSet = forms.formset_factory(CommitteeMemberForm, extra=4, max_num=30)
+
+
+class PlanForm(GuidedFormMixin, forms.Form):
+    """A draft allocation plan: its title, and for each application 拟支持 of the call whether it is listed and
+    its amount (the planned amount to start with)."""
+
+    title = forms.CharField(label=_("方案名称"), max_length=200)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for application in self.candidates:
+            self.fields[f"include_{application.pk}"] = forms.BooleanField(
+                label=_("列入 %(ref)s %(name)s")
+                % {"ref": application.reference, "name": application.enterprise_name},
+                required=False,
+                initial=True,
+            )
+            self.fields[f"amount_{application.pk}"] = forms.DecimalField(
+                label=_("%(ref)s 分配金额(万元)") % {"ref": application.reference},
+                required=False,
+                decimal_places=2,
+                min_value=0,
+                initial=application.planned_wan or application.award_wan,
+            )
+
+    def rows(self):
+        return [(a, self[f"include_{a.pk}"], self[f"amount_{a.pk}"]) for a in self.candidates]
+
+    def lines(self) -> list[tuple[int, object]]:
+        return [
+            (a.pk, self.cleaned_data.get(f"amount_{a.pk}") or 0)
+            for a in self.candidates
+            if self.cleaned_data.get(f"include_{a.pk}")
+        ]
+
+
+class PlanApproveForm(GuidedFormMixin, forms.Form):
+    document_no = forms.CharField(label=_("市政府审定文号"), max_length=64)
+    approved_on = forms.DateField(label=_("市政府审定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PlanFinanceCopyForm(GuidedFormMixin, forms.Form):
+    copied_on = forms.DateField(label=_("抄送财政局日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    recipient = forms.CharField(label=_("财政局接收人"), max_length=60)

@@ -64,6 +64,10 @@ class State(models.TextChoices):
 
 class Action(models.TextChoices):
     SUBMIT = "submit", _("提交")
+    # 第八条(二): the county bureau accepts the enterprise's materials (县级受理), then checks them and inspects the
+    # site (第十条: 真实性、完整性、合规性、一致性审核意见) — steps inside 县级审核 that leave the state as it is.
+    ACCEPT = "accept", _("县级受理")
+    COUNTY_CHECK = "county_check", _("审核与现场核查")
     RECOMMEND = "recommend", _("推荐上报")
     SEND_TO_EXPERTS = "send_to_experts", _("提交专家评审")
     CONCLUDE_REVIEW = "conclude_review", _("形成评审意见")
@@ -302,16 +306,38 @@ class Application(models.Model):
     award_explanation = models.JSONField(_("测算说明"), default=dict, blank=True)
     eligible = models.BooleanField(_("符合申报条件"), default=False)
     eligibility_failures = models.JSONField(_("不符合的条件"), default=list, blank=True)
+    # 第十条 commitments, entered when applying (project awards): the expected indicators and the undertaking
+    # to return the funds when they are missed. ``indicator_type`` (第十一条 经济指标/技术指标) is one of them.
+    expected_new_tax_wan = models.DecimalField(
+        _("预期新增税收(万元)"), null=True, blank=True, **MONEY, help_text=_("以经济指标为主的项目填写")
+    )
+    expected_targets = models.TextField(
+        _("预期技术指标"),
+        blank=True,
+        help_text=_("以改善环境、提高社会效益、节能降耗、增强技术质量水平等技术指标为主的项目填写"),
+    )
+    return_undertaking = models.BooleanField(_("承诺未达到预期指标退还专项资金"), default=False)
+    # 第八条(二)、第十条: the county's acceptance, its four checks (confirmed one by one) and the site inspection.
+    county_accepted_at = models.DateTimeField(_("县级受理时间"), null=True, blank=True)
+    check_authenticity = models.BooleanField(_("真实性审核"), default=False)
+    check_completeness = models.BooleanField(_("完整性审核"), default=False)
+    check_compliance = models.BooleanField(_("合规性审核"), default=False)
+    check_consistency = models.BooleanField(_("一致性审核"), default=False)
+    inspected_on = models.DateField(_("现场核查日期"), null=True, blank=True)
     # Review results.
     county_document_no = models.CharField(_("县级推荐文号"), max_length=64, blank=True)
     inspection_opinion = models.TextField(_("现场核查意见"), blank=True)
     review_round = models.PositiveSmallIntegerField(_("评审轮次"), default=0)
     committee_opinion = models.TextField(_("评审委员会意见"), blank=True)
+    review_average = models.DecimalField(
+        _("专家平均分"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     planned_wan = models.DecimalField(_("拟支持金额(万元)"), null=True, blank=True, **MONEY)
     disbursed_wan = models.DecimalField(_("已拨付金额(万元)"), null=True, blank=True, **MONEY)
     indicator_type = models.CharField(
         _("预期指标类型"), max_length=16, choices=IndicatorType.choices, blank=True
     )
+    reevaluation_due_on = models.DateField(_("绩效再评价日期"), null=True, blank=True)
     project_completed_on = models.DateField(_("项目完工日期(完工评价)"), null=True, blank=True)
     targets_met = models.BooleanField(_("达到预期指标"), null=True, blank=True)
     cumulative_new_tax_wan = models.DecimalField(_("累计新增税收(万元)"), null=True, blank=True, **MONEY)
@@ -378,6 +404,23 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
+    @property
+    def is_project_award(self) -> bool:
+        """第十一条 对于申报项目类奖励资金的: the project awards (第七条(一)(二)) are evaluated at completion and
+        re-evaluated; the title, certificate and revenue awards are not."""
+        from .rules.eligibility import PROJECT_CATEGORIES
+
+        return self.category in PROJECT_CATEGORIES
+
+    COUNTY_CHECKS = ("check_authenticity", "check_completeness", "check_compliance", "check_consistency")
+
+    def county_checks(self) -> list[tuple[str, str, bool]]:
+        """The four checks of 第十条 in the seed's order: (field, label, confirmed)."""
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.COUNTY_CHECKS
+        ]
+
     def quote_params(self) -> dict:
         """The award-quote parameters of this application's category."""
         params = {"category": self.category}
@@ -408,6 +451,14 @@ class ExpertAssignment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="+"
     )
     round = models.PositiveSmallIntegerField(_("评审轮次"), default=1)
+    member = models.ForeignKey(
+        "CommitteeMember",
+        verbose_name=_("评审委员会成员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
     score = models.DecimalField(
         _("评分"),
         max_digits=5,
@@ -516,3 +567,154 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def _narrow_by_call_domain(user, queryset, path="call"):
+    """Committees and plans of a call: the city bureau of its domain, 市财政局 and the leading group read them;
+    county staff never (no region of theirs), nor experts."""
+    if user.is_superuser or user.has_role(Role.ADMIN, Role.LEADER, Role.FINANCE):
+        return queryset
+    return queryset.filter(**{f"{path}__domain__in": bureau_domains(user)})
+
+
+class ReviewCommittee(models.Model):
+    """第八条(三): the review committee a city bureau forms for one round of a call — 驻局纪检组及相关专家."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("申报通知"), on_delete=models.PROTECT, related_name="committees"
+    )
+    round = models.PositiveSmallIntegerField(_("评审批次"), default=1, validators=[MinValueValidator(1)])
+    formed_on = models.DateField(_("组建日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("组建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_by_call_domain(user, queryset))
+
+    class Meta:
+        ordering = ["call", "round"]
+        verbose_name = _("评审委员会")
+        verbose_name_plural = _("评审委员会")
+        constraints = [models.UniqueConstraint(fields=["call", "round"], name="subsidies_committee_round")]
+
+    def __str__(self):
+        return f"{self.call} 第 {self.round} 批评审委员会"
+
+    @property
+    def has_discipline_member(self) -> bool:
+        return any(member.discipline_inspector for member in self.members.all())
+
+
+class CommitteeMember(models.Model):
+    """One member of a review committee: name and unit; the 驻局纪检组 member flagged; an expert scores through
+    their account."""
+
+    committee = models.ForeignKey(
+        ReviewCommittee, verbose_name=_("评审委员会"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("姓名"), max_length=60)
+    unit = models.CharField(_("工作单位"), max_length=120)
+    discipline_inspector = models.BooleanField(_("驻局纪检组成员"), default=False)
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评审专家账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("有账号的成员在系统中评分"),
+    )
+
+    scope_narrow = staticmethod(
+        lambda user, queryset: _narrow_by_call_domain(user, queryset, "committee__call")
+    )
+
+    class Meta:
+        ordering = ["committee", "-discipline_inspector", "id"]
+        verbose_name = _("评审委员会成员")
+        verbose_name_plural = _("评审委员会成员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "expert"],
+                condition=Q(expert__isnull=False),
+                name="subsidies_member_expert_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}({self.unit})"
+
+
+class AllocationPlan(models.Model):
+    """第八条(三)(四): the 资金分配计划 of one call — the applications and amounts the bureau proposes, within the
+    call's budget, 报市政府审定 as one act, then 送市财政局 (the copy is recorded)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("编制中")
+        SUBMITTED = "submitted", _("已报市政府审定")
+        APPROVED = "approved", _("市政府已审定")
+
+    call = models.ForeignKey(Call, verbose_name=_("申报通知"), on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(_("方案名称"), max_length=200)
+    status = models.CharField(_("方案状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("报审时间"), null=True, blank=True)
+    document_no = models.CharField(_("市政府审定文号"), max_length=64, blank=True)
+    approved_on = models.DateField(_("市政府审定日期"), null=True, blank=True)
+    finance_copied_on = models.DateField(_("抄送财政局日期"), null=True, blank=True)
+    finance_recipient = models.CharField(_("财政局接收人"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编制人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("编制时间"), auto_now_add=True)
+
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_by_call_domain(user, queryset))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("资金分配方案")
+        verbose_name_plural = _("资金分配方案")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def total_wan(self):
+        from decimal import Decimal
+
+        return sum((line.amount_wan for line in self.lines.all()), Decimal("0.00"))
+
+
+class AllocationLine(models.Model):
+    """One application of an allocation plan and the amount it is allocated (万元)."""
+
+    plan = models.ForeignKey(
+        AllocationPlan, verbose_name=_("资金分配方案"), on_delete=models.CASCADE, related_name="lines"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="allocation_lines"
+    )
+    amount_wan = models.DecimalField(_("分配金额(万元)"), **MONEY)
+
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_by_call_domain(user, queryset, "plan__call"))
+
+    class Meta:
+        ordering = ["plan", "id"]
+        verbose_name = _("资金分配明细")
+        verbose_name_plural = _("资金分配明细")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "application"], name="subsidies_plan_line_once"),
+            models.CheckConstraint(condition=Q(amount_wan__gt=0), name="subsidies_plan_line_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.application}"

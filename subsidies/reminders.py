@@ -60,3 +60,32 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
             body=f"该环节办理时限 {days} 天,{entered.isoformat()} 进入,应于 {due.isoformat()} 前办结。",
             url=reverse("subsidies:application-detail", args=[application.pk]),
         )
+
+
+REEVALUATION_NOTICE_DAYS = 30  # how long before the re-evaluation date 市财政局 is told
+
+
+def collect_reevaluations_due(as_of: datetime.date) -> Iterator[Reminder]:
+    """第九条、第十一条: an evaluated project whose 5-year re-evaluation (economic indicators, 完工 5 年后) or
+    completion assessment (technical indicators) falls due — once 30 days ahead, once on the date (and after it,
+    until re-evaluated) — to 市财政局, who re-evaluates."""
+    horizon = as_of + datetime.timedelta(days=REEVALUATION_NOTICE_DAYS)
+    waiting = Application.objects.filter(
+        state=State.EVALUATED, reevaluation_due_on__isnull=False, reevaluation_due_on__lte=horizon
+    ).select_related("call", "region")
+    book = Recipients()
+    for application in waiting.iterator(chunk_size=2000):
+        due = application.reevaluation_due_on
+        recipients = book.must_act(application, include_experts=False)
+        if not recipients:
+            continue
+        reached = as_of >= due
+        yield Reminder(
+            obj=application,
+            period=f"{'due' if reached else 'ahead'}:{due.isoformat()}",
+            recipients=recipients,
+            title=f"技改资金项目「{application.enterprise_name} · {application.project_name}」"
+            + ("已到绩效再评价日期" if reached else "即将到绩效再评价日期"),
+            body=f"绩效再评价日期 {due.isoformat()}(第十一条)。",
+            url=reverse("subsidies:application-detail", args=[application.pk]),
+        )

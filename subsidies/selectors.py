@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -15,6 +15,8 @@ from linfen_admin.scoping import get_visible_or_404, visible_to
 from .models import (
     FUNDED_STATES,
     GRANTED_STATES,
+    AllocationLine,
+    AllocationPlan,
     Application,
     ApplicationTransition,
     AwardRule,
@@ -23,6 +25,7 @@ from .models import (
     Document,
     Domain,
     ExpertAssignment,
+    ReviewCommittee,
     State,
     bureau_domains,
 )
@@ -356,3 +359,40 @@ def _breakdowns(visible) -> tuple[list, list]:
 
 def waiting_applications(state: str) -> QuerySet:
     return Application.objects.filter(state=state).select_related("call", "region")
+
+
+def average_score(assignments) -> Decimal | None:
+    """The average of the scores given (Decimal, two places); ``None`` before any score."""
+    scores = [a.score for a in assignments if a.score is not None]
+    if not scores:
+        return None
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def plans_for(user, call: Call | None = None) -> QuerySet:
+    """The allocation plans ``user`` may read (the bureau of the call's domain, 市财政局, the leading group)."""
+    rows = AllocationPlan.objects.all() if call is None else AllocationPlan.objects.filter(call=call)
+    return (
+        visible_to(user, rows)
+        .select_related("call")
+        .prefetch_related(
+            Prefetch("lines", queryset=AllocationLine.objects.select_related("application__region"))
+        )
+    )
+
+
+def committees_for(user, call: Call) -> QuerySet:
+    return visible_to(user, ReviewCommittee.objects.filter(call=call)).prefetch_related("members__expert")
+
+
+def plan_candidates(user, call: Call) -> list[Application]:
+    """Applications of ``call`` 拟支持 and in no plan yet before the government or approved (a draft's are shown
+    again only in that draft)."""
+    listed = AllocationLine.objects.filter(plan__call=call).values("application_id")
+    return list(
+        applications_visible_to(user)
+        .filter(call=call, state=State.PLANNED)
+        .exclude(pk__in=listed)
+        .select_related("region")
+        .order_by("-planned_wan", "id")
+    )

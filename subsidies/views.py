@@ -14,24 +14,55 @@ from linfen_admin.lists import IdsFirstPaginator, ordered, xlsx_response
 
 from . import cockpit, selectors, services, workflow
 from .filtersets import ApplicationFilter
-from .forms import ApplicationForm, AwardQuoteForm, DocumentForm, ScoreForm, TransitionForm
-from .models import Action, ExpertAssignment, State
+from .forms import (
+    ApplicationForm,
+    AwardQuoteForm,
+    CommitteeForm,
+    CommitteeMemberFormSet,
+    DocumentForm,
+    PlanApproveForm,
+    PlanFinanceCopyForm,
+    PlanForm,
+    ScoreForm,
+    TransitionForm,
+)
+from .models import Action, ExpertAssignment, State, bureau_domains
 from .rules.award import check_params
+from .services.guards import CHECK_FIELDS
 
 # Which form fields each action shows (required ones come from the workflow table).
+# ``None``: the action is taken on another page (市政府审定, with the allocation plan).
 ACTION_FIELDS = {
     Action.SUBMIT: ["comment"],
+    Action.ACCEPT: ["comment"],
+    Action.COUNTY_CHECK: [
+        "authenticity",
+        "completeness",
+        "compliance",
+        "consistency",
+        "inspected_on",
+        "comment",
+    ],
     Action.RECOMMEND: ["document_no", "inspection_opinion", "comment"],
-    Action.SEND_TO_EXPERTS: ["experts", "comment"],
+    Action.SEND_TO_EXPERTS: ["committee", "comment"],
     Action.CONCLUDE_REVIEW: ["comment", "planned_wan"],
-    Action.APPROVE: ["document_no", "comment"],
+    Action.APPROVE: None,
     Action.DISBURSE: ["document_no", "comment"],
-    Action.EVALUATE: ["indicator_type", "completed_on", "evaluation_agency", "targets_met", "comment"],
+    Action.EVALUATE: ["completed_on", "evaluation_agency", "targets_met", "comment"],
     Action.REEVALUATE: ["cumulative_new_tax_wan", "comment"],
     Action.RECOVER: ["recovered_wan", "document_no", "comment"],
     Action.RETURN: ["comment"],
     Action.REJECT: ["comment"],
 }
+
+
+def _action_fields(action: str, application) -> list[str]:
+    """The fields an action's form shows; an application entered before the commitments were recorded states its
+    indicator type at evaluation (第十一条)."""
+    names = list(ACTION_FIELDS.get(action) or [])
+    if action == Action.EVALUATE and not application.indicator_type:
+        names.insert(0, "indicator_type")
+    return names
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -128,9 +159,15 @@ def application_detail(request, pk):
 
 
 def _transition_form(action: str, data=None, application=None) -> TransitionForm:
-    """One form per action on the page, with ids of its own, so that each label names its own control."""
-    initial = {"action": action, "version": application.version} if application is not None else None
-    return TransitionForm(data, initial=initial, auto_id=f"id_{action}_%s")
+    """One form per action on the page, with ids of its own, so that each label names its own control. The
+    county's checks start from what is already confirmed."""
+    initial = None
+    if application is not None and data is None:
+        initial = {"action": action, "version": application.version}
+        if action == Action.COUNTY_CHECK:
+            initial.update({key: getattr(application, name) for key, name in CHECK_FIELDS.items()})
+            initial["inspected_on"] = application.inspected_on
+    return TransitionForm(data, initial=initial, application=application, auto_id=f"id_{action}_%s")
 
 
 def _detail_context(request, application, *, posted: TransitionForm | None = None, score_form=None) -> dict:
@@ -148,11 +185,16 @@ def _detail_context(request, application, *, posted: TransitionForm | None = Non
                 "row": row,
                 "label": Action(row.action).label,
                 "form": form,
-                "fields": [form[name] for name in ACTION_FIELDS[row.action]],
+                "fields": [form[name] for name in _action_fields(row.action, application)],
                 "danger": row.action in (Action.RETURN, Action.REJECT),
+                "elsewhere": ACTION_FIELDS.get(row.action, []) is None,
             }
         )
-    assignments = list(ExpertAssignment.objects.filter(application=application).select_related("expert"))
+    assignments = list(
+        ExpertAssignment.objects.filter(application=application).select_related("expert", "member__committee")
+    )
+    current = [a for a in assignments if a.round == application.review_round]
+    committee = next((a.member.committee for a in current if a.member is not None), None)
     mine = next(
         (a for a in assignments if a.expert_id == request.user.pk and a.round == application.review_round),
         None,
@@ -167,6 +209,8 @@ def _detail_context(request, application, *, posted: TransitionForm | None = Non
         "history": history,
         "documents": selectors.documents_for(application),
         "assignments": assignments,
+        "committee": committee,
+        "average": selectors.average_score(current),
         "score_form": score_form,
         "document_form": DocumentForm() if services.may_attach(request.user, application) else None,
         "can_edit": application.is_editable and workflow.COUNTY in actors,
@@ -179,7 +223,7 @@ def _detail_context(request, application, *, posted: TransitionForm | None = Non
 @require_POST
 def application_transition(request, pk):
     application = selectors.application_get(request.user, pk)
-    form = _transition_form(request.POST.get("action", ""), request.POST)
+    form = _transition_form(request.POST.get("action", ""), request.POST, application)
     if form.is_valid():
         action = form.cleaned_data["action"]
         try:
@@ -188,7 +232,7 @@ def application_transition(request, pk):
                 actor=request.user,
                 action=action,
                 comment=form.cleaned_data.get("comment") or "",
-                data=form.data_for_service(),
+                data=form.data_for_service(_action_fields(action, application)),
                 expected_version=form.cleaned_data.get("version"),
             )
         except PermissionDenied as exc:
@@ -314,31 +358,151 @@ def dashboard(request):
     return render(request, "subsidies/dashboard.html", {"summary": summary, "charts": charts})
 
 
+def _plan_context(request, call, **forms_given) -> dict:
+    """The call's plan page: what is planned against the budget, its review committees and allocation plans, and
+    — for the city bureau of its domain — the forms to form a committee, draft, submit, approve and copy a plan.
+    ``forms_given`` are refused forms (shown with their errors and input)."""
+    applications = selectors.application_list(request.user).filter(call=call)
+    manages = call.domain in bureau_domains(request.user)
+    plans = list(selectors.plans_for(request.user, call))
+    candidates = selectors.plan_candidates(request.user, call) if manages else []
+    context = {
+        "call": call,
+        "planned": applications.filter(state__in=selectors.FUNDED_STATES).order_by("-planned_wan", "id"),
+        "candidates": applications.filter(state=State.EXPERT_REVIEW).order_by("-award_wan", "id"),
+        "remaining_wan": call.budget_wan - call.committed_wan,
+        "committees": selectors.committees_for(request.user, call),
+        "plans": plans,
+        "manages": manages,
+    }
+    if manages:
+        context.update(
+            committee_form=forms_given.get("committee_form") or CommitteeForm(),
+            member_formset=forms_given.get("member_formset") or CommitteeMemberFormSet(prefix="members"),
+            plan_form=forms_given.get("plan_form")
+            or PlanForm(candidates=candidates, initial={"title": _("%(call)s资金分配计划") % {"call": call}}),
+        )
+        for plan in plans:  # each plan's own step forms
+            plan.approve_form = forms_given.get(f"approve_{plan.pk}") or PlanApproveForm(
+                prefix=f"approve{plan.pk}"
+            )
+            plan.copy_form = forms_given.get(f"copy_{plan.pk}") or PlanFinanceCopyForm(
+                prefix=f"copy{plan.pk}"
+            )
+    return context
+
+
+def _call_for_plan(request, pk):
+    return get_object_or_404(selectors.calls_with_usage(request.user), pk=pk)
+
+
 @login_required
 @permission_required("subsidies.view_application", raise_exception=True)
 def call_plan(request, pk):
-    """资金分配计划: the planned awards of one call against its budget, and what remains."""
-    call = get_object_or_404(selectors.calls_with_usage(request.user), pk=pk)
-    planned = (
-        selectors.application_list(request.user)
-        .filter(call=call, state__in=selectors.FUNDED_STATES)
-        .order_by("-planned_wan", "id")
-    )
-    candidates = (
-        selectors.application_list(request.user)
-        .filter(call=call, state=State.EXPERT_REVIEW)
-        .order_by("-award_wan", "id")
-    )
+    """资金分配计划: the planned awards of one call against its budget, its committees and allocation plans. The
+    page's forms post back to it, each naming its ``step`` (组建评审委员会、编制方案、报审、审定、抄送)."""
+    call = _call_for_plan(request, pk)
+    if request.method == "POST":
+        handler = PLAN_STEPS.get(request.POST.get("step", ""))
+        if handler is None:
+            messages.error(request, _("该操作当前不可办理,请查看最新状态。"))
+            return redirect("subsidies:call-plan", pk=pk)
+        return handler(request, call)
+    return render(request, "subsidies/call_plan.html", _plan_context(request, call))
+
+
+def _refused(request, call, **forms_given):
     return render(
-        request,
-        "subsidies/call_plan.html",
-        {
-            "call": call,
-            "planned": planned,
-            "candidates": candidates,
-            "remaining_wan": call.budget_wan - call.committed_wan,
-        },
+        request, "subsidies/call_plan.html", _plan_context(request, call, **forms_given), status=400
     )
+
+
+def _committee_create(request, call):
+    form = CommitteeForm(request.POST)
+    formset = CommitteeMemberFormSet(request.POST, prefix="members")
+    if form.is_valid() and formset.is_valid():
+        members = [
+            f.cleaned_data for f in formset if f.cleaned_data.get("name") or f.cleaned_data.get("unit")
+        ]
+        try:
+            services.committee_create(actor=request.user, call=call, members=members, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("评审委员会已组建"))
+            return redirect("subsidies:call-plan", pk=call.pk)
+    return _refused(request, call, committee_form=form, member_formset=formset)
+
+
+def _plan_create(request, call):
+    form = PlanForm(request.POST, candidates=selectors.plan_candidates(request.user, call))
+    if form.is_valid():
+        try:
+            services.allocation_plan_create(
+                actor=request.user, call=call, title=form.cleaned_data["title"], lines=form.lines()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("资金分配方案已保存"))
+            return redirect("subsidies:call-plan", pk=call.pk)
+    return _refused(request, call, plan_form=form)
+
+
+def _plan_step(request, call, run, form_class=None, key=None):
+    """One step on a plan of this call (报审、审定、抄送), named by the posted ``plan`` (404 when not visible); a
+    refusal shows the page again with the form's errors and input."""
+    plan = get_object_or_404(selectors.plans_for(request.user, call), pk=_int(request.POST.get("plan")))
+    form = form_class(request.POST, prefix=f"{key}{plan.pk}") if form_class is not None else None
+    if form is not None and not form.is_valid():
+        return _refused(request, call, **{f"{key}_{plan.pk}": form})
+    try:
+        run(plan, form.cleaned_data if form is not None else {})
+    except (services.StateConflict, services.TransitionConflict) as exc:
+        messages.error(request, str(exc))
+        return redirect("subsidies:call-plan", pk=call.pk)
+    except ValidationError as exc:
+        if form is None:
+            messages.error(request, _error_text(exc))
+            return redirect("subsidies:call-plan", pk=call.pk)
+        add_service_errors(form, exc)
+        return _refused(request, call, **{f"{key}_{plan.pk}": form})
+    messages.success(request, _("已办理"))
+    return redirect("subsidies:call-plan", pk=call.pk)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+PLAN_STEPS = {
+    "committee": _committee_create,
+    "plan": _plan_create,
+    "submit": lambda request, call: _plan_step(
+        request,
+        call,
+        lambda plan, _data: services.allocation_plan_submit(actor=request.user, plan_id=plan.pk),
+    ),
+    "approve": lambda request, call: _plan_step(
+        request,
+        call,
+        lambda plan, data: services.allocation_plan_approve(actor=request.user, plan_id=plan.pk, **data),
+        PlanApproveForm,
+        "approve",
+    ),
+    "copy": lambda request, call: _plan_step(
+        request,
+        call,
+        lambda plan, data: services.allocation_plan_copy_to_finance(
+            actor=request.user, plan_id=plan.pk, **data
+        ),
+        PlanFinanceCopyForm,
+        "copy",
+    ),
+}
 
 
 @login_required

@@ -8,7 +8,12 @@ it. Actors are roles bound to the application:
 - ``city``: the city bureau of the call's domain — CITY_INDUSTRY for industry, CITY_ENERGY for energy
   (受理、组织专家评审、资金分配计划、报市政府审定);
 - ``finance``: 市财政局 (拨付、绩效再评价、收回).
-Experts score through ``services.expert_score_submit``; the committee's opinion concludes the review.
+A row whose target is its source is a step inside that state (县级受理、审核与现场核查 inside 县级审核): recorded in
+the history like any other, it leaves the state and its clock as they are. Experts of the round's committee
+(``ReviewCommittee``, with its 驻局纪检组 member) score through ``services.expert_score_submit``; the committee's
+opinion concludes the review. 市政府审定 is taken for every application of an allocation plan at once
+(``services.allocation_plan_approve``), and the disbursement's branch closes an award that is not a project award
+(第十一条).
 """
 
 from __future__ import annotations
@@ -62,18 +67,39 @@ def _t(source, action, target, actors, guards=(), required=(), branch=None) -> T
 
 TRANSITIONS: tuple[Transition, ...] = (
     # Submitting hands the file to the county's own review, eligible or not (its flags are shown there);
-    # 第八条(二) bars *recommending* an ineligible project, so the eligibility guard sits on ``recommend``.
-    _t(State.DRAFT, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed",)),
-    _t(State.RETURNED, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed",)),
+    # 第八条(二) bars *recommending* an ineligible project, so the eligibility guard sits on ``recommend``. 第十条:
+    # a project award states its expected indicators and the undertaking to return the funds when applying.
+    _t(State.DRAFT, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed", "commitments")),
+    _t(State.RETURNED, Action.SUBMIT, State.COUNTY_REVIEW, {COUNTY}, guards=("recomputed", "commitments")),
+    # 第八条(二) 县级受理, then 第十条 审核 (真实性、完整性、合规性、一致性, confirmed one by one) and 现场核查 (its
+    # date): steps inside 县级审核 (the state stays), each recorded in the history.
+    _t(State.COUNTY_REVIEW, Action.ACCEPT, State.COUNTY_REVIEW, {COUNTY}, guards=("not_accepted",)),
+    _t(
+        State.COUNTY_REVIEW,
+        Action.COUNTY_CHECK,
+        State.COUNTY_REVIEW,
+        {COUNTY},
+        guards=("county_accepted", "check_data"),
+    ),
+    # 第八条(二) 正式文件推荐上报: the county's 文号, once the four checks and the inspection are done.
     _t(
         State.COUNTY_REVIEW,
         Action.RECOMMEND,
         State.CITY_REVIEW,
         {COUNTY},
-        guards=("eligible",),
+        guards=("county_checked", "eligible"),
         required=("document_no", "inspection_opinion"),
     ),
-    _t(State.CITY_REVIEW, Action.SEND_TO_EXPERTS, State.EXPERT_REVIEW, {CITY}, required=("experts",)),
+    # 市级受理 by the bureau of the call's domain (``actors_for``), which sends the file to the committee of the
+    # round (第八条(三) 驻局纪检组及相关专家组成评审委员会).
+    _t(
+        State.CITY_REVIEW,
+        Action.SEND_TO_EXPERTS,
+        State.EXPERT_REVIEW,
+        {CITY},
+        guards=("committee_ready",),
+        required=("committee",),
+    ),
     _t(
         State.EXPERT_REVIEW,
         Action.CONCLUDE_REVIEW,
@@ -82,15 +108,34 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=("experts_scored", "award_positive", "within_budget"),
         required=("comment",),
     ),
-    _t(State.PLANNED, Action.APPROVE, State.APPROVED, {CITY}, required=("document_no",)),
-    _t(State.APPROVED, Action.DISBURSE, State.DISBURSED, {FINANCE}, required=("document_no",)),
+    # 第八条(三) 资金分配计划报市政府审定: only through the allocation plan that lists the application
+    # (``services.allocation_plan_approve`` moves every listed application in one act).
+    _t(
+        State.PLANNED,
+        Action.APPROVE,
+        State.APPROVED,
+        {CITY},
+        guards=("plan_approving",),
+        required=("document_no", "plan"),
+    ),
+    # 第八条(三)(四) 送市财政局, which pays; 第十一条: only a project award goes on to completion evaluation — a
+    # title, certificate or revenue award is closed once paid.
+    _t(
+        State.APPROVED,
+        Action.DISBURSE,
+        State.DISBURSED,
+        {FINANCE},
+        guards=("finance_copied",),
+        required=("document_no",),
+        branch="project_award",
+    ),
     _t(
         State.DISBURSED,
         Action.EVALUATE,
         State.EVALUATED,
         {COUNTY},
-        guards=("evaluation_data",),
-        required=("indicator_type", "completed_on", "evaluation_agency"),
+        guards=("project_award", "evaluation_data"),
+        required=("completed_on", "evaluation_agency"),
     ),
     _t(
         State.EVALUATED,
@@ -199,7 +244,28 @@ def actor_label(actor: str, application) -> str:
 
 
 def _forward() -> dict[str, Transition]:
-    return {t.source: t for t in TRANSITIONS if t.action not in SIDE_ACTIONS}
+    """Each state's step forward (a step that stays in its state, like 县级受理, is part of that state's work)."""
+    return {t.source: t for t in TRANSITIONS if t.action not in SIDE_ACTIONS and t.target != t.source}
+
+
+def inner_steps(state: str) -> list[Transition]:
+    """The steps taken inside ``state`` before its step forward (县级受理、审核与现场核查 inside 县级审核)."""
+    return [t for t in TRANSITIONS if t.source == state and t.target == state]
+
+
+def skipped_states(application) -> set[str]:
+    """States of the main line an application never passes through: the disbursement's branch closes a
+    title, certificate or revenue award once paid (第十一条 completion evaluation is for project awards only)."""
+    if application.is_project_award:
+        return set()
+    line = main_line()
+    skipped = set()
+    for row in TRANSITIONS:
+        if row.branch == "project_award" and row.source in line:
+            start = line.index(row.source) + 1
+            end = line.index(State.CLOSED) if State.CLOSED in line else len(line)
+            skipped.update(line[start:end])
+    return skipped
 
 
 def main_line() -> list[str]:
@@ -252,6 +318,8 @@ class Step:
     next: list[tuple[str, str]] = field(default_factory=list)  # (action, who) open now
     exits: list[str] = field(default_factory=list)  # 退回补正 / 不予支持, when open now
     note: str = ""
+    # Steps taken inside this state (县级受理、审核与现场核查): (label, done, when, by whom).
+    inner: list[tuple[str, bool, datetime | None, str]] = field(default_factory=list)
 
 
 def steps(application, history) -> list[Step]:
@@ -283,10 +351,16 @@ def steps(application, history) -> list[Step]:
     def group(s):
         return {s} | {twin for twin, of in twins.items() if of == s}
 
+    skipped = skipped_states(application)
     result = []
     for index, s in enumerate(line):
         row = forward.get(s)
         actors = sorted(row.actors) if row else []
+        if s in skipped:  # 第十一条: not a step of this award
+            result.append(
+                Step(state=s, label=str(State(s).label), status="skipped", note=_("非项目类奖励,无需此环节"))
+            )
+            continue
         step = Step(
             state=s,
             label=str(State(s).label),
@@ -296,6 +370,24 @@ def steps(application, history) -> list[Step]:
         )
         if row and "experts_scored" in row.guards:
             step.note = _("评审专家评分后")
+        for inner in inner_steps(s):
+            last = None
+            for h in reversed(
+                history
+            ):  # this stay in ``s`` only: a file returned and resubmitted starts again
+                if h.to_state == s and h.from_state != s:
+                    break
+                if h.from_state == s and h.action == inner.action:
+                    last = h
+                    break
+            step.inner.append(
+                (
+                    str(Action(inner.action).label),
+                    last is not None or index < position,
+                    last.at if last else None,
+                    last.actor_name if last else "",
+                )
+            )
         if index < position:
             step.status = "done"
             last = next(
@@ -313,7 +405,13 @@ def steps(application, history) -> list[Step]:
             step.status = "current"
             if state != s:
                 step.label = str(State(state).label)
-            rows = [t for t in TRANSITIONS if t.source == state]
+            done_inside = {label for label, done, _at, _by in step.inner if done}
+            rows = [
+                t
+                for t in TRANSITIONS
+                if t.source == state
+                and not (t.target == t.source and str(Action(t.action).label) in done_inside)
+            ]
             step.next = [
                 (
                     str(Action(t.action).label),

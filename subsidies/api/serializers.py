@@ -1,19 +1,26 @@
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
 
 from ..models import (
+    AllocationLine,
+    AllocationPlan,
     Application,
     ApplicationTransition,
     Call,
     Category,
+    CommitteeMember,
     Document,
     ExpertAssignment,
     IndicatorType,
+    ReviewCommittee,
 )
 from ..rules import award as award_rules
 from ..workflow import ACTIONS
+
+User = get_user_model()
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
@@ -103,9 +110,13 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
         help_text=_("投资进度(%)"),
     )
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    # Set by the workflow (完工评价); "" until then. Declared so that the schema's enum admits the blank: a
-    # read-only model field loses ``allow_blank`` in DRF, and drf-spectacular would then document the choices only.
-    indicator_type = serializers.ChoiceField(choices=IndicatorType.choices, allow_blank=True, read_only=True)
+    # 第十条 commitments, entered when applying (project awards); "" for the other awards.
+    indicator_type = serializers.ChoiceField(
+        choices=IndicatorType.choices,
+        allow_blank=True,
+        required=False,
+        help_text=_("预期指标类型(项目类奖励申报时填写)"),
+    )
 
     class Meta:
         model = Application
@@ -132,6 +143,9 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
             "revenue_wan",
             "above_scale",
             "prior_city_funding",
+            "expected_new_tax_wan",
+            "expected_targets",
+            "return_undertaking",
             "cap_exception_reason",
             "cap_exception_at",
             "award_wan",
@@ -142,13 +156,21 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
             "state",
             "state_label",
             "version",
+            "county_accepted_at",
+            "check_authenticity",
+            "check_completeness",
+            "check_compliance",
+            "check_consistency",
+            "inspected_on",
             "county_document_no",
             "inspection_opinion",
             "committee_opinion",
+            "review_average",
             "planned_wan",
             "disbursed_wan",
             "indicator_type",
             "project_completed_on",
+            "reevaluation_due_on",
             "targets_met",
             "cumulative_new_tax_wan",
             "recovery_wan",
@@ -167,13 +189,20 @@ class ApplicationSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializ
             "eligibility_failures",
             "state",
             "version",
+            "county_accepted_at",
+            "check_authenticity",
+            "check_completeness",
+            "check_compliance",
+            "check_consistency",
+            "inspected_on",
             "county_document_no",
             "inspection_opinion",
             "committee_opinion",
+            "review_average",
             "planned_wan",
             "disbursed_wan",
-            "indicator_type",
             "project_completed_on",
+            "reevaluation_due_on",
             "targets_met",
             "cumulative_new_tax_wan",
             "recovery_wan",
@@ -224,9 +253,13 @@ class TransitionRequestSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text=_("推荐、审定、拨付或收回的文号")
     )
     inspection_opinion = serializers.CharField(required=False, allow_blank=True, help_text=_("现场核查意见"))
-    experts = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text=_("评审专家用户编号")
-    )
+    authenticity = serializers.BooleanField(required=False, help_text=_("县级审核:真实性已确认"))
+    completeness = serializers.BooleanField(required=False, help_text=_("县级审核:完整性已确认"))
+    compliance = serializers.BooleanField(required=False, help_text=_("县级审核:合规性已确认"))
+    consistency = serializers.BooleanField(required=False, help_text=_("县级审核:一致性已确认"))
+    inspected_on = serializers.DateField(required=False, help_text=_("现场核查日期"))
+    committee = serializers.IntegerField(required=False, help_text=_("本申报通知的评审委员会编号"))
+    plan = serializers.IntegerField(required=False, help_text=_("资金分配方案编号(市政府审定只能随方案办理)"))
     planned_wan = serializers.DecimalField(required=False, **MONEY)
     indicator_type = serializers.ChoiceField(choices=IndicatorType.values, required=False)
     completed_on = serializers.DateField(required=False)
@@ -302,3 +335,129 @@ class DocumentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=Document.Kind.values, required=False, default=Document.Kind.APPLICATION
     )
+
+
+# --- Review committees (第八条(三)) and allocation plans (第八条(三)(四)) ------------------------------------
+
+
+class CommitteeMemberSerializer(serializers.ModelSerializer):
+    expert = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("在系统中评分的评审专家用户编号"),
+    )
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["id", "name", "unit", "discipline_inspector", "expert"]
+
+
+class ReviewCommitteeSerializer(serializers.ModelSerializer):
+    members = CommitteeMemberSerializer(many=True)
+    has_discipline_member = serializers.BooleanField(read_only=True, help_text=_("有驻局纪检组成员"))
+
+    class Meta:
+        model = ReviewCommittee
+        fields = ["id", "call", "round", "formed_on", "members", "has_discipline_member"]
+        validators = []  # the unique round is the model's (``full_clean`` in the service)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            from ..selectors import calls_visible_to
+
+            fields["call"].queryset = calls_visible_to(request.user)
+        return fields
+
+
+class AllocationLineSerializer(serializers.ModelSerializer):
+    application_reference = serializers.CharField(source="application.reference", read_only=True)
+    enterprise_name = serializers.CharField(source="application.enterprise_name", read_only=True)
+    region = serializers.CharField(source="application.region.name", read_only=True)
+    application_state = serializers.CharField(source="application.state", read_only=True)
+
+    class Meta:
+        model = AllocationLine
+        fields = [
+            "application",
+            "application_reference",
+            "enterprise_name",
+            "region",
+            "application_state",
+            "amount_wan",
+        ]
+        read_only_fields = fields
+
+
+class AllocationLineInputSerializer(serializers.Serializer):
+    application = serializers.IntegerField(help_text=_("申报编号(拟支持)"))
+    amount_wan = serializers.DecimalField(**MONEY, help_text=_("分配金额(万元)"))
+
+
+class AllocationPlanSerializer(serializers.ModelSerializer):
+    lines = AllocationLineSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    total_wan = serializers.DecimalField(read_only=True, **MONEY)
+
+    class Meta:
+        model = AllocationPlan
+        fields = [
+            "id",
+            "call",
+            "title",
+            "status",
+            "status_label",
+            "lines",
+            "total_wan",
+            "submitted_at",
+            "document_no",
+            "approved_on",
+            "finance_copied_on",
+            "finance_recipient",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "submitted_at",
+            "document_no",
+            "approved_on",
+            "finance_copied_on",
+            "finance_recipient",
+            "created_at",
+        ]
+
+
+class AllocationPlanWriteSerializer(serializers.Serializer):
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
+    title = serializers.CharField(required=False, max_length=200)
+    lines = AllocationLineInputSerializer(many=True, required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            from ..selectors import calls_visible_to
+
+            fields["call"].queryset = calls_visible_to(request.user)
+        return fields
+
+
+class PlanRefSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(help_text=_("资金分配方案编号"))
+
+
+class PlanLinesSerializer(PlanRefSerializer):
+    title = serializers.CharField(required=False, max_length=200)
+    lines = AllocationLineInputSerializer(many=True, required=False)
+
+
+class PlanApproveSerializer(PlanRefSerializer):
+    document_no = serializers.CharField(allow_blank=True, help_text=_("市政府审定文号"))
+    approved_on = serializers.DateField(help_text=_("市政府审定日期"))
+
+
+class PlanFinanceCopySerializer(PlanRefSerializer):
+    copied_on = serializers.DateField(help_text=_("抄送财政局日期"))
+    recipient = serializers.CharField(allow_blank=True, help_text=_("财政局接收人"))

@@ -1,19 +1,21 @@
 """Thin API views: parse, call one service, answer. Scoping through ``linfen_admin.scoping`` (via selectors)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
 from linfen_admin.api.exceptions import Conflict
-from linfen_admin.api.viewsets import ScopedModelViewSet
+from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedViewSetMixin
+from linfen_admin.scoping import get_visible_or_404
 
 from .. import selectors, services
 from ..filtersets import ApplicationFilter
-from ..models import Application
+from ..models import AllocationPlan, Application, ReviewCommittee
 from . import serializers as s
 
 
@@ -181,3 +183,119 @@ class ApplicationViewSet(ScopedModelViewSet):
             kind=body.validated_data["kind"],
         )
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewCommitteeViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, GenericViewSet
+):
+    """评审委员会 (第八条(三)): the city bureau of the call's domain forms the committee of a round — members with
+    name and unit, the 驻局纪检组 member flagged. Read by the bureau, 市财政局 and the leading group."""
+
+    queryset = ReviewCommittee.objects.select_related("call").prefetch_related("members")
+    serializer_class = s.ReviewCommitteeSerializer
+    filterset_fields = ["call", "round"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.committee_create(
+            actor=self.request.user,
+            call=data["call"],
+            round=data.get("round", 1),
+            formed_on=data["formed_on"],
+            members=[dict(member) for member in data["members"]],
+        )
+
+
+class AllocationPlanViewSet(ScopedViewSetMixin, mixins.ListModelMixin, GenericViewSet):
+    """资金分配方案 (第八条(三)(四)): drafted by the city bureau of the call's domain with its applications (拟支持)
+    and amounts within the budget (``POST plans/``, changed while a draft with ``lines/``), 报市政府审定
+    (``submit/``), 市政府审定 as one act (``approve/``: every listed application moves to 市政府已审定), then
+    抄送财政局 (``finance-copy/``). Each step names its ``plan`` in the body; a plan the caller may not see answers
+    404, a status that does not allow the step 409."""
+
+    queryset = AllocationPlan.objects.select_related("call").prefetch_related("lines__application__region")
+    serializer_class = s.AllocationPlanSerializer
+    filterset_fields = ["call", "status"]
+
+    def _out(self, plan, code=status.HTTP_200_OK):
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(s.AllocationPlanSerializer(plan, context={"request": self.request}).data, status=code)
+
+    def _plan(self, body):
+        """The plan the body names, if the caller may see it (404 otherwise)."""
+        return get_visible_or_404(
+            self.request.user, AllocationPlan.objects.all(), pk=body.validated_data["plan"]
+        )
+
+    @extend_schema(request=s.AllocationPlanWriteSerializer, responses={201: s.AllocationPlanSerializer})
+    def create(self, request, *args, **kwargs):
+        body = s.AllocationPlanWriteSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        plan = services.allocation_plan_create(
+            actor=request.user,
+            call=data["call"],
+            title=data.get("title", ""),
+            lines=[(line["application"], line["amount_wan"]) for line in data.get("lines", [])],
+        )
+        return self._out(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PlanLinesSerializer, responses=s.AllocationPlanSerializer)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def lines(self, request):
+        """Change a draft plan's title or lines."""
+        body = s.PlanLinesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan, data = self._plan(body), body.validated_data
+        changed = _service_errors(
+            lambda: services.allocation_plan_update(
+                actor=request.user,
+                plan_id=plan.pk,
+                title=data.get("title"),
+                lines=[(line["application"], line["amount_wan"]) for line in data["lines"]]
+                if "lines" in data
+                else None,
+            )
+        )
+        return self._out(changed)
+
+    @extend_schema(request=s.PlanRefSerializer, responses=s.AllocationPlanSerializer)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def submit(self, request):
+        """报市政府审定: the plan is checked again and can no longer be changed."""
+        body = s.PlanRefSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = self._plan(body)
+        return self._out(
+            _service_errors(lambda: services.allocation_plan_submit(actor=request.user, plan_id=plan.pk))
+        )
+
+    @extend_schema(request=s.PlanApproveSerializer, responses=s.AllocationPlanSerializer)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def approve(self, request):
+        """市政府审定: every listed application takes the ``approve`` step, or none does."""
+        body = s.PlanApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan, data = self._plan(body), dict(body.validated_data)
+        data.pop("plan")
+        return self._out(
+            _service_errors(
+                lambda: services.allocation_plan_approve(actor=request.user, plan_id=plan.pk, **data)
+            )
+        )
+
+    @extend_schema(request=s.PlanFinanceCopySerializer, responses=s.AllocationPlanSerializer)
+    @action(
+        detail=False, methods=["post"], url_path="finance-copy", filter_backends=[], pagination_class=None
+    )
+    def finance_copy(self, request):
+        """抄送财政局: the date and the person at 市财政局 who received the approved plan."""
+        body = s.PlanFinanceCopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan, data = self._plan(body), dict(body.validated_data)
+        data.pop("plan")
+        return self._out(
+            _service_errors(
+                lambda: services.allocation_plan_copy_to_finance(actor=request.user, plan_id=plan.pk, **data)
+            )
+        )

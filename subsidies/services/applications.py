@@ -36,6 +36,11 @@ EDITABLE_FIELDS = (
     "revenue_wan",
     "above_scale",
     "prior_city_funding",
+    # 第十条 commitments (project awards)
+    "indicator_type",
+    "expected_new_tax_wan",
+    "expected_targets",
+    "return_undertaking",
 )
 
 

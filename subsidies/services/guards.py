@@ -14,7 +14,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..models import Application, Call, ExpertAssignment, IndicatorType, State
+from ..models import (
+    AllocationLine,
+    AllocationPlan,
+    Application,
+    Call,
+    ExpertAssignment,
+    IndicatorType,
+    ReviewCommittee,
+    State,
+)
 from ..rules import clawback
 from ..rules.money import fmt
 from .applications import application_evaluate
@@ -32,6 +41,8 @@ class StepContext:
     data: dict
     today: datetime.date
     record: dict = field(default_factory=dict)  # what goes into the history row's ``data``
+    committee: object = None  # the review committee a send to experts uses (``committee_ready``)
+    scorers: list = field(default_factory=list)
 
 
 # --- Guards ------------------------------------------------------------------------------------------------
@@ -49,6 +60,93 @@ def _guard_recomputed(ctx: StepContext) -> None:
     application_evaluate(ctx.application)
 
 
+def _guard_commitments(ctx: StepContext) -> None:
+    """第十条: a project award states, in its application, its expected indicators and the undertaking to return
+    the funds when they are missed (the indicator type decides which, 第十一条)."""
+    app = ctx.application
+    if not app.is_project_award:
+        return
+    missing = []
+    if not app.indicator_type:
+        missing.append(_("预期指标类型"))
+    elif app.indicator_type == IndicatorType.ECONOMIC and app.expected_new_tax_wan is None:
+        missing.append(_("预期新增税收(万元)"))
+    elif app.indicator_type == IndicatorType.TECHNICAL and not app.expected_targets.strip():
+        missing.append(_("预期技术指标"))
+    if not app.return_undertaking:
+        missing.append(_("承诺未达到预期指标退还专项资金"))
+    if missing:
+        raise TransitionConflict(
+            _("请先在申报中填写第十条要求的承诺:%(items)s") % {"items": "、".join(missing)}
+        )
+
+
+def _guard_not_accepted(ctx: StepContext) -> None:
+    if ctx.application.county_accepted_at is not None:
+        raise TransitionConflict(_("该申报已由县级受理"))
+
+
+def _guard_county_accepted(ctx: StepContext) -> None:
+    if ctx.application.county_accepted_at is None:
+        raise TransitionConflict(_("请先办理县级受理"))
+
+
+# 第十条 真实性、完整性、合规性、一致性: the step's data key → the application's field.
+CHECK_FIELDS = {
+    "authenticity": "check_authenticity",
+    "completeness": "check_completeness",
+    "compliance": "check_compliance",
+    "consistency": "check_consistency",
+}
+
+
+def _guard_check_data(ctx: StepContext) -> None:
+    if not any(key in ctx.data for key in (*CHECK_FIELDS, "inspected_on")):
+        raise ValidationError(
+            {"authenticity": _("请逐项确认真实性、完整性、合规性、一致性审核,或填写现场核查日期")}
+        )
+    inspected = ctx.data.get("inspected_on")
+    if inspected is not None and inspected > ctx.today:
+        raise ValidationError({"inspected_on": _("现场核查日期不能晚于今天")})
+
+
+def _guard_county_checked(ctx: StepContext) -> None:
+    """第十条: no recommendation before the four checks are confirmed and the site inspected (第八条(二))."""
+    app = ctx.application
+    if app.county_accepted_at is None:
+        raise TransitionConflict(_("请先办理县级受理"))
+    missing = [str(label) for _name, label, done in app.county_checks() if not done]
+    problems = []
+    if missing:
+        problems.append(_("尚未确认:%(checks)s") % {"checks": "、".join(missing)})
+    if app.inspected_on is None:
+        problems.append(_("尚未填写现场核查日期"))
+    if problems:
+        raise TransitionConflict(_("不能推荐上报:%(problems)s") % {"problems": ";".join(problems)})
+    ctx.record["inspected_on"] = app.inspected_on.isoformat()
+
+
+def _guard_committee_ready(ctx: StepContext) -> None:
+    """第八条(三) 驻局纪检组及相关专家组成评审委员会: the committee is the call's, has its 驻局纪检组 member and at
+    least one expert who scores in the system."""
+    app = ctx.application
+    committee = (
+        ReviewCommittee.objects.filter(pk=ctx.data["committee"], call_id=app.call_id)
+        .prefetch_related("members__expert")
+        .first()
+    )
+    if committee is None:
+        raise ValidationError({"committee": _("应为本申报通知的评审委员会")})
+    members = list(committee.members.all())
+    if not any(member.discipline_inspector for member in members):
+        raise TransitionConflict(_("评审委员会没有驻局纪检组成员,不能开始评分(第八条(三))"))
+    scorers = [m for m in members if m.expert is not None and m.expert.is_active]
+    if not scorers:
+        raise TransitionConflict(_("评审委员会没有可在系统中评分的专家"))
+    ctx.committee = committee
+    ctx.scorers = scorers
+
+
 def _guard_experts_scored(ctx: StepContext) -> None:
     assignments = list(
         ExpertAssignment.objects.filter(application=ctx.application, round=ctx.application.review_round)
@@ -62,6 +160,30 @@ def _guard_experts_scored(ctx: StepContext) -> None:
         {"expert": a.expert_id, "name": str(a.expert), "score": str(a.score), "opinion": a.opinion}
         for a in assignments
     ]
+    average = selectors.average_score(assignments)
+    ctx.application.review_average = average
+    ctx.record["average"] = str(average)
+
+
+def _guard_plan_approving(ctx: StepContext) -> None:
+    """第八条(三) 报市政府审定: only as part of the plan that lists the application, while it is before the
+    government; the amount approved is the plan's."""
+    app = ctx.application
+    line = (
+        AllocationLine.objects.filter(
+            plan_id=ctx.data["plan"],
+            plan__call_id=app.call_id,
+            plan__status=AllocationPlan.Status.SUBMITTED,
+            application=app,
+        )
+        .select_related("plan")
+        .first()
+    )
+    if line is None:
+        raise TransitionConflict(_("市政府审定须通过列有该申报、已报市政府审定的资金分配方案办理"))
+    app.planned_wan = line.amount_wan
+    ctx.record["plan"] = line.plan.title
+    ctx.record["amount_wan"] = str(line.amount_wan)
 
 
 def _guard_award_positive(ctx: StepContext) -> None:
@@ -104,8 +226,43 @@ def _guard_within_budget(ctx: StepContext) -> None:
     }
 
 
+def _guard_finance_copied(ctx: StepContext) -> None:
+    """第八条(三) 送市财政局: the approved plan is copied to 财政局 before it pays (a file approved before plans were
+    recorded has none)."""
+    line = (
+        AllocationLine.objects.filter(
+            application=ctx.application, plan__status=AllocationPlan.Status.APPROVED
+        )
+        .select_related("plan")
+        .order_by("-plan__approved_on", "-id")
+        .first()
+    )
+    if line is not None and line.plan.finance_copied_on is None:
+        raise TransitionConflict(_("资金分配方案“%(plan)s”尚未抄送市财政局") % {"plan": line.plan.title})
+
+
+def _guard_project_award(ctx: StepContext) -> None:
+    if not ctx.application.is_project_award:
+        raise TransitionConflict(_("只有项目类奖励(第七条(一)(二))进行完工评价(第十一条)"))
+
+
 def _guard_evaluation_data(ctx: StepContext) -> None:
-    if ctx.data.get("indicator_type") == IndicatorType.TECHNICAL and "targets_met" not in ctx.data:
+    """第十一条: the indicator type is the one stated when applying (第十条); an application entered before the
+    commitments were recorded states it here."""
+    app = ctx.application
+    given = ctx.data.get("indicator_type")
+    if app.indicator_type and given and given != app.indicator_type:
+        raise ValidationError(
+            {
+                "indicator_type": _("预期指标类型以申报时的承诺为准:%(type)s")
+                % {"type": IndicatorType(app.indicator_type).label}
+            }
+        )
+    indicator = app.indicator_type or given
+    if not indicator:
+        raise ValidationError({"indicator_type": _("申报时未填写预期指标类型,请在此填写")})
+    ctx.data["indicator_type"] = indicator
+    if indicator == IndicatorType.TECHNICAL and "targets_met" not in ctx.data:
         raise ValidationError({"targets_met": _("技术指标项目须在完工评价时说明是否达到预期指标")})
 
 
@@ -135,6 +292,15 @@ def _guard_recovered_in_full(ctx: StepContext) -> None:
 
 
 GUARDS = {
+    "commitments": _guard_commitments,
+    "not_accepted": _guard_not_accepted,
+    "county_accepted": _guard_county_accepted,
+    "check_data": _guard_check_data,
+    "county_checked": _guard_county_checked,
+    "committee_ready": _guard_committee_ready,
+    "plan_approving": _guard_plan_approving,
+    "finance_copied": _guard_finance_copied,
+    "project_award": _guard_project_award,
     "eligible": _guard_eligible,
     "recomputed": _guard_recomputed,
     "experts_scored": _guard_experts_scored,
@@ -166,4 +332,9 @@ def _branch_recovery(ctx: StepContext) -> str:
     return State.RECOVERY if amount > 0 else State.CLOSED
 
 
-BRANCHES = {"recovery": _branch_recovery}
+def _branch_project_award(ctx: StepContext) -> str:
+    """第十一条: a project award goes on to completion evaluation; the others are closed once paid."""
+    return State.DISBURSED if ctx.application.is_project_award else State.CLOSED
+
+
+BRANCHES = {"recovery": _branch_recovery, "project_award": _branch_project_award}

@@ -15,8 +15,9 @@ from linfen_admin.roles import Role
 
 from .. import notifications, workflow
 from ..models import Action, Application, ApplicationTransition, ExpertAssignment, IndicatorType, State
+from ..rules import clawback
 from ..rules.money import wan
-from .guards import BRANCHES, GUARDS, StepContext, TransitionConflict
+from .guards import BRANCHES, CHECK_FIELDS, GUARDS, StepContext, TransitionConflict
 
 # --- Payload -----------------------------------------------------------------------------------------------
 
@@ -51,13 +52,11 @@ def _bool(value) -> bool:
     raise ValueError(_("应为是或否"))
 
 
-def _ids(value) -> list[int]:
-    if isinstance(value, str):
-        value = [item for item in value.replace(",", " ").split() if item]
+def _id(value) -> int:
     try:
-        return sorted({int(item) for item in value or []})
+        return int(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(_("应为专家用户编号列表")) from exc
+        raise ValueError(_("应为编号")) from exc
 
 
 def _indicator(value) -> str:
@@ -70,7 +69,13 @@ PARSERS = {
     "document_no": _text,
     "inspection_opinion": _text,
     "evaluation_agency": _text,
-    "experts": _ids,
+    "committee": _id,
+    "plan": _id,
+    "authenticity": _bool,
+    "completeness": _bool,
+    "compliance": _bool,
+    "consistency": _bool,
+    "inspected_on": _date,
     "planned_wan": _decimal,
     "indicator_type": _indicator,
     "completed_on": _date,
@@ -103,24 +108,49 @@ def _clean(row: workflow.Transition, comment: str, data: dict) -> dict:
 
 
 def _assign_experts(ctx: StepContext) -> None:
+    """The committee's members who score in the system are assigned for the application's next round."""
     from linfen_admin.selectors import users_with_role
 
-    wanted = ctx.data["experts"]
-    experts = list(users_with_role(Role.EXPERT).filter(pk__in=wanted))
-    if len(experts) != len(wanted):
-        raise ValidationError({"experts": _("只能指定启用的评审专家")})
+    experts = set(
+        users_with_role(Role.EXPERT)
+        .filter(pk__in=[m.expert_id for m in ctx.scorers])
+        .values_list("pk", flat=True)
+    )
+    scorers = [m for m in ctx.scorers if m.expert_id in experts]
+    if not scorers:
+        raise ValidationError({"committee": _("评审委员会没有可在系统中评分的专家")})
     app = ctx.application
     app.review_round += 1
     ExpertAssignment.objects.bulk_create(
-        [ExpertAssignment(application=app, expert=expert, round=app.review_round) for expert in experts]
+        [
+            ExpertAssignment(application=app, expert=m.expert, member=m, round=app.review_round)
+            for m in scorers
+        ]
     )
-    ctx.record["experts"] = [{"id": e.pk, "name": str(e)} for e in experts]
+    ctx.record["committee"] = str(ctx.committee)
+    ctx.record["members"] = [
+        {"name": m.name, "unit": m.unit, "discipline_inspector": m.discipline_inspector}
+        for m in ctx.committee.members.all()
+    ]
+    ctx.record["experts"] = [{"id": m.expert_id, "name": str(m.expert)} for m in scorers]
     ctx.record["round"] = app.review_round
 
 
 def _effects(row: workflow.Transition, ctx: StepContext) -> None:
     app, data = ctx.application, ctx.data
-    if row.action == Action.RECOMMEND:
+    if row.action == Action.SUBMIT:  # a resubmitted file is accepted and checked again
+        app.county_accepted_at = app.inspected_on = None
+        for name in Application.COUNTY_CHECKS:
+            setattr(app, name, False)
+    elif row.action == Action.ACCEPT:
+        app.county_accepted_at = timezone.now()
+    elif row.action == Action.COUNTY_CHECK:
+        for key, name in CHECK_FIELDS.items():
+            if key in data:
+                setattr(app, name, data[key])
+        if "inspected_on" in data:
+            app.inspected_on = data["inspected_on"]
+    elif row.action == Action.RECOMMEND:
         app.county_document_no = data["document_no"]
         app.inspection_opinion = data["inspection_opinion"]
     elif row.action == Action.SEND_TO_EXPERTS:
@@ -134,6 +164,9 @@ def _effects(row: workflow.Transition, ctx: StepContext) -> None:
         app.indicator_type = data["indicator_type"]
         app.project_completed_on = data["completed_on"]
         app.targets_met = data.get("targets_met")
+        app.reevaluation_due_on = clawback.reevaluation_due_on(
+            indicator_type=app.indicator_type, completed_on=app.project_completed_on
+        )
     elif row.action == Action.RECOVER:
         app.recovered_wan = data["recovered_wan"]
     elif row.action in (Action.RETURN, Action.REJECT) and row.source == State.PLANNED:
@@ -171,14 +204,22 @@ TRACKED_FIELDS = (
     "award_explanation",
     "eligible",
     "eligibility_failures",
+    "county_accepted_at",
+    "check_authenticity",
+    "check_completeness",
+    "check_compliance",
+    "check_consistency",
+    "inspected_on",
     "county_document_no",
     "inspection_opinion",
     "review_round",
     "committee_opinion",
+    "review_average",
     "planned_wan",
     "disbursed_wan",
     "indicator_type",
     "project_completed_on",
+    "reevaluation_due_on",
     "targets_met",
     "cumulative_new_tax_wan",
     "recovery_wan",
@@ -236,7 +277,9 @@ def application_transition(
     _effects(row, ctx)
     app.state = target
     app.version = old_version + 1
-    app.state_changed_at = app.updated_at = timezone.now()
+    app.updated_at = timezone.now()
+    if target != from_state:  # a step inside the state (县级受理) does not restart the state's clock
+        app.state_changed_at = app.updated_at
     # Version and state check: even where row locks are not available, a step taken on a stale read fails.
     updated = Application.objects.filter(pk=app.pk, version=old_version, state=from_state).update(
         **{name: getattr(app, name) for name in TRACKED_FIELDS}
@@ -261,5 +304,6 @@ def application_transition(
         after=audit.snapshot(app),
         comment=f"{Action(action).label}:{comment}" if comment else str(Action(action).label),
     )
-    transaction.on_commit(lambda: notifications.notify_transition(step.pk))
+    if target != from_state:  # a step inside the state leaves whoever must act as they were
+        transaction.on_commit(lambda: notifications.notify_transition(step.pk))
     return step

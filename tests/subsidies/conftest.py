@@ -9,7 +9,17 @@ import pytest
 from django.utils import timezone
 
 from linfen_admin import credit_code
-from subsidies.models import Application, Call, Category, Domain, ExpertAssignment, IndicatorType, State
+from subsidies.models import (
+    Application,
+    Call,
+    Category,
+    CommitteeMember,
+    Domain,
+    ExpertAssignment,
+    IndicatorType,
+    ReviewCommittee,
+    State,
+)
 
 TODAY = datetime.date(2026, 5, 20)
 
@@ -87,13 +97,28 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     above_scale = True
     award_wan = D("300.00")
     award_rule = "investment"
+    # 第十条 commitments, entered when applying.
+    indicator_type = IndicatorType.ECONOMIC
+    expected_new_tax_wan = D("500.00")
+    return_undertaking = True
     eligible = True
     state = State.DRAFT
     state_changed_at = factory.LazyFunction(timezone.now)
 
     class Params:
         submitted = factory.Trait(state=State.COUNTY_REVIEW)
+        # 第八条(二)、第十条: accepted by the county, the four checks confirmed, the site inspected.
+        county_checked = factory.Trait(
+            submitted=True,
+            county_accepted_at=factory.LazyFunction(timezone.now),
+            check_authenticity=True,
+            check_completeness=True,
+            check_compliance=True,
+            check_consistency=True,
+            inspected_on=datetime.date(TODAY.year, 4, 2),
+        )
         recommended = factory.Trait(
+            county_checked=True,
             state=State.CITY_REVIEW,
             county_document_no="尧工信发〔2026〕1 号",
             inspection_opinion="材料真实完整,现场核查属实",
@@ -109,6 +134,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             state=State.EVALUATED,
             indicator_type=IndicatorType.ECONOMIC,
             project_completed_on=datetime.date(TODAY.year - 6, 3, 1),
+            reevaluation_due_on=datetime.date(TODAY.year - 1, 3, 1),
         )
         in_recovery = factory.Trait(
             evaluated=True, state=State.RECOVERY, cumulative_new_tax_wan=D("120.00"), recovery_wan=D("180.00")
@@ -122,7 +148,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 TRAIT_BY_STATE = {
     State.DRAFT: {},
-    State.COUNTY_REVIEW: {"submitted": True},
+    State.COUNTY_REVIEW: {"county_checked": True},  # ready to recommend; ``submitted=True`` alone: just filed
     State.CITY_REVIEW: {"recommended": True},
     State.EXPERT_REVIEW: {"in_expert_review": True},
     State.PLANNED: {"planned": True},
@@ -139,8 +165,29 @@ TRAIT_BY_STATE = {
 @pytest.fixture
 def make_application(subsidies_seed):
     def make(state=State.DRAFT, **fields):
-        application = ApplicationFactory(**TRAIT_BY_STATE[state], **fields)
+        application = ApplicationFactory(**{**TRAIT_BY_STATE[state], **fields})
         return application
+
+    return make
+
+
+@pytest.fixture
+def make_committee(users):
+    """A review committee of ``call`` (the default call): 驻局纪检组 member first (unless ``inspector=False``), then
+    the named experts, each scoring through their account (第八条(三))."""
+
+    def make(call=None, experts=("expert1", "expert2"), inspector=True, round=1):
+        call = call or CallFactory()
+        committee = ReviewCommittee.objects.create(call=call, round=round, formed_on=TODAY)
+        if inspector:
+            CommitteeMember.objects.create(
+                committee=committee, name="王纪检", unit="驻市工信局纪检监察组", discipline_inspector=True
+            )
+        for name in experts:
+            CommitteeMember.objects.create(
+                committee=committee, name=str(users[name]), unit="山西省技术改造专家库", expert=users[name]
+            )
+        return committee
 
     return make
 
@@ -163,3 +210,27 @@ def score(db):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def check_at_county(application, clerk, today=TODAY):
+    """县级受理 and the four checks of 第十条 with the inspection date, through the transition service."""
+    from subsidies.services import application_transition
+
+    for action, data in (
+        ("accept", {}),
+        (
+            "county_check",
+            {
+                "authenticity": True,
+                "completeness": True,
+                "compliance": True,
+                "consistency": True,
+                "inspected_on": today.isoformat(),
+            },
+        ),
+    ):
+        application_transition(
+            application_id=application.pk, actor=clerk, action=action, data=data, today=today
+        )
+    application.refresh_from_db()
+    return application

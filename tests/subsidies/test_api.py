@@ -298,11 +298,12 @@ def test_history_endpoint(api, users, make_application):
     assert stale.status_code in (403, 409)
 
 
-def test_expert_scores_through_the_api(api, users, make_application):
+def test_expert_scores_through_the_api(api, users, make_application, make_committee):
     application = make_application(State.CITY_REVIEW)
+    committee = make_committee(experts=("expert1",))
     api.as_user(users["city_industry"]).post(
         f"{APPS}{application.pk}/transitions/",
-        {"action": "send_to_experts", "experts": [users["expert1"].pk]},
+        {"action": "send_to_experts", "committee": committee.pk},
         format="json",
     )
     response = api.as_user(users["expert1"]).post(

@@ -93,12 +93,13 @@ def test_detail_shows_timeline_and_only_current_actions(client, users, make_appl
     assert client.get(url).status_code == 404
 
 
-def test_detail_form_posts_to_the_service(client, users, make_application):
+def test_detail_form_posts_to_the_service(client, users, make_application, make_committee):
     application = make_application(State.CITY_REVIEW)
+    committee = make_committee()
     client.force_login(users["city_industry"])
     response = client.post(
         reverse("subsidies:application-transition", args=[application.pk]),
-        {"action": "send_to_experts", "version": application.version, "experts": [users["expert1"].pk]},
+        {"action": "send_to_experts", "version": application.version, "committee": committee.pk},
     )
     assert response.status_code == 302
     application.refresh_from_db()

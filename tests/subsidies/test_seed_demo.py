@@ -56,6 +56,8 @@ def test_demo_is_idempotent_and_spans_states_and_regions(users, subsidies_seed):
     planned = Application.objects.get(state=State.PLANNED)
     assert [t.action for t in planned.transitions.all()] == [
         "submit",
+        "accept",
+        "county_check",
         "recommend",
         "send_to_experts",
         "conclude_review",

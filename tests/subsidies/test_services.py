@@ -13,7 +13,7 @@ from subsidies import services
 from subsidies.models import Application, Category, State
 from subsidies.services import TransitionConflict, application_transition
 
-from .conftest import TODAY, CallFactory, linfen_code
+from .conftest import TODAY, CallFactory, check_at_county, linfen_code
 
 
 def step(application, user, action, comment="", **data):
@@ -79,6 +79,7 @@ def test_recommend_refuses_an_ineligible_application_with_reasons(users, make_ap
     step(application, users["yaodu_industry"], "submit")  # the county reviews it, flags and all
     application.refresh_from_db()
     assert application.state == State.COUNTY_REVIEW and not application.eligible
+    check_at_county(application, users["yaodu_industry"])
     with pytest.raises(TransitionConflict) as excinfo:
         step(application, users["yaodu_industry"], "recommend", document_no="1", inspection_opinion="核查")
     assert "80" in str(excinfo.value) and "1800" in str(excinfo.value)
@@ -135,14 +136,9 @@ def test_same_title_twice_is_a_duplicate_but_an_upgrade_is_not(users, make_appli
     assert upgrade.award_wan == D("50.00")
 
 
-def test_conclude_review_needs_every_expert_score(users, make_application, score):
+def test_conclude_review_needs_every_expert_score(users, make_application, make_committee):
     application = make_application(State.CITY_REVIEW)
-    step(
-        application,
-        users["city_industry"],
-        "send_to_experts",
-        experts=[users["expert1"].pk, users["expert2"].pk],
-    )
+    step(application, users["city_industry"], "send_to_experts", committee=make_committee().pk)
     application.refresh_from_db()
     services.expert_score_submit(
         application_id=application.pk, expert=users["expert1"], score="88", opinion="技术方案可行"
@@ -156,18 +152,24 @@ def test_conclude_review_needs_every_expert_score(users, make_application, score
     application.refresh_from_db()
     assert application.state == State.PLANNED and application.planned_wan == application.award_wan
     assert [s["score"] for s in transition.data["scores"]] == ["88.00", "80.00"]
+    assert transition.data["average"] == "84.00" and application.review_average == D("84.00")
 
 
-def test_only_assigned_experts_score(users, make_application):
+def test_only_assigned_experts_score(users, make_application, make_committee):
     application = make_application(State.CITY_REVIEW)
-    step(application, users["city_industry"], "send_to_experts", experts=[users["expert1"].pk])
+    step(
+        application,
+        users["city_industry"],
+        "send_to_experts",
+        committee=make_committee(experts=("expert1",)).pk,
+    )
     with pytest.raises(PermissionDenied):
         services.expert_score_submit(
             application_id=application.pk, expert=users["expert2"], score="90", opinion="x"
         )
     other = make_application(State.CITY_REVIEW)
-    with pytest.raises(ValidationError):
-        step(other, users["city_industry"], "send_to_experts", experts=[users["finance"].pk])
+    with pytest.raises(ValidationError):  # not a committee of the call
+        step(other, users["city_industry"], "send_to_experts", committee=0)
 
 
 # --- Budget -----------------------------------------------------------------------------------------------
@@ -257,7 +259,9 @@ def test_economic_project_with_enough_new_tax_closes(users, make_application):
     ("met", "state", "recovery"), [(True, State.CLOSED, "0.00"), (False, State.RECOVERY, "300.00")]
 )
 def test_technical_project_missing_targets_returns_the_award(users, make_application, met, state, recovery):
-    application = make_application(State.DISBURSED)
+    application = make_application(
+        State.DISBURSED, indicator_type="technical", expected_targets="能耗下降 15%"
+    )
     with pytest.raises(ValidationError):
         step(
             application,

@@ -130,3 +130,38 @@ def test_each_action_form_has_ids_of_its_own(client, users, make_application):
     ids = re.findall(r' id="([^"]+)"', content)
     assert len(ids) == len(set(ids))
     assert 'for="id_return_comment"' in content and 'for="id_reject_comment"' in content
+
+
+def test_county_review_lists_its_inner_steps_in_order(client, users, make_application):
+    """第八条(二) 县级受理, then 第十条 审核与现场核查, inside 县级审核; the next step offered is the one not yet done."""
+    application = make_application(State.COUNTY_REVIEW, submitted=True, county_checked=False)
+    assert [t.action for t in workflow.inner_steps(State.COUNTY_REVIEW)] == ["accept", "county_check"]
+    client.force_login(users["yaodu_industry"])
+    html = _stepper(client, application)
+    assert '<li class="todo">县级受理</li>' in html
+    assert "由尧都区县级工信(能源)主管部门县级受理" in html
+    application_transition(application_id=application.pk, actor=users["yaodu_industry"], action="accept")
+    html = _stepper(client, application)
+    assert '<li class="done">县级受理 · ' in html
+    assert "由尧都区县级工信(能源)主管部门县级受理" not in html
+    assert "由尧都区县级工信(能源)主管部门审核与现场核查" in html
+    items = _items(html)
+    assert [label for status, _c, label in items if status == "current"] == ["县级审核"]
+
+
+def test_a_paid_title_award_skips_completion_evaluation(client, users, make_application):
+    """第十一条: a title award is closed once paid; the stepper shows 已拨付 and 已完工评价 as not applying."""
+    application = make_application(
+        State.APPROVED, category="recognition", scheme="tech_center", level="provincial", investment_wan=None
+    )
+    application_transition(
+        application_id=application.pk,
+        actor=users["finance"],
+        action="disburse",
+        data={"document_no": "临财企 1 号"},
+    )
+    client.force_login(users["finance"])
+    items = _items(_stepper(client, application))
+    statuses = {label: status for status, _c, label in items}
+    assert statuses["已拨付"] == statuses["已完工评价"] == "skipped"
+    assert statuses["已办结"] == "current"

@@ -5,9 +5,12 @@ county actions by 尧都区 staff (the application's region), city actions by �
 ``disburse``/``reevaluate``/``recover`` by 市财政局; nobody else may act.
 """
 
-import pytest
+import datetime
 
-from subsidies.models import State
+import pytest
+from django.utils import timezone
+
+from subsidies.models import AllocationLine, AllocationPlan, CommitteeMember, ReviewCommittee, State
 
 URL = "/api/v1/subsidies/applications/{}/transitions/"
 
@@ -15,6 +18,14 @@ URL = "/api/v1/subsidies/applications/{}/transitions/"
 STEPS = [
     (State.DRAFT, "submit", "county", {}),
     (State.RETURNED, "submit", "county", {}),
+    # 第八条(二) 县级受理 and 第十条 审核 (四项) with 现场核查: steps inside 县级审核.
+    (State.COUNTY_REVIEW, "accept", "county", {}),
+    (
+        State.COUNTY_REVIEW,
+        "county_check",
+        "county",
+        {"authenticity": True, "completeness": True, "inspected_on": "2026-04-02"},
+    ),
     (
         State.COUNTY_REVIEW,
         "recommend",
@@ -24,16 +35,15 @@ STEPS = [
             "inspection_opinion": "经现场核查,材料真实、完整、合规、一致",
         },
     ),
-    (State.CITY_REVIEW, "send_to_experts", "city", {"experts": "EXPERT"}),
+    (State.CITY_REVIEW, "send_to_experts", "city", {"committee": "COMMITTEE"}),
     (State.EXPERT_REVIEW, "conclude_review", "city", {"comment": "评审委员会同意支持"}),
-    (State.PLANNED, "approve", "city", {"document_no": "临政函〔2026〕30 号"}),
+    (State.PLANNED, "approve", "city", {"document_no": "临政函〔2026〕30 号", "plan": "PLAN"}),
     (State.APPROVED, "disburse", "finance", {"document_no": "临财企〔2026〕12 号"}),
     (
         State.DISBURSED,
         "evaluate",
         "county",
         {
-            "indicator_type": "economic",
             "completed_on": "2020-03-01",
             "evaluation_agency": "山西某会计师事务所",
             "comment": "完工",
@@ -56,6 +66,8 @@ STEPS = [
 # wrong state 409.
 ACTION_ACTORS = {
     "submit": {"county"},
+    "accept": {"county"},
+    "county_check": {"county"},
     "recommend": {"county"},
     "send_to_experts": {"city"},
     "conclude_review": {"city"},
@@ -67,6 +79,7 @@ ACTION_ACTORS = {
     "return": {"county", "city"},
     "reject": {"county", "city"},
 }
+INNER = {"accept", "county_check"}  # steps that stay in their state
 ROLE_ACTOR = {"yaodu_industry": "county", "city_industry": "city", "finance": "finance"}
 ROLES = [
     "yaodu_industry",
@@ -102,17 +115,52 @@ def expected_status(role: str, state: str, action: str, source: str) -> int:
     return 200 if allowed_here else 409
 
 
-def _prepare(make_application, score, users, state):
-    application = make_application(state)
+# What each inner step of 县级审核 needs to be open: not yet accepted for ``accept``, accepted for ``county_check``.
+BEFORE_INNER = {
+    "accept": {"county_checked": False, "submitted": True},
+    "county_check": {"county_checked": False, "submitted": True, "county_accepted_at": timezone.now},
+}
+
+
+def _prepare(make_application, score, users, state, action=None):
+    fields = {
+        key: value() if callable(value) else value for key, value in BEFORE_INNER.get(action, {}).items()
+    }
+    application = (
+        make_application(state, **fields) if state == State.COUNTY_REVIEW else make_application(state)
+    )
     if state == State.EXPERT_REVIEW:
         score(application, users["expert1"])
     return application
 
 
-def _payload(payload, users):
+def _committee(call, users):
+    """The call's committee of round 1 (驻局纪检组 member and expert1), made once."""
+    committee, created = ReviewCommittee.objects.get_or_create(
+        call=call, round=1, defaults={"formed_on": datetime.date(2026, 5, 1)}
+    )
+    if created:
+        CommitteeMember.objects.create(
+            committee=committee, name="王纪检", unit="驻局纪检组", discipline_inspector=True
+        )
+        CommitteeMember.objects.create(
+            committee=committee, name="专家", unit="专家库", expert=users["expert1"]
+        )
+    return committee
+
+
+def _payload(payload, users, application):
     data = dict(payload)
-    if data.get("experts") == "EXPERT":
-        data["experts"] = [users["expert1"].pk]
+    if data.get("committee") == "COMMITTEE":
+        data["committee"] = _committee(application.call, users).pk
+    if (
+        data.get("plan") == "PLAN"
+    ):  # 市政府审定 goes with the plan that lists the application, before the government
+        plan = AllocationPlan.objects.create(
+            call=application.call, title="方案", status=AllocationPlan.Status.SUBMITTED
+        )
+        AllocationLine.objects.create(plan=plan, application=application, amount_wan=application.planned_wan)
+        data["plan"] = plan.pk
     return data
 
 
@@ -128,17 +176,19 @@ def test_action_in_its_state(api, users, make_application, score, source, action
     payload = next(p for s, a, _, p in STEPS if s == source and a == action)
     got, want = {}, {}
     for role in ROLES:
-        application = _prepare(make_application, score, users, source)
-        response = _post(api, users[role], application, {"action": action, **_payload(payload, users)})
+        application = _prepare(make_application, score, users, source, action)
+        body = {"action": action, **_payload(payload, users, application)}
+        response = _post(api, users[role], application, body)
         got[role], want[role] = response.status_code, expected_status(role, source, action, source)
         application.refresh_from_db()
         if response.status_code == 200:
-            assert application.state != source
+            assert application.state != source or action in INNER
             assert response.json()["from_state"] == source
             assert application.transitions.get().action == action
         else:
             assert application.state == source
             assert not application.transitions.exists()
+            assert application.version == 1
     assert got == want
     assert 200 in got.values()
 
@@ -165,7 +215,7 @@ def test_energy_application_is_acted_on_by_the_energy_bureau(api, users, make_ap
 
     energy_call = CallFactory(domain="energy")
     application = make_application(State.CITY_REVIEW, call=energy_call)
-    body = {"action": "send_to_experts", "experts": [users["expert1"].pk]}
+    body = {"action": "send_to_experts", "committee": _committee(energy_call, users).pk}
     assert (
         api.as_user(users["city_industry"]).post(URL.format(application.pk), body, format="json").status_code
         == 404
@@ -208,6 +258,8 @@ def test_the_whole_table_state_by_state():
     """Every state × action × actor against DESIGN.md (cheap: no HTTP), including the targets."""
     targets = {
         "submit": State.COUNTY_REVIEW,
+        "accept": State.COUNTY_REVIEW,
+        "county_check": State.COUNTY_REVIEW,
         "recommend": State.CITY_REVIEW,
         "send_to_experts": State.EXPERT_REVIEW,
         "conclude_review": State.PLANNED,
