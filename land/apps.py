@@ -30,6 +30,7 @@ class LandConfig(AppConfig):
             "land.view_milestone",
             "land.view_reportdeadline",
             "land.view_taskquota",
+            "land.view_interview",
         )
         registry.grant(Role.COUNTY_LAND, *ledger, *reference_view)
         registry.grant(
@@ -50,6 +51,8 @@ class LandConfig(AppConfig):
             "land.add_taskquota",
             "land.change_taskquota",
             "land.supervise_parcel",
+            "land.add_interview",
+            "land.change_interview",
         )
         registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
 
@@ -81,6 +84,15 @@ class LandConfig(AppConfig):
                 "land.view_taskquota",
                 order=21,
                 description=_("各县(市、区)任务完成情况、时间节点与季通报"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("约谈与通报批评"),
+                "land:interview-list",
+                "land.view_interview",
+                order=21,
+                description=_("约谈提议的确认、约谈记录与整改落实情况"),
             )
         )
         registry.add_menu(

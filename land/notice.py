@@ -43,7 +43,7 @@ def notice_workbook(progress: Progress) -> bytes:
         *milestone_headers,
         _("连续未完成次数"),
         _("暂停受理报件"),
-        _("超额奖励指标(亩)"),
+        _("超额奖励计划指标(亩)"),
     ]
     sheet.append(
         [

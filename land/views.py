@@ -17,16 +17,25 @@ from linfen_admin import jobs as shell_jobs
 from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
 from linfen_admin.lists import XLSX, IdsFirstPaginator, xlsx_response
+from linfen_admin.models import Region
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
 from . import boundaries, cockpit, import_templates, imports, jobs, mapdata, selectors, services, staging
 from .filtersets import ParcelFilterSet
-from .forms import AsOfForm, DisposalForm, ImportForm, ParcelForm, ProgressForm
+from .forms import (
+    AsOfForm,
+    DisposalForm,
+    ImportForm,
+    InterviewConfirmForm,
+    InterviewDismissForm,
+    ParcelForm,
+    ProgressForm,
+)
 from .geometry import GeometryInvalid
 from .ledger_sheet import ledger_sheet
 from .models import Parcel
 from .notice import notice_workbook
-from .params import parse_as_of
+from .params import parse_as_of, parse_year
 from .sheets import SheetInvalid
 
 
@@ -265,6 +274,7 @@ def dashboard(request):
             "milestones": progress.totals["milestones"],
             "charts": charts,
             "ranking_basis": selectors.RANKING_BASIS,
+            "bonus_basis": selectors.bonus_basis(progress.campaign),
             # a county clerk reads the city's sums, but not the other regions' names
             "county_view": progress.totals["regions"] < progress.city_totals["regions"],
         },
@@ -462,3 +472,92 @@ def parcel_export_geojson(request):
     response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="parcels-{as_of.isoformat()}.geojson"'
     return response
+
+
+# --- 约谈 and 通报批评 (六(四)) --------------------------------------------------------------------------------
+
+
+def _interview_page(request, *, forms_by_region=None, status=200):
+    """Every user with the view permission reads the records of the regions they see; the city land bureau also
+    reads the product's proposals for the chosen date, each with its confirm and dismiss forms."""
+    records = selectors.interviews_visible_to(request.user)
+    page = IdsFirstPaginator(records, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "can_decide": request.user.has_perm("land.add_interview")}
+    if context["can_decide"]:
+        form, progress, form_status = _progress(request)
+        status = max(status, form_status)
+        forms_by_region = forms_by_region or {}
+        proposals = selectors.interview_proposals(
+            selectors.progress_for_campaign(progress.campaign, progress.as_of)
+        )
+        for proposal in proposals:
+            initial = {"region": proposal.region.pk, "as_of": progress.as_of}
+            confirm, dismiss = forms_by_region.get(proposal.region.pk, (None, None))
+            proposal.confirm_form = confirm or InterviewConfirmForm(
+                initial=initial, prefix=f"c{proposal.region.pk}"
+            )
+            proposal.dismiss_form = dismiss or InterviewDismissForm(
+                initial=initial, prefix=f"d{proposal.region.pk}"
+            )
+        context |= {"form": form, "progress": progress, "proposals": proposals}
+    return render(request, "land/interviews.html", context, status=status)
+
+
+@login_required
+@permission_required("land.view_interview", raise_exception=True)
+def interview_list(request):
+    return _interview_page(request)
+
+
+def _decide(request, region_pk, form_class, decide):
+    """Parse the confirm or dismiss form of one proposal and call the service; a refusal shows the page again
+    with the errors beside the fields of that proposal (400)."""
+    region = get_visible_or_404(request.user, Region.objects.all(), pk=region_pk)
+    letter = "c" if form_class is InterviewConfirmForm else "d"
+    form = form_class(request.POST, prefix=f"{letter}{region.pk}")
+    if form.is_valid():
+        campaign = selectors.campaign_for_year(parse_year(request.GET.get("year")))
+        if campaign is None:
+            raise Http404
+        try:
+            decide(form.cleaned_data, campaign, region)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(request.get_full_path().replace(request.path, reverse("land:interview-list"), 1))
+    pair = (form, None) if letter == "c" else (None, form)
+    return _interview_page(request, forms_by_region={region.pk: pair}, status=400)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_interview", raise_exception=True)
+def interview_confirm(request, region_pk):
+    def decide(data, campaign, region):
+        services.interview_confirm(
+            actor=request.user,
+            campaign=campaign,
+            region=region,
+            as_of=data["as_of"],
+            held_on=data["held_on"],
+            leader=data["leader"],
+            reason=data["reason"],
+            follow_up=data["follow_up"],
+            criticised=data["criticised"],
+        )
+        messages.success(request, _("已确认约谈 %(r)s。") % {"r": region})
+
+    return _decide(request, region_pk, InterviewConfirmForm, decide)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_interview", raise_exception=True)
+def interview_dismiss(request, region_pk):
+    def decide(data, campaign, region):
+        services.interview_dismiss(
+            actor=request.user, campaign=campaign, region=region, as_of=data["as_of"], reason=data["reason"]
+        )
+        messages.success(request, _("已记录不予约谈 %(r)s 及理由。") % {"r": region})
+
+    return _decide(request, region_pk, InterviewDismissForm, decide)

@@ -8,6 +8,7 @@ router.include_root_view = False
 router.register("campaigns", views.CampaignViewSet, basename="land-campaign")
 router.register("quotas", views.TaskQuotaViewSet, basename="land-quota")
 router.register("parcels", views.ParcelViewSet, basename="land-parcel")
+router.register("interviews", views.InterviewViewSet, basename="land-interview")
 
 urlpatterns = [
     path("progress/", views.ProgressView.as_view(), name="land-progress"),
