@@ -69,7 +69,7 @@ class CampaignAdmin(ServiceAdminMixin, admin.ModelAdmin):
             try:
                 copy = services.campaign_copy_next_year(actor=request.user, campaign=campaign)
             except ValidationError as exc:
-                self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
+                self.message_user(request, ";".join(exc.messages), level=messages.ERROR)
             else:
                 self.message_user(
                     request,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from linfen_admin.forms import GuidedFormMixin
 from linfen_admin.scoping import regions_for
 
-from .models import Campaign, DisposalRecord, Parcel
+from .models import Campaign, DisposalRecord, Parcel, QuarterNotice
 from .params import as_of_in_range
 from .services import FIELDS_OF_KIND, PARCEL_FIELDS, may_supervise
 
@@ -195,3 +195,15 @@ class InterviewDismissForm(GuidedFormMixin, forms.Form):
     region = forms.IntegerField(widget=forms.HiddenInput)
     as_of = forms.DateField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("不予约谈理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoticeEditForm(GuidedFormMixin, forms.ModelForm):
+    """The city land bureau's edit of a draft 季通报: the title, the 文号, the text (one paragraph a line)."""
+
+    class Meta:
+        model = QuarterNotice
+        fields = ["title", "document_no", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def _post_clean(self):
+        pass  # the service validates inside its transaction

@@ -271,6 +271,68 @@ class Interview(models.Model):
             raise ValidationError(errors)
 
 
+def notice_file_path(instance, filename: str) -> str:
+    """Never the uploader's name: the notice's files under a folder of their own, by a random name."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    return f"land/notices/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
+class QuarterNotice(models.Model):
+    """季通报 (六(四) "实行季通报制度"): drafted by the product for a quarter end, edited and published by the city
+    land bureau; once published it never changes, its .docx and the xlsx annex are kept as published, and every
+    county reads it (county users see published notices only)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.PROTECT, related_name="notices"
+    )
+    as_of = models.DateField(_("通报截至日期"))
+    title = models.CharField(_("标题"), max_length=200)
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+    body = models.TextField(_("正文"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    docx = models.FileField(_("通报文件"), upload_to=notice_file_path, blank=True, editable=False)
+    annex = models.FileField(_("附件(进度表)"), upload_to=notice_file_path, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    scope_public = (
+        True  # city-wide; ``selectors.notices_visible_to`` shows drafts to the city land bureau only
+    )
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        verbose_name = _("季通报")
+        verbose_name_plural = _("季通报")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "as_of"], name="land_notice_unique_date"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="land_notice_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class Parcel(models.Model):
     """宗地: one row of a county's 工作台账, 批而未供 or 闲置."""
 

@@ -267,6 +267,11 @@ def interview_basis(*, consecutive_misses: int, rank: int | None, worst_rank: in
     return basis
 
 
+def is_quarter_end(day: datetime.date) -> bool:
+    """六(四) 季通报: 31 March, 30 June, 30 September, 31 December."""
+    return (day.month, day.day) in ((3, 31), (6, 30), (9, 30), (12, 31))
+
+
 def percent_label(percent: Decimal) -> str:
     """50.00 → "50", 12.50 → "12.5" (``normalize()`` alone would give "5E+1")."""
     return f"{Decimal(percent).normalize():f}"

@@ -13,7 +13,7 @@ from linfen_admin.models import Region
 from linfen_admin.scoping import visible_to
 
 from . import rules
-from .models import Campaign, DisposalDay, DisposalRecord, Interview, Parcel, TaskQuota
+from .models import Campaign, DisposalDay, DisposalRecord, Interview, Parcel, QuarterNotice, TaskQuota
 
 ZERO = Decimal("0")
 # How the rank of the dashboard and the notice is computed (``progress_for_campaign``, ``rules.rank``).
@@ -448,7 +448,7 @@ class InterviewProposal:
 
     @property
     def basis_text(self) -> str:
-        return "；".join(str(b) for b in self.basis)
+        return ";".join(str(b) for b in self.basis)
 
 
 def interview_proposals(progress: Progress) -> list[InterviewProposal]:
@@ -473,3 +473,11 @@ def interview_proposals(progress: Progress) -> list[InterviewProposal]:
 
 def interviews_visible_to(user) -> QuerySet:
     return visible_to(user, Interview.objects.select_related("region", "campaign", "decided_by"))
+
+
+def notices_visible_to(user) -> QuerySet:
+    """季通报: published ones for everyone with the view permission; drafts for the city land bureau too."""
+    notices = visible_to(user, QuarterNotice.objects.select_related("campaign", "published_by"))
+    if not user.has_perm("land.change_quarternotice"):
+        notices = notices.filter(status=QuarterNotice.Status.PUBLISHED)
+    return notices

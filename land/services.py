@@ -22,7 +22,17 @@ from linfen_admin.scoping import require_region
 from linfen_admin.writes import delete_audited, lock_editable, require_perm, save_audited
 
 from . import rules, totals
-from .models import Campaign, DisposalRecord, Interview, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
+from .models import (
+    Campaign,
+    DisposalRecord,
+    Interview,
+    Milestone,
+    Parcel,
+    Phase,
+    QuarterNotice,
+    ReportDeadline,
+    TaskQuota,
+)
 from .rules import ZERO, parcel_status, quantize_area
 
 # Fields of the ledger a clerk sets on a parcel.
@@ -536,3 +546,94 @@ def interview_follow_up(*, actor, interview: Interview, follow_up: str) -> Inter
         raise ValidationError({"follow_up": _("不予约谈的提议没有整改落实情况。")})
     interview.follow_up = (follow_up or "").strip()
     return save_audited(actor=actor, obj=interview)
+
+
+# --- 季通报 (六(四)) ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_draft(*, actor, campaign: Campaign, as_of: datetime.date) -> QuarterNotice:
+    """The product drafts the quarter's notice (title, body with the city's figures, the milestones met and missed,
+    the suspended counties, the proposed 约谈) for the city land bureau to edit and publish."""
+    from . import notice, selectors
+
+    require_perm(actor, QuarterNotice, "add", _("只有市规划和自然资源局可以起草季通报。"))
+    if as_of is None or not rules.is_quarter_end(as_of):
+        raise ValidationError(
+            {"as_of": _("季通报的截至日期应为季度末(3 月 31 日、6 月 30 日、9 月 30 日或 12 月 31 日)。")}
+        )
+    if as_of.year != campaign.year:
+        raise ValidationError({"as_of": _("截至日期应在 %(y)s 年内。") % {"y": campaign.year}})
+    if QuarterNotice.objects.filter(campaign=campaign, as_of=as_of).exists():
+        raise ValidationError({"as_of": _("截至 %(d)s 的季通报已存在。") % {"d": as_of}})
+    progress = selectors.progress_for_campaign(campaign, as_of)
+    draft = QuarterNotice(
+        campaign=campaign,
+        as_of=as_of,
+        title=notice.draft_title(progress),
+        body=notice.draft_body(progress, selectors.interview_proposals(progress)),
+        created_by=actor,
+    )
+    return save_audited(actor=actor, obj=draft)
+
+
+def _draft_only(notice: QuarterNotice) -> QuarterNotice:
+    locked = QuarterNotice.objects.select_for_update().get(pk=notice.pk)
+    if locked.status != QuarterNotice.Status.DRAFT:
+        raise ValidationError(_("已发布的季通报不能修改。"))
+    return locked
+
+
+@transaction.atomic
+def notice_edit(*, actor, notice: QuarterNotice, title: str, document_no: str, body: str) -> QuarterNotice:
+    """The city land bureau edits the draft (title, 文号, text); a published notice never changes."""
+    require_perm(actor, QuarterNotice, "change", _("只有市规划和自然资源局可以修改季通报。"))
+    locked = _draft_only(notice)
+    locked.title, locked.document_no, locked.body = (
+        (title or "").strip(),
+        (document_no or "").strip(),
+        body or "",
+    )
+    return save_audited(actor=actor, obj=locked)
+
+
+@transaction.atomic
+def notice_publish(*, actor, notice: QuarterNotice) -> QuarterNotice:
+    """Publish the draft: the .docx (as edited, with the ranking table) and the xlsx annex are written and kept;
+    from now on the notice is read-only and every county reads it."""
+    from django.core.files.base import ContentFile
+
+    from . import notice as notice_files
+    from . import selectors
+
+    require_perm(actor, QuarterNotice, "change", _("只有市规划和自然资源局可以发布季通报。"))
+    locked = _draft_only(notice)
+    if not locked.document_no:
+        raise ValidationError({"document_no": _("发布前请填写文号。")})
+    before = audit.snapshot(locked)
+    progress = selectors.progress_for_campaign(locked.campaign, locked.as_of)
+    now = timezone.localtime()
+    docx = notice_files.notice_docx(
+        title=locked.title,
+        document_no=locked.document_no,
+        body=locked.body,
+        issuer=_("临汾市规划和自然资源局"),
+        date_line=now.strftime("%Y 年 %m 月 %d 日"),
+        ranking=notice_files.ranking_rows(progress),
+    )
+    stem = f"notice-{locked.campaign.year}-{locked.as_of.isoformat()}"
+    locked.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    locked.annex.save(f"{stem}.xlsx", ContentFile(notice_files.notice_workbook(progress)), save=False)
+    locked.status = QuarterNotice.Status.PUBLISHED
+    locked.published_by, locked.published_at = actor, now
+    locked.full_clean()
+    locked.save()
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=locked,
+        before=before,
+        after=audit.snapshot(locked),
+        comment=_("发布季通报"),
+    )
+    return locked

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,15 +28,18 @@ from .forms import (
     ImportForm,
     InterviewConfirmForm,
     InterviewDismissForm,
+    NoticeEditForm,
     ParcelForm,
     ProgressForm,
 )
 from .geometry import GeometryInvalid
 from .ledger_sheet import ledger_sheet
-from .models import Parcel
+from .models import Parcel, QuarterNotice
 from .notice import notice_workbook
 from .params import parse_as_of, parse_year
 from .sheets import SheetInvalid
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _as_of_form(request) -> tuple:
@@ -561,3 +564,80 @@ def interview_dismiss(request, region_pk):
         messages.success(request, _("已记录不予约谈 %(r)s 及理由。") % {"r": region})
 
     return _decide(request, region_pk, InterviewDismissForm, decide)
+
+
+# --- 季通报 (六(四)) ----------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("land.view_quarternotice", raise_exception=True)
+def notice_list(request):
+    """Published notices for everyone (a county reads the city's notices); drafts and the 起草 form for the city
+    land bureau."""
+    page = IdsFirstPaginator(selectors.notices_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "can_draft": request.user.has_perm("land.add_quarternotice")}
+    status = 200
+    if context["can_draft"]:
+        form, _progress_rows, status = _progress(request)
+        context["form"] = form
+        if request.method == "POST" and status == 200:
+            try:
+                draft = services.notice_draft(
+                    actor=request.user, campaign=_progress_rows.campaign, as_of=_progress_rows.as_of
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("已起草季通报,请修改后发布。"))
+                return redirect("land:notice-detail", pk=draft.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "land/notices.html", context, status=status)
+
+
+@login_required
+@permission_required("land.view_quarternotice", raise_exception=True)
+def notice_detail(request, pk):
+    notice = get_visible_or_404(request.user, selectors.notices_visible_to(request.user), pk=pk)
+    editable = notice.status == QuarterNotice.Status.DRAFT and request.user.has_perm(
+        "land.change_quarternotice"
+    )
+    form = NoticeEditForm(request.POST or None, instance=notice) if editable else None
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                notice = services.notice_edit(actor=request.user, notice=notice, **form.cleaned_data)
+                if "publish" in request.POST:
+                    notice = services.notice_publish(actor=request.user, notice=notice)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                published = notice.status == QuarterNotice.Status.PUBLISHED
+                messages.success(request, _("季通报已发布。") if published else _("草稿已保存。"))
+                return redirect("land:notice-detail", pk=notice.pk)
+        status = 400
+    return render(
+        request,
+        "land/notice_detail.html",
+        {"notice": notice, "form": form, "events": history_for(notice).select_related("content_type")[:50]},
+        status=status,
+    )
+
+
+@login_required
+@permission_required("land.view_quarternotice", raise_exception=True)
+def notice_file(request, pk, part):
+    """The published .docx or its xlsx annex, as kept at publication."""
+    notice = get_visible_or_404(request.user, selectors.notices_visible_to(request.user), pk=pk)
+    stored = notice.docx if part == "docx" else notice.annex
+    if not stored:
+        raise Http404
+    stem = f"notice-{notice.campaign.year}-{notice.as_of.isoformat()}"
+    content_type = DOCX if part == "docx" else XLSX
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=f"{stem}.{part}", content_type=content_type
+    )

@@ -6,7 +6,17 @@ from rest_framework import serializers
 
 from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
 
-from ..models import Campaign, DisposalRecord, Interview, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
+from ..models import (
+    Campaign,
+    DisposalRecord,
+    Interview,
+    Milestone,
+    Parcel,
+    Phase,
+    QuarterNotice,
+    ReportDeadline,
+    TaskQuota,
+)
 from ..selectors import parcel_flags
 from ..services import PARCEL_FIELDS
 
@@ -326,3 +336,41 @@ class InterviewDismissSerializer(serializers.Serializer):
     region = RegionNameField()
     as_of = serializers.DateField(label=_("通报截至日期"))
     reason = serializers.CharField(label=_("不予约谈理由"))
+
+
+class QuarterNoticeSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    docx_url = serializers.SerializerMethodField()
+    annex_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuarterNotice
+        fields = [
+            "id",
+            "year",
+            "as_of",
+            "title",
+            "document_no",
+            "body",
+            "status",
+            "status_label",
+            "published_at",
+            "docx_url",
+            "annex_url",
+        ]
+        read_only_fields = ["id", "year", "as_of", "status", "status_label", "published_at"]
+
+    def get_docx_url(self, notice) -> str | None:
+        from django.urls import reverse
+
+        return reverse("land:notice-docx", args=[notice.pk]) if notice.docx else None
+
+    def get_annex_url(self, notice) -> str | None:
+        from django.urls import reverse
+
+        return reverse("land:notice-annex", args=[notice.pk]) if notice.annex else None
+
+
+class NoticeDraftSerializer(serializers.Serializer):
+    as_of = serializers.DateField(label=_("通报截至日期"), help_text="季度末:03-31、06-30、09-30 或 12-31")

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -19,13 +19,13 @@ from rest_framework.views import APIView
 from linfen_admin.api.exceptions import Conflict
 from linfen_admin.api.pagination import IdsFirstPagination
 from linfen_admin.api.serializers import ErrorSerializer
-from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from linfen_admin.scoping import editable_by
 
 from .. import boundaries, imports, mapdata, selectors, services
 from ..filtersets import ParcelFilterSet
 from ..geometry import GeometryInvalid
-from ..models import Campaign, Interview, Parcel, TaskQuota
+from ..models import Campaign, Interview, Parcel, QuarterNotice, TaskQuota
 from ..params import parse_as_of, parse_bool, parse_year
 from ..sheets import SheetInvalid
 from . import serializers as s
@@ -331,3 +331,51 @@ class InterviewViewSet(ScopedReadOnlyViewSet):
             actor=request.user, campaign=_campaign(request), **serializer.validated_data
         )
         return Response(s.InterviewSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class QuarterNoticeViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """季通报: published notices for everyone with the view permission (drafts for the city land bureau, who
+    drafts ``POST {as_of}?year=``, edits ``PATCH {title, document_no, body}`` and publishes ``POST …/publish/``)."""
+
+    queryset = QuarterNotice.objects.select_related("campaign")
+    serializer_class = s.QuarterNoticeSerializer
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.notices_visible_to(self.request.user)
+
+    @extend_schema(
+        parameters=[YEAR], request=s.NoticeDraftSerializer, responses={201: s.QuarterNoticeSerializer}
+    )
+    def create(self, request):
+        serializer = s.NoticeDraftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notice = services.notice_draft(
+            actor=request.user, campaign=_campaign(request), as_of=serializer.validated_data["as_of"]
+        )
+        return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        notice = self.get_object()
+        serializer = self.get_serializer(notice, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {
+            name: serializer.validated_data.get(name, getattr(notice, name))
+            for name in ("title", "document_no", "body")
+        }
+        notice = services.notice_edit(actor=request.user, notice=notice, **data)
+        return Response(self.get_serializer(notice).data)
+
+    @extend_schema(request=None, responses=s.QuarterNoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish the draft: the .docx and the xlsx annex are written and kept; the notice is then read-only."""
+        notice = services.notice_publish(actor=request.user, notice=self.get_object())
+        return Response(self.get_serializer(notice).data)
