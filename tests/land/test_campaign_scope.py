@@ -277,3 +277,24 @@ def test_copy_next_year_admin_action(login, users, land):
     )
     assert response.status_code == 302
     assert Campaign.objects.filter(year=2023).exists()
+
+
+@pytest.mark.django_db
+def test_import_refuses_out_of_scope_rows_by_line_二_一(api, users, land):
+    """二(一): a sheet row approved in 2008 or 2021 is listed with its line and column; nothing is written."""
+    from land.models import Parcel
+
+    from .conftest import csv_upload
+    from .test_imports import PARCEL_HEADER, PARCEL_URL, post
+
+    rows = [
+        PARCEL_HEADER,
+        ["尧都区", "批而未供", "R-1", "地块一", "1", "2008-05-02", "", "", "", ""],
+        ["尧都区", "批而未供", "R-2", "地块二", "1", "2015-05-02", "", "", "", ""],
+        ["尧都区", "批而未供", "R-3", "地块三", "1", "2021-05-02", "", "", "", ""],
+    ]
+    response = post(api, users["yaodu_land"], PARCEL_URL, csv_upload(rows))
+    assert response.status_code == 400
+    errors = {(e["row"], e["column"]) for e in response.json()["errors"]}
+    assert errors == {(2, "批准时间"), (4, "批准时间")}
+    assert not Parcel.objects.exists()
