@@ -5,7 +5,7 @@ dry run, all-or-nothing writes and row errors. The admin keeps xlsx/csv export (
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -47,8 +47,35 @@ class ReportDeadlineInline(CampaignPartInline):
 class CampaignAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Reference data without a region: city land bureau and administrators only (by model permissions)."""
 
-    list_display = ("year", "title", "document_no", "suspend_after_misses", "bonus_percent")
+    list_display = (
+        "year",
+        "title",
+        "document_no",
+        "suspend_after_misses",
+        "bonus_percent",
+        "linkage_coefficient",
+        "unsupplied_from_year",
+        "unsupplied_to_year",
+        "idle_from_year",
+        "idle_to_year",
+    )
     inlines = [PhaseInline, MilestoneInline, ReportDeadlineInline]
+    actions = ["copy_next_year"]
+
+    @admin.action(description=_("复制为下一年度专项行动"), permissions=["add"])
+    def copy_next_year(self, request, queryset):
+        """The next year's campaign from each chosen one: dates moved by a year, to be edited, quotas imported."""
+        for campaign in queryset:
+            try:
+                copy = services.campaign_copy_next_year(actor=request.user, campaign=campaign)
+            except ValidationError as exc:
+                self.message_user(request, ";".join(exc.messages), level=messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("已创建 %(y)s 年度专项行动,请核对日期并导入附件 2 任务分解表。") % {"y": copy.year},
+                    level=messages.SUCCESS,
+                )
 
     def service_save(self, request, obj, form, change):
         return services.campaign_save(actor=request.user, campaign=obj)
@@ -95,6 +122,12 @@ class ParcelAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        if "approved_by" in self.fields:
+            self.fields["approved_by"].required = False
+
+    def clean_approved_by(self):
+        """Not given: the parcel keeps its 批准机关 (省人民政府 when new)."""
+        return self.cleaned_data.get("approved_by") or self.instance.approved_by
 
 
 @admin.register(Parcel)
@@ -108,11 +141,17 @@ class ParcelAdmin(ScopedExportMixin, ScopedAdminMixin, ServiceAdminMixin, admin.
     inlines = [DisposalInline]
 
     def get_fields(self, request, obj=None):
-        return [*services.PARCEL_FIELDS, "expected_version", *self.get_readonly_fields(request, obj)]
+        fields = [
+            name
+            for name in services.PARCEL_FIELDS
+            if name not in services.CITY_BUREAU_FIELDS or services.may_supervise(request.user)
+        ]
+        return [*fields, "expected_version", *self.get_readonly_fields(request, obj)]
 
     def get_readonly_fields(self, request, obj=None):
         # 挂牌督办 follows the supervision listings (``land.oversight``), like the status follows the disposals
-        return ["supervised", "status", "version", "created_at", "updated_at"]
+        derived = ["supervised", "status", "version", "created_at", "updated_at"]
+        return derived if services.may_supervise(request.user) else [*services.CITY_BUREAU_FIELDS, *derived]
 
     def service_save(self, request, obj, form, change):
         data = {

@@ -30,6 +30,8 @@ class LandConfig(AppConfig):
             "land.view_milestone",
             "land.view_reportdeadline",
             "land.view_taskquota",
+            "land.view_interview",
+            "land.view_quarternotice",
         )
         registry.grant(Role.COUNTY_LAND, *ledger, *reference_view)
         registry.grant(
@@ -50,6 +52,10 @@ class LandConfig(AppConfig):
             "land.add_taskquota",
             "land.change_taskquota",
             "land.supervise_parcel",
+            "land.add_interview",
+            "land.change_interview",
+            "land.add_quarternotice",
+            "land.change_quarternotice",
         )
         registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
         # 挂牌督办, report documents and the 报件 register (``land.oversight``)
@@ -129,6 +135,24 @@ class LandConfig(AppConfig):
             ),
         ):
             registry.add_menu(MenuEntry(label, url, permission, order=21, description=description))
+        registry.add_menu(
+            MenuEntry(
+                _("约谈与通报批评"),
+                "land:interview-list",
+                "land.view_interview",
+                order=21,
+                description=_("约谈提议的确认、约谈记录与整改落实情况"),
+            )
+        )
+        registry.add_menu(
+            MenuEntry(
+                _("季通报"),
+                "land:notice-list",
+                "land.view_quarternotice",
+                order=21,
+                description=_("季通报的起草、修改、发布与查阅"),
+            )
+        )
         registry.add_menu(
             MenuEntry(
                 _("表格导入"),

@@ -34,9 +34,14 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
         return enterprise_idle & Q(agreed_start_on__lt=rules.start_bound(as_of, 2))
     if flag == "withdrawal_eligible":
         # ≥ 2 years ⇔ more than 2 years as seen the next day; needs the ``disposed_mu`` annotation.
-        return Q(kind=Parcel.Kind.UNSUPPLIED, disposed_mu__lt=F("area_mu")) & Q(
-            approved_on__lt=rules.start_bound(as_of + datetime.timedelta(days=1), 2)
+        approved = Q(
+            approved_on__gte=datetime.date(rules.WITHDRAWAL_SINCE_YEAR, 1, 1),
+            approved_on__lt=rules.start_bound(as_of + datetime.timedelta(days=1), 2),
+            approved_by__in=rules.WITHDRAWAL_AUTHORITIES,
         )
+        unsupplied = Q(kind=Parcel.Kind.UNSUPPLIED, disposed_mu__lt=F("area_mu"))
+        reclaimed = Q(kind=Parcel.Kind.IDLE, reclaimed_on__lte=as_of)
+        return approved & (unsupplied | reclaimed)
     raise ValueError(flag)
 
 

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from linfen_admin.forms import GuidedFormMixin
 from linfen_admin.scoping import regions_for
 
-from .models import Campaign, DisposalRecord, Parcel
+from .models import Campaign, DisposalRecord, Parcel, QuarterNotice
 from .params import as_of_in_range
-from .services import FIELDS_OF_KIND, PARCEL_FIELDS
+from .services import FIELDS_OF_KIND, PARCEL_FIELDS, may_supervise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_ONLY_CHOICES = ("cause", "idle_disposal", "disposal_path")  # the model's constraints tie them to a kind
@@ -17,10 +17,15 @@ DATE_MESSAGE = _("日期格式应为 YYYY-MM-DD。")
 # reason not supplied and disposal path; 闲置土地 its supply, price, use, start dates, cause and disposal.
 PARCEL_GROUPS = (
     (_("基本信息"), ("region", "kind", "code", "name", "area_mu", "land_use_status"), None),
-    (_("批准与征收"), ("approval_no", "approved_on", "expropriation_status"), "unsupplied"),
-    (_("未供原因与处置路径"), ("unsupplied_reason", "disposal_path"), "unsupplied"),
+    (_("批准与征收"), ("approval_no", "approved_on", "approved_by"), None),
+    (_("未供原因与处置路径"), ("expropriation_status", "unsupplied_reason", "disposal_path"), "unsupplied"),
     (_("供地与开工"), ("supply_method", "supplied_on", "land_price_wan", "land_use"), "idle"),
-    (_("闲置原因与处置"), ("agreed_start_on", "actual_start_on", "cause", "idle_disposal"), "idle"),
+    (
+        _("闲置原因与处置"),
+        ("agreed_start_on", "actual_start_on", "cause", "idle_disposal", "reclaimed_on"),
+        "idle",
+    ),
+    (_("清理范围例外"), ("scope_exception", "scope_exception_reason"), None),
     (_("位置与界址"), ("location", "coordinates", "lon", "lat"), None),
     (_("备注"), ("note",), None),
 )
@@ -38,8 +43,10 @@ class ParcelForm(GuidedFormMixin, forms.ModelForm):
         model = Parcel
         fields = list(PARCEL_FIELDS)
         widgets = {
-            name: DATE for name in ("approved_on", "supplied_on", "agreed_start_on", "actual_start_on")
+            name: DATE
+            for name in ("approved_on", "supplied_on", "agreed_start_on", "actual_start_on", "reclaimed_on")
         } | {
+            "scope_exception_reason": forms.Textarea(attrs={"rows": 2}),
             "coordinates": forms.Textarea(attrs={"rows": 2}),
             "unsupplied_reason": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -48,6 +55,12 @@ class ParcelForm(GuidedFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
+        if not may_supervise(user):
+            del self.fields["scope_exception"]
+            del self.fields["scope_exception_reason"]
+        self.fields[
+            "approved_by"
+        ].required = False  # not posted: the parcel keeps its value (省人民政府 when new)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         for kind, names in FIELDS_OF_KIND.items():
@@ -78,6 +91,8 @@ class ParcelForm(GuidedFormMixin, forms.ModelForm):
             if name not in self.cleaned_data:
                 continue
             hidden = getattr(self.fields[name], "show_when", None) and self.add_prefix(name) not in self.data
+            if name == "approved_by" and not self.cleaned_data[name]:
+                continue
             if not hidden:
                 values[name] = self.cleaned_data[name]
             elif name in KIND_ONLY_CHOICES:
@@ -159,3 +174,35 @@ class AsOfForm(forms.Form):
     """``?as_of=`` of the ledger, the map and a parcel: a bad date is an error beside the field, not a 404."""
 
     as_of = as_of_field()
+
+
+class InterviewConfirmForm(GuidedFormMixin, forms.Form):
+    """Confirm a proposed 约谈 (the region and date of the proposal travel hidden with the form)."""
+
+    region = forms.IntegerField(widget=forms.HiddenInput)
+    as_of = forms.DateField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("约谈日期"), widget=DATE, error_messages={"invalid": DATE_MESSAGE})
+    leader = forms.CharField(label=_("被约谈领导"), max_length=100)
+    reason = forms.CharField(label=_("约谈事由"), widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = forms.CharField(
+        label=_("整改落实情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    criticised = forms.BooleanField(label=_("同时通报批评"), required=False, initial=True)
+
+
+class InterviewDismissForm(GuidedFormMixin, forms.Form):
+    region = forms.IntegerField(widget=forms.HiddenInput)
+    as_of = forms.DateField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("不予约谈理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoticeEditForm(GuidedFormMixin, forms.ModelForm):
+    """The city land bureau's edit of a draft 季通报: the title, the 文号, the text (one paragraph a line)."""
+
+    class Meta:
+        model = QuarterNotice
+        fields = ["title", "document_no", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def _post_clean(self):
+        pass  # the service validates inside its transaction

@@ -270,6 +270,7 @@ def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int,
     errors: list[SheetError] = []
     parsed: dict[tuple[int, str], tuple[int, Parcel]] = {}
     field_names = {f.name for f in Parcel._meta.fields}
+    scope = services.scope_campaign()
     total = 2 * len(table.rows)  # validation, then writing
     for index, (number, raw) in enumerate(table.rows):
         if report is not None and index % 1000 == 0:
@@ -311,6 +312,15 @@ def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int,
             for field, messages in getattr(exc, "message_dict", {"": [str(exc)]}).items():
                 for message in messages:
                     errors.append(SheetError(number, columns.get(field, field or None), message))
+            continue
+        outside = services.scope_errors(candidate, scope)
+        if (
+            outside
+            and not Parcel.objects.filter(region=region, code=values["code"], scope_exception=True).exists()
+        ):
+            # 二、清理范围, as for every channel; an exception is recorded on the parcel page by the city land bureau
+            for field, message in outside.items():
+                errors.append(SheetError(number, columns.get(field, field), message))
             continue
         parsed[key] = (number, candidate)
     if not parsed and not errors:

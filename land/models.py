@@ -38,6 +38,32 @@ class Campaign(models.Model):
         default=Decimal("10"),
         validators=[MinValueValidator(ZERO)],
     )
+    # 二、清理范围: the approval years of 批而未供 land (2009 至 2019 年) and the years idle land formed in (2009 年以来);
+    # a blank last year means "up to now". A parcel outside is refused unless the city land bureau records an
+    # exception (``Parcel.scope_exception``).
+    unsupplied_from_year = models.PositiveSmallIntegerField(_("批而未供批准年份(起)"), default=2009)
+    unsupplied_to_year = models.PositiveSmallIntegerField(
+        _("批而未供批准年份(止)"), null=True, blank=True, default=2019, help_text=_("不填即至今")
+    )
+    idle_from_year = models.PositiveSmallIntegerField(
+        _("闲置土地形成年份(起)"),
+        default=2009,
+        help_text=_("闲置土地自约定开工日期满一年未动工之日起形成"),
+    )
+    idle_to_year = models.PositiveSmallIntegerField(
+        _("闲置土地形成年份(止)"), null=True, blank=True, help_text=_("不填即至今")
+    )
+    linkage_coefficient = models.DecimalField(
+        _("增存挂钩核算系数"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(ZERO)],
+        help_text=_(
+            "超额奖励计划指标(亩)= 超额完成面积 × 本系数 × 超额完成奖励比例;"
+            "按“增存挂钩”机制每处置 1 亩存量土地核算的新增建设用地计划指标(亩),默认 1。"
+        ),
+    )
 
     scope_public = True  # published reference data: every holder of the view permission sees all rows
 
@@ -50,10 +76,25 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(suspend_after_misses__gte=1), name="land_campaign_suspend_min"
             ),
+            models.CheckConstraint(
+                condition=Q(linkage_coefficient__gte=0), name="land_campaign_linkage_nonneg"
+            ),
         ]
 
     def __str__(self):
         return f"{self.year} {self.title}"
+
+    def clean(self):
+        errors = {}
+        for first, last in (
+            ("unsupplied_from_year", "unsupplied_to_year"),
+            ("idle_from_year", "idle_to_year"),
+        ):
+            if getattr(self, last) is not None and getattr(self, first) is not None:
+                if getattr(self, last) < getattr(self, first):
+                    errors[last] = _("截止年份不能早于起始年份。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Phase(models.Model):
@@ -157,6 +198,141 @@ class TaskQuota(models.Model):
         return f"{self.campaign.year} {self.region}"
 
 
+class Interview(models.Model):
+    """约谈 and 通报批评 (六(四)): the product proposes the counties that missed two milestones in a row or rank
+    last on a notice date; the city land bureau confirms (who was interviewed, when, why, the follow-up) or
+    dismisses the proposal with a reason. Either way the decision is a row, so a proposal is decided once."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("约谈")
+        CRITICISM = "criticism", _("通报批评")
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("已确认")
+        DISMISSED = "dismissed", _("不予约谈")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.PROTECT, related_name="interviews"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="land_interviews"
+    )
+    kind = models.CharField(_("措施"), max_length=12, choices=Kind.choices, default=Kind.INTERVIEW)
+    as_of = models.DateField(_("通报截至日期"))
+    basis = models.CharField(_("提议依据"), max_length=200)
+    status = models.CharField(_("处理结果"), max_length=12, choices=Status.choices)
+    held_on = models.DateField(_("约谈日期"), null=True, blank=True)
+    leader = models.CharField(_("被约谈领导"), max_length=100, blank=True)
+    reason = models.TextField(_("约谈事由"), blank=True)
+    follow_up = models.TextField(_("整改落实情况"), blank=True)
+    dismiss_reason = models.TextField(_("不予约谈理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    scope_region_field = "region"
+
+    class Meta:
+        ordering = ["-as_of", "region__order"]
+        verbose_name = _("约谈与通报批评")
+        verbose_name_plural = _("约谈与通报批评")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "region", "kind", "as_of"], name="land_interview_unique_proposal"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "dismissed"]), name="land_interview_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.get_kind_display()} {self.as_of:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.CONFIRMED:
+            for name, message in (
+                ("held_on", _("请填写约谈日期。")),
+                ("leader", _("请填写被约谈领导。")),
+                ("reason", _("请填写约谈事由。")),
+            ):
+                if not getattr(self, name) or (
+                    isinstance(getattr(self, name), str) and not getattr(self, name).strip()
+                ):
+                    errors[name] = message
+        elif self.status == self.Status.DISMISSED and not (self.dismiss_reason or "").strip():
+            errors["dismiss_reason"] = _("请填写不予约谈的理由。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def notice_file_path(instance, filename: str) -> str:
+    """Never the uploader's name: the notice's files under a folder of their own, by a random name."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    return f"land/notices/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
+class QuarterNotice(models.Model):
+    """季通报 (六(四) "实行季通报制度"): drafted by the product for a quarter end, edited and published by the city
+    land bureau; once published it never changes, its .docx and the xlsx annex are kept as published, and every
+    county reads it (county users see published notices only)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("专项行动"), on_delete=models.PROTECT, related_name="notices"
+    )
+    as_of = models.DateField(_("通报截至日期"))
+    title = models.CharField(_("标题"), max_length=200)
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+    body = models.TextField(_("正文"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    docx = models.FileField(_("通报文件"), upload_to=notice_file_path, blank=True, editable=False)
+    annex = models.FileField(_("附件(进度表)"), upload_to=notice_file_path, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    scope_public = (
+        True  # city-wide; ``selectors.notices_visible_to`` shows drafts to the city land bureau only
+    )
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        verbose_name = _("季通报")
+        verbose_name_plural = _("季通报")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "as_of"], name="land_notice_unique_date"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="land_notice_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class Parcel(models.Model):
     """宗地: one row of a county's 工作台账, 批而未供 or 闲置."""
 
@@ -179,6 +355,11 @@ class Parcel(models.Model):
         COMPLETE_FORMALITIES = "complete_formalities", _("完善手续后供地(含划拨)")
         RE_TENDER = "re_tender", _("重新招拍挂出让")
         WITHDRAW = "withdraw", _("申请撤回或调整批文")
+
+    class ApprovalAuthority(models.TextChoices):
+        STATE_COUNCIL = "state_council", _("国务院")
+        PROVINCE = "province", _("省人民政府")
+        OTHER = "other", _("其他")
 
     class SupplyMethod(models.TextChoices):
         ALLOCATION = "allocation", _("划拨")
@@ -237,6 +418,9 @@ class Parcel(models.Model):
     # 批而未供
     approval_no = models.CharField(_("批准文号"), max_length=64, blank=True)
     approved_on = models.DateField(_("批准时间"), null=True, blank=True)
+    approved_by = models.CharField(
+        _("批准机关"), max_length=16, choices=ApprovalAuthority.choices, default=ApprovalAuthority.PROVINCE
+    )
     expropriation_status = models.CharField(
         _("征收状态"), max_length=12, choices=ExpropriationStatus.choices, blank=True
     )
@@ -251,7 +435,13 @@ class Parcel(models.Model):
     actual_start_on = models.DateField(_("实际开工时间"), null=True, blank=True)
     cause = models.CharField(_("未开工原因"), max_length=12, choices=Cause.choices, blank=True)
     idle_disposal = models.CharField(_("处置方式"), max_length=24, choices=IdleDisposal.choices, blank=True)
+    reclaimed_on = models.DateField(
+        _("依法收回时间"), null=True, blank=True, help_text=_("供而未用且已依法收回的,填写收回决定的日期")
+    )
     note = models.TextField(_("备注"), blank=True)
+    # 二、清理范围: outside the campaign's years only with an exception the city land bureau records with a reason.
+    scope_exception = models.BooleanField(_("清理范围例外"), default=False)
+    scope_exception_reason = models.TextField(_("例外理由"), blank=True)
 
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -325,6 +515,10 @@ class Parcel(models.Model):
             problem = outside_linfen(self.lon, self.lat)
             if problem:
                 errors["lon"] = problem
+        if self.reclaimed_on and self.kind != self.Kind.IDLE:
+            errors["reclaimed_on"] = _("依法收回时间只适用于闲置土地(供而未用土地)。")
+        if self.scope_exception and not (self.scope_exception_reason or "").strip():
+            errors["scope_exception_reason"] = _("记录清理范围例外须填写理由。")
         if self.agreed_start_on and self.supplied_on and self.agreed_start_on < self.supplied_on:
             errors["agreed_start_on"] = _("约定开工时间不能早于供应时间。")
         if errors:

@@ -1,6 +1,11 @@
-"""季通报: the per-region progress table as an xlsx workbook (openpyxl), for any date."""
+"""季通报: the per-region progress table as an xlsx workbook (openpyxl), for any date; and the notice itself, drafted
+as text and published as a .docx in the usual layout of a government notice (title, 文号, body, ranking table,
+the xlsx as its annex). The .docx is written as WordprocessingML with the standard library (no docx package is
+installed), which every word processor opens."""
 
 import io
+import zipfile
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -43,7 +48,7 @@ def notice_workbook(progress: Progress) -> bytes:
         *milestone_headers,
         _("连续未完成次数"),
         _("暂停受理报件"),
-        _("超额奖励指标(亩)"),
+        _("超额奖励计划指标(亩)"),
     ]
     sheet.append(
         [
@@ -101,4 +106,159 @@ def notice_workbook(progress: Progress) -> bytes:
     sheet.column_dimensions["B"].width = 14
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the notice: draft text and .docx ----------------------------------------------------------------------
+
+
+def _names(names) -> str:
+    return "、".join(names) if names else _("无")
+
+
+def draft_title(progress: Progress) -> str:
+    return _("关于 %(y)s 年度“批而未用”土地清理处置专项行动进展情况的通报(截至 %(d)s)") % {
+        "y": progress.campaign.year,
+        "d": progress.as_of.strftime("%Y-%m-%d"),
+    }
+
+
+def draft_body(progress: Progress, proposals) -> str:
+    """The notice's text as the product drafts it (the city land bureau edits it before publishing): the city's
+    totals and percent, who met and who missed each milestone due by then, the suspended counties, the proposed
+    约谈 list. One paragraph a line."""
+    totals = progress.totals
+    unsupplied, idle = totals["unsupplied"], totals["idle"]
+    lines = [
+        _("各县(市、区)人民政府,市直有关单位:"),
+        _(
+            "截至 %(d)s,全市批而未供土地消化任务 %(ut)s 亩,已消化 %(ud)s 亩,完成 %(up)s%%;闲置土地处置任务 "
+            "%(it)s 亩,已处置 %(id)s 亩,完成 %(ip)s%%;综合完成率 %(p)s%%。现将各县(市、区)进展情况通报如下。"
+        )
+        % {
+            "d": progress.as_of.strftime("%Y 年 %m 月 %d 日"),
+            "ut": unsupplied.task_mu,
+            "ud": unsupplied.done_mu,
+            "up": unsupplied.percent if unsupplied.percent is not None else "—",
+            "it": idle.task_mu,
+            "id": idle.done_mu,
+            "ip": idle.percent if idle.percent is not None else "—",
+            "p": totals["percent"] if totals["percent"] is not None else "—",
+        },
+    ]
+    for index, milestone in enumerate(totals["milestones"]):
+        if milestone["due_on"] > progress.as_of:
+            continue
+        met = [r.region.name for r in progress.regions if r.milestones[index].met]
+        lines.append(
+            _("%(d)s 时间节点(应完成 %(p)s%%):完成的有 %(met)s;未完成的有 %(missed)s。")
+            % {
+                "d": milestone["due_on"].strftime("%m 月 %d 日"),
+                "p": percent_label(milestone["percent"]),
+                "met": _names(met),
+                "missed": _names(milestone["missed_regions"]),
+            }
+        )
+    lines.append(
+        _(
+            "连续 %(n)s 次未按时间节点完成任务、暂停受理建设用地报件(国家重点项目和民生保障项目除外)的:%(names)s。"
+        )
+        % {"n": progress.campaign.suspend_after_misses, "names": _names(totals["suspended_regions"])}
+    )
+    lines.append(
+        _("拟约谈县(市、区)人民政府主要领导并通报批评的:%(names)s。")
+        % {"names": _names([f"{p.region.name}({p.basis_text})" for p in proposals])}
+    )
+    lines.append(_("各县(市、区)排名见下表,进度明细见附件。"))
+    return "\n".join(str(line) for line in lines)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _run(text: str, *, bold=False, size=None) -> str:
+    props = ("<w:b/>" if bold else "") + (f'<w:sz w:val="{size}"/>' if size else "")
+    props = f'<w:rPr><w:rFonts w:eastAsia="SimSun"/>{props}</w:rPr>'
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _para(text: str, *, align=None, bold=False, size=None, indent=False) -> str:
+    props = ""
+    if align:
+        props += f'<w:jc w:val="{align}"/>'
+    if indent:
+        props += '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+    return f"<w:p><w:pPr>{props}</w:pPr>{_run(text, bold=bold, size=size)}</w:p>"
+
+
+def _table(rows: list[list[str]]) -> str:
+    border = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    cells = "".join(
+        "<w:tr>"
+        + "".join(
+            f"<w:tc>{_para(str(cell), align='center', bold=index == 0, size=21)}</w:tc>" for cell in row
+        )
+        + "</w:tr>"
+        for index, row in enumerate(rows)
+    )
+    return f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>{border}</w:tblBorders></w:tblPr>{cells}</w:tbl>'
+
+
+def ranking_rows(progress: Progress) -> list[list[str]]:
+    rows = [[_("排名"), _("县(市、区)"), _("批而未供完成率(%)"), _("闲置土地完成率(%)"), _("综合完成率(%)")]]
+    for row in sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order)):
+        rows.append(
+            [
+                str(row.rank or "—"),
+                row.region.name,
+                *(str(v) if v is not None else "—" for v in (row.unsupplied.percent, row.idle.percent)),
+                str(row.overall_percent) if row.overall_percent is not None else "—",
+            ]
+        )
+    return rows
+
+
+def notice_docx(*, title: str, document_no: str, body: str, issuer: str, date_line: str, ranking) -> bytes:
+    """The notice as a .docx: 文号 line, title, body paragraphs, the ranking table, the annex line, the issuer."""
+    parts = [
+        _para(document_no or _("临自然资〔    〕  号"), align="center", size=32),
+        _para(title, align="center", bold=True, size=44),
+    ]
+    paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
+    for index, line in enumerate(paragraphs):
+        parts.append(_para(line, size=32, indent=index > 0))
+    parts.append(_table(ranking))
+    parts.append(_para(_("附件:各县(市、区)“批而未用”土地清理进度表(xlsx)"), size=32))
+    parts.append(_para(issuer, align="right", size=32))
+    parts.append(_para(date_line, align="right", size=32))
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{"".join(parts)}'
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/>'
+        "</w:sectPr></w:body></w:document>"
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="word/document.xml"/></Relationships>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("word/document.xml", document)
     return buffer.getvalue()

@@ -9,8 +9,9 @@ Day-counting semantics (decided here, tested on every boundary day):
 - "超过一年 / 满一年未动工" (idle fee) and "超过两年" (reclaim): the period is *exceeded* only once the
   anniversary day itself has passed, so the fee is due from the day **after** the anniversary:
   agreed start 2020-03-10 → fee due from 2021-03-11, reclaim due from 2022-03-11.
-- "批准满 2 年" (withdrawal of the approval, DESIGN: "approved ≥ 2 years ago"): eligible **on** the
-  second anniversary: approved 2020-05-01 → eligible from 2022-05-01.
+- "批准满 2 年" (withdrawal of the approval, 五(一)3 "满 2 年未使用"): eligible **on** the second anniversary:
+  approved 2020-05-01 → eligible from 2022-05-01.
+- Idle land "forms" (二(二) 2009 年以来形成) on the day after the first anniversary of the agreed start.
 - A milestone is decided on its due date: ``met`` is ``None`` while ``as_of < due_on`` and is
   evaluated from the due date on, counting disposals dated on or before the due date.
 - The over-completion bonus is decided at year end: ``None`` before 31 December of the campaign year.
@@ -114,11 +115,57 @@ def idle_fee_amount(land_price_wan: Decimal | None) -> Decimal | None:
 # --- 批而未供 ----------------------------------------------------------------------------------------
 
 
+WITHDRAWAL_AUTHORITIES = ("state_council", "province")  # 五(一)3: 经国务院及省人民政府批准
+WITHDRAWAL_SINCE_YEAR = 2009  # 五(一)3: 2009 年以来
+
+
 def withdrawal_eligible(
-    *, kind: str, approved_on: datetime.date | None, fully_disposed: bool, as_of: datetime.date
+    *,
+    kind: str,
+    approved_on: datetime.date | None,
+    fully_disposed: bool,
+    as_of: datetime.date,
+    approved_by: str = "province",
+    reclaimed_on: datetime.date | None = None,
+    since_year: int = WITHDRAWAL_SINCE_YEAR,
 ) -> bool:
-    """批而未供 land approved two or more years ago and still not (fully) supplied may apply to withdraw."""
-    return kind == "unsupplied" and not fully_disposed and years_reached(approved_on, 2, as_of)
+    """五(一)3: land approved since 2009 by the State Council or the province, unused for 2 full years (from the
+    second anniversary of its approval on), may apply to withdraw or adjust the approval: 批而未供 land not yet
+    (fully) supplied, and 供而未用 land (an idle parcel) once lawfully reclaimed."""
+    if approved_on is None or approved_on.year < since_year or approved_by not in WITHDRAWAL_AUTHORITIES:
+        return False
+    if not years_reached(approved_on, 2, as_of):
+        return False
+    if kind == "unsupplied":
+        return not fully_disposed
+    return kind == "idle" and reclaimed_on is not None and reclaimed_on <= as_of
+
+
+# --- 二、清理范围 ------------------------------------------------------------------------------------------
+
+
+def idle_formed_on(agreed_start_on: datetime.date | None) -> datetime.date | None:
+    """The day land becomes idle (《闲置土地处置办法》第二条: the agreed start passed by a full year, not started):
+    the day after the first anniversary of the agreed start."""
+    if agreed_start_on is None:
+        return None
+    return anniversary(agreed_start_on, 1) + datetime.timedelta(days=1)
+
+
+def scope_year(*, kind: str, approved_on: datetime.date | None, agreed_start_on: datetime.date | None):
+    """The year that decides whether a parcel is in the campaign's scope: the approval year of 批而未供 land, the
+    year idle land formed; ``None`` when the ledger does not say (nothing to refuse)."""
+    if kind == "unsupplied":
+        return approved_on.year if approved_on else None
+    formed = idle_formed_on(agreed_start_on)
+    return formed.year if formed else None
+
+
+def in_scope(*, year: int | None, first: int, last: int | None) -> bool:
+    """二、清理范围: ``first`` ≤ year ≤ ``last`` (no ``last``: up to now); an unknown year is not refused."""
+    if year is None:
+        return True
+    return year >= first and (last is None or year <= last)
 
 
 # --- milestones, suspension, bonus -----------------------------------------------------------------
@@ -192,14 +239,37 @@ def over_completion_bonus(
     bonus_percent: Decimal,
     year_end: datetime.date,
     as_of: datetime.date,
+    linkage_coefficient: Decimal = Decimal("1"),
 ) -> Decimal | None:
-    """超额完成奖励: bonus_percent of (disposed − quota, both kinds together) when positive; decided at year end."""
+    """六(五) 超额完成奖励, in plan quota (计划指标, 亩): the over-completed area (disposed − quota, both kinds
+    together) × the 增存挂钩 linkage coefficient (the plan quota one disposed mu earns, the campaign's, default 1)
+    × bonus_percent (10 %); 0 without a surplus; decided at year end (``None`` before)."""
     if as_of < year_end:
         return None
     surplus = Decimal(total_done) - Decimal(total_quota)
     if surplus <= 0:
         return quantize_area(ZERO)
-    return quantize_area(surplus * Decimal(bonus_percent) / 100)
+    return quantize_area(surplus * Decimal(linkage_coefficient) * Decimal(bonus_percent) / 100)
+
+
+INTERVIEW_AFTER_MISSES = 2  # 六(四) 约谈: two milestones missed in a row
+
+
+def interview_basis(*, consecutive_misses: int, rank: int | None, worst_rank: int | None) -> list[str]:
+    """六(四) 约谈并通报批评 "对组织不力、进展缓慢、成效不明显的县(市、区)": why a region is proposed — ``misses``
+    (two consecutive milestones missed) and/or ``last`` (it holds the lowest rank ``worst_rank``, shared or not,
+    unless every ranked region shares the first place); empty: not proposed."""
+    basis = []
+    if consecutive_misses >= INTERVIEW_AFTER_MISSES:
+        basis.append("misses")
+    if rank is not None and worst_rank is not None and worst_rank > 1 and rank == worst_rank:
+        basis.append("last")
+    return basis
+
+
+def is_quarter_end(day: datetime.date) -> bool:
+    """六(四) 季通报: 31 March, 30 June, 30 September, 31 December."""
+    return (day.month, day.day) in ((3, 31), (6, 30), (9, 30), (12, 31))
 
 
 def percent_label(percent: Decimal) -> str:

@@ -13,7 +13,7 @@ from linfen_admin.models import Region
 from linfen_admin.scoping import visible_to
 
 from . import rules
-from .models import Campaign, DisposalDay, DisposalRecord, Parcel, TaskQuota
+from .models import Campaign, DisposalDay, DisposalRecord, Interview, Parcel, QuarterNotice, TaskQuota
 
 ZERO = Decimal("0")
 # How the rank of the dashboard and the notice is computed (``progress_for_campaign``, ``rules.rank``).
@@ -22,6 +22,19 @@ RANKING_BASIS = _(
     "计截至日期(不晚于 12 月 31 日)当年的处置记录;由高到低排名,完成率相同的名次并列,"
     "没有任务的县(市、区)不参加排名。"
 )
+
+
+def bonus_basis(campaign: Campaign) -> str:
+    """How the over-completion bonus of the dashboard and the notice is computed, with the campaign's figures."""
+    return _(
+        "超额奖励计划指标(亩)= 超额完成面积(两类已处置面积之和减两类任务之和)× 增存挂钩核算系数 %(k)s × "
+        "%(p)s%%,年度结束(12 月 31 日)后核算;未超额的为 0。"
+    ) % {
+        "k": rules.percent_label(campaign.linkage_coefficient),
+        "p": rules.percent_label(campaign.bonus_percent),
+    }
+
+
 KINDS = (Parcel.Kind.UNSUPPLIED, Parcel.Kind.IDLE)
 AREA_FIELD = DecimalField(max_digits=12, decimal_places=3)
 
@@ -70,6 +83,8 @@ def parcel_flags(parcel: Parcel, as_of: datetime.date, disposed_mu: Decimal | No
         withdrawal_eligible=rules.withdrawal_eligible(
             kind=parcel.kind,
             approved_on=parcel.approved_on,
+            approved_by=parcel.approved_by,
+            reclaimed_on=parcel.reclaimed_on,
             fully_disposed=disposed >= parcel.area_mu,
             as_of=as_of,
         ),
@@ -150,6 +165,21 @@ class Progress:
     ranked: int = 0
 
 
+def out_of_scope_q(campaign: Campaign) -> Q:
+    """Parcels outside the campaign's 清理范围 without an exception, in SQL (``rules.scope_year``/``in_scope``:
+    the approval year of 批而未供 land; for idle land the year it formed, the day after the first anniversary of
+    the agreed start, so it formed before year F ⇔ agreed start < F−2-12-31 and after year L ⇔ ≥ L−1-12-31)."""
+    unsupplied = Q(approved_on__lt=datetime.date(campaign.unsupplied_from_year, 1, 1))
+    if campaign.unsupplied_to_year:
+        unsupplied |= Q(approved_on__gt=datetime.date(campaign.unsupplied_to_year, 12, 31))
+    idle = Q(agreed_start_on__lt=datetime.date(campaign.idle_from_year - 2, 12, 31))
+    if campaign.idle_to_year:
+        idle |= Q(agreed_start_on__gte=datetime.date(campaign.idle_to_year - 1, 12, 31))
+    return Q(scope_exception=False) & (
+        (Q(kind=Parcel.Kind.UNSUPPLIED) & unsupplied) | (Q(kind=Parcel.Kind.IDLE) & idle)
+    )
+
+
 def campaign_for_year(year: int | None) -> Campaign | None:
     campaigns = Campaign.objects.prefetch_related("milestones")
     if year:
@@ -193,6 +223,28 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     by_region: dict[int, dict[str, dict]] = {}
     for row in sums:
         by_region.setdefault(row["region_id"], {})[row["kind"]] = row
+    # 二、清理范围: disposals of parcels outside the campaign's years (recorded before its window was set, or under
+    # an earlier campaign's) never count; the parcels are refused at entry, so this is usually no rows.
+    outside = (
+        DisposalRecord.objects.filter(
+            disposed_on__gte=year_start,
+            disposed_on__lte=latest,
+            parcel__in=Parcel.objects.filter(out_of_scope_q(campaign)),
+        )
+        .order_by()
+        .values("parcel__region_id", "parcel__kind")
+        .annotate(
+            **{
+                key: Sum("area_mu", filter=Q(disposed_on__lte=day))
+                for key, day in _bounds(done_until, milestones).items()
+            }
+        )
+    )
+    for row in outside:
+        sums_row = by_region.get(row["parcel__region_id"], {}).get(row["parcel__kind"])
+        if sums_row is not None:
+            for key in aggregates:
+                sums_row[key] = (sums_row[key] or ZERO) - (row[key] or ZERO)
     quotas = {q.region_id: q for q in TaskQuota.objects.filter(campaign=campaign)}
 
     rows: list[RegionProgress] = []
@@ -231,6 +283,7 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
                     total_quota=sum(task.values(), ZERO),
                     total_done=sum(done.values(), ZERO),
                     bonus_percent=campaign.bonus_percent,
+                    linkage_coefficient=campaign.linkage_coefficient,
                     year_end=year_end,
                     as_of=as_of,
                 ),
@@ -252,6 +305,11 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         city_totals=city_totals,
         ranked=ranked,
     )
+
+
+def _bounds(done_until: datetime.date, milestones) -> dict[str, datetime.date]:
+    """The cut-off date of each sum of ``progress_for_campaign``: ``done`` and one per milestone."""
+    return {"done": done_until, **{f"m{index}": m.due_on for index, m in enumerate(milestones)}}
 
 
 def _totals(rows: list[RegionProgress], as_of, milestones) -> dict:
@@ -372,3 +430,54 @@ def disposal_timeline(parcel: Parcel) -> list[TimelineEntry]:
             entry.running_mu = running
             entry.running_percent = rules.percent_exact(running, parcel.area_mu)
     return entries
+
+
+# --- 约谈 and 通报批评 (六(四)) --------------------------------------------------------------------------------
+
+INTERVIEW_BASIS = {
+    "misses": _("连续 2 次未按时间节点完成清理任务"),
+    "last": _("综合完成率排名末位"),
+}
+
+
+@dataclass
+class InterviewProposal:
+    region: Region
+    row: RegionProgress
+    basis: list[str]  # the reasons in words
+
+    @property
+    def basis_text(self) -> str:
+        return ";".join(str(b) for b in self.basis)
+
+
+def interview_proposals(progress: Progress) -> list[InterviewProposal]:
+    """The regions the product proposes for 约谈 on ``progress.as_of`` (rules.interview_basis), less those the city
+    land bureau has already confirmed or dismissed for that date; among the rows of ``progress`` (scoped)."""
+    ranks = [r.rank for r in progress.regions if r.rank is not None]
+    worst = max(ranks) if ranks else None
+    decided = set(
+        Interview.objects.filter(
+            campaign=progress.campaign, as_of=progress.as_of, kind=Interview.Kind.INTERVIEW
+        ).values_list("region_id", flat=True)
+    )
+    proposals = []
+    for row in progress.regions:
+        basis = rules.interview_basis(
+            consecutive_misses=row.consecutive_misses, rank=row.rank, worst_rank=worst
+        )
+        if basis and row.region.pk not in decided:
+            proposals.append(InterviewProposal(row.region, row, [INTERVIEW_BASIS[b] for b in basis]))
+    return proposals
+
+
+def interviews_visible_to(user) -> QuerySet:
+    return visible_to(user, Interview.objects.select_related("region", "campaign", "decided_by"))
+
+
+def notices_visible_to(user) -> QuerySet:
+    """季通报: published ones for everyone with the view permission; drafts for the city land bureau too."""
+    notices = visible_to(user, QuarterNotice.objects.select_related("campaign", "published_by"))
+    if not user.has_perm("land.change_quarternotice"):
+        notices = notices.filter(status=QuarterNotice.Status.PUBLISHED)
+    return notices

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from linfen_admin import jobs as shell_jobs
 from linfen_admin.audit import history_for
 from linfen_admin.forms import add_service_errors
 from linfen_admin.lists import XLSX, IdsFirstPaginator, xlsx_response
+from linfen_admin.models import Region
 from linfen_admin.scoping import editable_by, get_visible_or_404
 
 from . import (
@@ -33,13 +34,24 @@ from . import (
     staging,
 )
 from .filtersets import ParcelFilterSet
-from .forms import AsOfForm, DisposalForm, ImportForm, ParcelForm, ProgressForm
+from .forms import (
+    AsOfForm,
+    DisposalForm,
+    ImportForm,
+    InterviewConfirmForm,
+    InterviewDismissForm,
+    NoticeEditForm,
+    ParcelForm,
+    ProgressForm,
+)
 from .geometry import GeometryInvalid
 from .ledger_sheet import ledger_sheet
-from .models import Parcel
+from .models import Parcel, QuarterNotice
 from .notice import notice_workbook
-from .params import parse_as_of
+from .params import parse_as_of, parse_year
 from .sheets import SheetInvalid
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _as_of_form(request) -> tuple:
@@ -280,6 +292,7 @@ def dashboard(request):
             "milestones": progress.totals["milestones"],
             "charts": charts,
             "ranking_basis": selectors.RANKING_BASIS,
+            "bonus_basis": selectors.bonus_basis(progress.campaign),
             # a county clerk reads the city's sums, but not the other regions' names
             "county_view": progress.totals["regions"] < progress.city_totals["regions"],
             **oversight_views.dashboard_context(request.user),
@@ -478,3 +491,169 @@ def parcel_export_geojson(request):
     response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="parcels-{as_of.isoformat()}.geojson"'
     return response
+
+
+# --- 约谈 and 通报批评 (六(四)) --------------------------------------------------------------------------------
+
+
+def _interview_page(request, *, forms_by_region=None, status=200):
+    """Every user with the view permission reads the records of the regions they see; the city land bureau also
+    reads the product's proposals for the chosen date, each with its confirm and dismiss forms."""
+    records = selectors.interviews_visible_to(request.user)
+    page = IdsFirstPaginator(records, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "can_decide": request.user.has_perm("land.add_interview")}
+    if context["can_decide"]:
+        form, progress, form_status = _progress(request)
+        status = max(status, form_status)
+        forms_by_region = forms_by_region or {}
+        proposals = selectors.interview_proposals(
+            selectors.progress_for_campaign(progress.campaign, progress.as_of)
+        )
+        for proposal in proposals:
+            initial = {"region": proposal.region.pk, "as_of": progress.as_of}
+            confirm, dismiss = forms_by_region.get(proposal.region.pk, (None, None))
+            proposal.confirm_form = confirm or InterviewConfirmForm(
+                initial=initial, prefix=f"c{proposal.region.pk}"
+            )
+            proposal.dismiss_form = dismiss or InterviewDismissForm(
+                initial=initial, prefix=f"d{proposal.region.pk}"
+            )
+        context |= {"form": form, "progress": progress, "proposals": proposals}
+    return render(request, "land/interviews.html", context, status=status)
+
+
+@login_required
+@permission_required("land.view_interview", raise_exception=True)
+def interview_list(request):
+    return _interview_page(request)
+
+
+def _decide(request, region_pk, form_class, decide):
+    """Parse the confirm or dismiss form of one proposal and call the service; a refusal shows the page again
+    with the errors beside the fields of that proposal (400)."""
+    region = get_visible_or_404(request.user, Region.objects.all(), pk=region_pk)
+    letter = "c" if form_class is InterviewConfirmForm else "d"
+    form = form_class(request.POST, prefix=f"{letter}{region.pk}")
+    if form.is_valid():
+        campaign = selectors.campaign_for_year(parse_year(request.GET.get("year")))
+        if campaign is None:
+            raise Http404
+        try:
+            decide(form.cleaned_data, campaign, region)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(request.get_full_path().replace(request.path, reverse("land:interview-list"), 1))
+    pair = (form, None) if letter == "c" else (None, form)
+    return _interview_page(request, forms_by_region={region.pk: pair}, status=400)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_interview", raise_exception=True)
+def interview_confirm(request, region_pk):
+    def decide(data, campaign, region):
+        services.interview_confirm(
+            actor=request.user,
+            campaign=campaign,
+            region=region,
+            as_of=data["as_of"],
+            held_on=data["held_on"],
+            leader=data["leader"],
+            reason=data["reason"],
+            follow_up=data["follow_up"],
+            criticised=data["criticised"],
+        )
+        messages.success(request, _("已确认约谈 %(r)s。") % {"r": region})
+
+    return _decide(request, region_pk, InterviewConfirmForm, decide)
+
+
+@login_required
+@require_POST
+@permission_required("land.add_interview", raise_exception=True)
+def interview_dismiss(request, region_pk):
+    def decide(data, campaign, region):
+        services.interview_dismiss(
+            actor=request.user, campaign=campaign, region=region, as_of=data["as_of"], reason=data["reason"]
+        )
+        messages.success(request, _("已记录不予约谈 %(r)s 及理由。") % {"r": region})
+
+    return _decide(request, region_pk, InterviewDismissForm, decide)
+
+
+# --- 季通报 (六(四)) ----------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("land.view_quarternotice", raise_exception=True)
+def notice_list(request):
+    """Published notices for everyone (a county reads the city's notices); drafts and the 起草 form for the city
+    land bureau."""
+    page = IdsFirstPaginator(selectors.notices_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "can_draft": request.user.has_perm("land.add_quarternotice")}
+    status = 200
+    if context["can_draft"]:
+        form, _progress_rows, status = _progress(request)
+        context["form"] = form
+        if request.method == "POST" and status == 200:
+            try:
+                draft = services.notice_draft(
+                    actor=request.user, campaign=_progress_rows.campaign, as_of=_progress_rows.as_of
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("已起草季通报,请修改后发布。"))
+                return redirect("land:notice-detail", pk=draft.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "land/notices.html", context, status=status)
+
+
+@login_required
+@permission_required("land.view_quarternotice", raise_exception=True)
+def notice_detail(request, pk):
+    notice = get_visible_or_404(request.user, selectors.notices_visible_to(request.user), pk=pk)
+    editable = notice.status == QuarterNotice.Status.DRAFT and request.user.has_perm(
+        "land.change_quarternotice"
+    )
+    form = NoticeEditForm(request.POST or None, instance=notice) if editable else None
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                notice = services.notice_edit(actor=request.user, notice=notice, **form.cleaned_data)
+                if "publish" in request.POST:
+                    notice = services.notice_publish(actor=request.user, notice=notice)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                published = notice.status == QuarterNotice.Status.PUBLISHED
+                messages.success(request, _("季通报已发布。") if published else _("草稿已保存。"))
+                return redirect("land:notice-detail", pk=notice.pk)
+        status = 400
+    return render(
+        request,
+        "land/notice_detail.html",
+        {"notice": notice, "form": form, "events": history_for(notice).select_related("content_type")[:50]},
+        status=status,
+    )
+
+
+@login_required
+@permission_required("land.view_quarternotice", raise_exception=True)
+def notice_file(request, pk, part):
+    """The published .docx or its xlsx annex, as kept at publication."""
+    notice = get_visible_or_404(request.user, selectors.notices_visible_to(request.user), pk=pk)
+    stored = notice.docx if part == "docx" else notice.annex
+    if not stored:
+        raise Http404
+    stem = f"notice-{notice.campaign.year}-{notice.as_of.isoformat()}"
+    content_type = DOCX if part == "docx" else XLSX
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=f"{stem}.{part}", content_type=content_type
+    )

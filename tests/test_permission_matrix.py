@@ -120,6 +120,8 @@ def objects_for(foreign: bool):
         "supervision_report": _in("land.SupervisionReport", "supervision__region", home, foreign),
         "deadline_report": _in("land.DeadlineReport", "region", home, foreign),
         "land_application": _in("land.LandApplication", "region", home, foreign),
+        "interview": _in("land.Interview", "region", home, foreign),
+        "notice": _model("land.QuarterNotice").objects.filter(status="published").first(),
     }
     missing = [name for name, value in found.items() if value is None]
     assert not missing, f"the demo data has no {missing} {'outside' if foreign else 'in'} {OWN}"
@@ -146,6 +148,14 @@ def kwargs_for(name, objects):
             "disposal_id": objects["disposal"].pk,
         },
         "land-campaign-detail": {"year": 2022},
+        "land-interview-detail": {"pk": objects["interview"].pk},
+        "land:interview-confirm": {"region_pk": objects["region"].pk},
+        "land:interview-dismiss": {"region_pk": objects["region"].pk},
+        "land-notice-detail": {"pk": objects["notice"].pk},
+        "land-notice-publish": {"pk": objects["notice"].pk},
+        "land:notice-detail": {"pk": objects["notice"].pk},
+        "land:notice-docx": {"pk": objects["notice"].pk},
+        "land:notice-annex": {"pk": objects["notice"].pk},
         "land-quota-detail": {"pk": objects["quota"].pk},
         "region-detail": {"pk": objects["region"].pk},
         "subsidies:document-download": {"pk": objects["document"].pk},
@@ -229,6 +239,7 @@ def demo_world(db, settings, tmp_path):
     users = {user.username: user for user in User.objects.filter(username__in=PRINCIPALS)}
     _a_document_in_each_region()
     _a_draw_in_another_region()
+    _an_interview_in_each_region_and_a_published_notice(users["city_land"])
     parcel_type = ContentType.objects.get_for_model(_model("land.Parcel"))
     notes = {
         username: Notification.objects.create(
@@ -237,6 +248,37 @@ def demo_world(db, settings, tmp_path):
         for username, user in users.items()
     }
     return users, notes
+
+
+def _an_interview_in_each_region_and_a_published_notice(city_land):
+    """约谈 records in 尧都区 and 洪洞县 (rows as the confirm service leaves them) and one published 季通报."""
+    import datetime
+
+    from land import services
+    from land.models import Campaign, Interview
+    from linfen_admin.models import Region
+
+    campaign = Campaign.objects.get(year=2022)
+    for name in (OWN, OTHER):
+        Interview.objects.create(
+            campaign=campaign,
+            region=Region.objects.get(name=name),
+            as_of=datetime.date(2022, 9, 30),
+            basis="连续 2 次未按时间节点完成清理任务",
+            status="confirmed",
+            held_on=datetime.date(2022, 10, 10),
+            leader="县长",
+            reason="进展缓慢",
+        )
+    notice = services.notice_draft(actor=city_land, campaign=campaign, as_of=datetime.date(2022, 9, 30))
+    services.notice_edit(
+        actor=city_land,
+        notice=notice,
+        title=notice.title,
+        document_no="临自然资〔2022〕1 号",
+        body=notice.body,
+    )
+    services.notice_publish(actor=city_land, notice=notice)
 
 
 def _a_document_in_each_region():
@@ -363,6 +405,11 @@ def _regional(name):
     """Patterns addressing an object that belongs to a region (reference data such as calls and items do not)."""
     public = {
         "land-campaign-detail",
+        # a published 季通报 is the city's, read by every county
+        "land-notice-detail",
+        "land:notice-detail",
+        "land:notice-docx",
+        "land:notice-annex",
         "subsidies:call-plan",
         "subsidies-call-detail",
         "approvals:item-detail",

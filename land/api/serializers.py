@@ -6,7 +6,17 @@ from rest_framework import serializers
 
 from linfen_admin.api.serializers import RefuseReadOnlyFieldsMixin, RegionNameField
 
-from ..models import Campaign, DisposalRecord, Milestone, Parcel, Phase, ReportDeadline, TaskQuota
+from ..models import (
+    Campaign,
+    DisposalRecord,
+    Interview,
+    Milestone,
+    Parcel,
+    Phase,
+    QuarterNotice,
+    ReportDeadline,
+    TaskQuota,
+)
 from ..selectors import parcel_flags
 from ..services import PARCEL_FIELDS
 
@@ -45,6 +55,11 @@ class CampaignSerializer(serializers.ModelSerializer):
             "report_deadlines",
             "suspend_after_misses",
             "bonus_percent",
+            "linkage_coefficient",
+            "unsupplied_from_year",
+            "unsupplied_to_year",
+            "idle_from_year",
+            "idle_to_year",
         ]
 
 
@@ -268,3 +283,95 @@ def progress_data(progress) -> dict:
             ],
         },
     }
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.name", read_only=True)
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.display_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "year",
+            "region",
+            "kind",
+            "kind_label",
+            "as_of",
+            "basis",
+            "status",
+            "status_label",
+            "held_on",
+            "leader",
+            "reason",
+            "follow_up",
+            "dismiss_reason",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class InterviewProposalSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    region_id = serializers.IntegerField()
+    basis = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    consecutive_misses = serializers.IntegerField()
+
+
+class InterviewConfirmSerializer(serializers.Serializer):
+    region = RegionNameField()
+    as_of = serializers.DateField(label=_("通报截至日期"))
+    held_on = serializers.DateField(label=_("约谈日期"))
+    leader = serializers.CharField(label=_("被约谈领导"), max_length=100)
+    reason = serializers.CharField(label=_("约谈事由"))
+    follow_up = serializers.CharField(label=_("整改落实情况"), required=False, allow_blank=True, default="")
+    criticised = serializers.BooleanField(label=_("同时通报批评"), required=False, default=True)
+
+
+class InterviewDismissSerializer(serializers.Serializer):
+    region = RegionNameField()
+    as_of = serializers.DateField(label=_("通报截至日期"))
+    reason = serializers.CharField(label=_("不予约谈理由"))
+
+
+class QuarterNoticeSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    docx_url = serializers.SerializerMethodField()
+    annex_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuarterNotice
+        fields = [
+            "id",
+            "year",
+            "as_of",
+            "title",
+            "document_no",
+            "body",
+            "status",
+            "status_label",
+            "published_at",
+            "docx_url",
+            "annex_url",
+        ]
+        read_only_fields = ["id", "year", "as_of", "status", "status_label", "published_at"]
+
+    def get_docx_url(self, notice) -> str | None:
+        from django.urls import reverse
+
+        return reverse("land:notice-docx", args=[notice.pk]) if notice.docx else None
+
+    def get_annex_url(self, notice) -> str | None:
+        from django.urls import reverse
+
+        return reverse("land:notice-annex", args=[notice.pk]) if notice.annex else None
+
+
+class NoticeDraftSerializer(serializers.Serializer):
+    as_of = serializers.DateField(label=_("通报截至日期"), help_text="季度末:03-31、06-30、09-30 或 12-31")

@@ -8,6 +8,8 @@ router.include_root_view = False
 router.register("campaigns", views.CampaignViewSet, basename="land-campaign")
 router.register("quotas", views.TaskQuotaViewSet, basename="land-quota")
 router.register("parcels", views.ParcelViewSet, basename="land-parcel")
+router.register("interviews", views.InterviewViewSet, basename="land-interview")
+router.register("notices", views.QuarterNoticeViewSet, basename="land-notice")
 
 # 挂牌督办, report documents, 建设用地报件
 router.register("supervisions", oversight.SupervisionViewSet, basename="land-supervision")

@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -19,13 +19,13 @@ from rest_framework.views import APIView
 from linfen_admin.api.exceptions import Conflict
 from linfen_admin.api.pagination import IdsFirstPagination
 from linfen_admin.api.serializers import ErrorSerializer
-from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from linfen_admin.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from linfen_admin.scoping import editable_by
 
 from .. import boundaries, imports, mapdata, selectors, services
 from ..filtersets import ParcelFilterSet
 from ..geometry import GeometryInvalid
-from ..models import Campaign, Parcel, TaskQuota
+from ..models import Campaign, Interview, Parcel, QuarterNotice, TaskQuota
 from ..params import parse_as_of, parse_bool, parse_year
 from ..sheets import SheetInvalid
 from . import serializers as s
@@ -265,3 +265,117 @@ class ProgressView(APIView):
         as_of = parse_as_of(request.query_params.get("as_of"))
         progress = selectors.progress_for_campaign(campaign, as_of, user=request.user)
         return Response(s.progress_data(progress))
+
+
+@extend_schema_view(list=extend_schema(parameters=[YEAR]))
+class InterviewViewSet(ScopedReadOnlyViewSet):
+    """约谈与通报批评 records (六(四)); a county user reads its own region's. The city land bureau reads the
+    product's proposals for a date and confirms or dismisses each (``POST``, audited)."""
+
+    queryset = Interview.objects.select_related("region", "campaign", "decided_by")
+    serializer_class = s.InterviewSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list" and self.request.query_params.get("year"):
+            queryset = queryset.filter(campaign=_campaign(self.request))
+        return queryset
+
+    @extend_schema(parameters=[YEAR, AS_OF], responses=s.InterviewProposalSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def proposals(self, request):
+        """Regions proposed for 约谈 on ``as_of``: two consecutive milestones missed, or the last rank."""
+        if not request.user.has_perm("land.add_interview"):
+            raise PermissionDenied(_("只有市规划和自然资源局可以查看约谈提议。"))
+        progress = selectors.progress_for_campaign(
+            _campaign(request), parse_as_of(request.query_params.get("as_of"))
+        )
+        return Response(
+            [
+                {
+                    "region": p.region.name,
+                    "region_id": p.region.pk,
+                    "basis": p.basis_text,
+                    "rank": p.row.rank,
+                    "consecutive_misses": p.row.consecutive_misses,
+                }
+                for p in selectors.interview_proposals(progress)
+            ]
+        )
+
+    @extend_schema(
+        parameters=[YEAR],
+        request=s.InterviewConfirmSerializer,
+        responses={201: s.InterviewSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def confirm(self, request):
+        """Confirm a proposed 约谈 ``{region, as_of, held_on, leader, reason, follow_up, criticised}``."""
+        serializer = s.InterviewConfirmSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        records = services.interview_confirm(
+            actor=request.user, campaign=_campaign(request), **serializer.validated_data
+        )
+        return Response(s.InterviewSerializer(records, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[YEAR], request=s.InterviewDismissSerializer, responses={201: s.InterviewSerializer}
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def dismiss(self, request):
+        """Dismiss a proposal with a reason ``{region, as_of, reason}``."""
+        serializer = s.InterviewDismissSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        record = services.interview_dismiss(
+            actor=request.user, campaign=_campaign(request), **serializer.validated_data
+        )
+        return Response(s.InterviewSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class QuarterNoticeViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """季通报: published notices for everyone with the view permission (drafts for the city land bureau, who
+    drafts ``POST {as_of}?year=``, edits ``PATCH {title, document_no, body}`` and publishes ``POST …/publish/``)."""
+
+    queryset = QuarterNotice.objects.select_related("campaign")
+    serializer_class = s.QuarterNoticeSerializer
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.notices_visible_to(self.request.user)
+
+    @extend_schema(
+        parameters=[YEAR], request=s.NoticeDraftSerializer, responses={201: s.QuarterNoticeSerializer}
+    )
+    def create(self, request):
+        serializer = s.NoticeDraftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notice = services.notice_draft(
+            actor=request.user, campaign=_campaign(request), as_of=serializer.validated_data["as_of"]
+        )
+        return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        notice = self.get_object()
+        serializer = self.get_serializer(notice, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {
+            name: serializer.validated_data.get(name, getattr(notice, name))
+            for name in ("title", "document_no", "body")
+        }
+        notice = services.notice_edit(actor=request.user, notice=notice, **data)
+        return Response(self.get_serializer(notice).data)
+
+    @extend_schema(request=None, responses=s.QuarterNoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish the draft: the .docx and the xlsx annex are written and kept; the notice is then read-only."""
+        notice = services.notice_publish(actor=request.user, notice=self.get_object())
+        return Response(self.get_serializer(notice).data)

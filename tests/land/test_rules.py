@@ -208,9 +208,15 @@ def test_sql_flag_filters_agree_with_the_rules_every_day(make_parcel, dispose):
     from land.selectors import parcel_flags, with_disposed
 
     starts = [d(2020, 2, 29), d(2020, 3, 1), d(2020, 2, 28), d(2021, 12, 31), d(2023, 2, 28)]
+    # approved after 2019, so outside the 2022 campaign's 清理范围: recorded as exceptions to test the day lines
+    exception = {"scope_exception": True, "scope_exception_reason": "测试日界线"}
     for start in starts:
         make_parcel(kind="idle", cause="enterprise", agreed_start_on=start)
-        make_parcel(kind="unsupplied", approved_on=start)
+        make_parcel(kind="unsupplied", approved_on=start, **exception)
+        make_parcel(kind="unsupplied", approved_on=start, approved_by="other", **exception)
+        make_parcel(kind="idle", approved_on=start, reclaimed_on=start + datetime.timedelta(days=400))
+    make_parcel(kind="unsupplied", approved_on=d(2008, 12, 31), **exception)  # 五(一)3: 2009 年以来
+    make_parcel(kind="unsupplied", approved_on=d(2009, 1, 1))
     as_of = d(2021, 2, 20)
     while as_of <= d(2025, 3, 5):
         parcels = list(with_disposed(Parcel.objects.all(), as_of))

@@ -62,8 +62,10 @@ def test_kind_specific_fields_and_groups_carry_show_when(login, users, land):
     def wrapper(name):
         return re.search(rf'<div class="field[^"]*"([^>]*)>\s*<label for="id_{name}"', page).group(1)
 
-    for name in ("approval_no", "approved_on", "expropriation_status", "unsupplied_reason", "disposal_path"):
+    for name in ("expropriation_status", "unsupplied_reason", "disposal_path"):
         assert 'data-show-when="kind=unsupplied"' in wrapper(name), name
+    for name in ("approval_no", "approved_on", "approved_by"):  # 五(一)3: idle land was approved too
+        assert "data-show-when" not in wrapper(name), name
     for name in (
         "supply_method",
         "supplied_on",
@@ -79,9 +81,7 @@ def test_kind_specific_fields_and_groups_carry_show_when(login, users, land):
 
 
 def test_a_hidden_field_of_the_other_kind_keeps_its_value_on_edit(login, users, make_parcel):
-    parcel = make_parcel(
-        "尧都区", "unsupplied", approval_no="晋政地字〔2016〕1号", disposal_path="accelerate"
-    )
+    parcel = make_parcel("尧都区", "unsupplied", expropriation_status="done", disposal_path="accelerate")
     client = login(users["yaodu_land"])
     # the browser disables (does not post) the idle fields; the unsupplied ones are posted
     response = client.post(
@@ -97,7 +97,7 @@ def test_a_hidden_field_of_the_other_kind_keeps_its_value_on_edit(login, users, 
     )
     assert response.status_code == 302
     parcel.refresh_from_db()
-    assert (parcel.kind, parcel.disposal_path, parcel.approval_no) == ("idle", "", "晋政地字〔2016〕1号")
+    assert (parcel.kind, parcel.disposal_path, parcel.expropriation_status) == ("idle", "", "done")
 
 
 def test_disposal_form_says_please_choose(login, users, make_parcel):
