@@ -4,8 +4,6 @@ the xlsx as its annex). The .docx is written as WordprocessingML with the standa
 installed), which every word processor opens."""
 
 import io
-import zipfile
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -173,40 +171,6 @@ def draft_body(progress: Progress, proposals) -> str:
     return "\n".join(str(line) for line in lines)
 
 
-_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
-def _run(text: str, *, bold=False, size=None) -> str:
-    props = ("<w:b/>" if bold else "") + (f'<w:sz w:val="{size}"/>' if size else "")
-    props = f'<w:rPr><w:rFonts w:eastAsia="SimSun"/>{props}</w:rPr>'
-    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-
-
-def _para(text: str, *, align=None, bold=False, size=None, indent=False) -> str:
-    props = ""
-    if align:
-        props += f'<w:jc w:val="{align}"/>'
-    if indent:
-        props += '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
-    return f"<w:p><w:pPr>{props}</w:pPr>{_run(text, bold=bold, size=size)}</w:p>"
-
-
-def _table(rows: list[list[str]]) -> str:
-    border = "".join(
-        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-    )
-    cells = "".join(
-        "<w:tr>"
-        + "".join(
-            f"<w:tc>{_para(str(cell), align='center', bold=index == 0, size=21)}</w:tc>" for cell in row
-        )
-        + "</w:tr>"
-        for index, row in enumerate(rows)
-    )
-    return f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>{border}</w:tblBorders></w:tblPr>{cells}</w:tbl>'
-
-
 def ranking_rows(progress: Progress) -> list[list[str]]:
     rows = [[_("排名"), _("县(市、区)"), _("批而未供完成率(%)"), _("闲置土地完成率(%)"), _("综合完成率(%)")]]
     for row in sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order)):
@@ -222,43 +186,55 @@ def ranking_rows(progress: Progress) -> list[list[str]]:
 
 
 def notice_docx(*, title: str, document_no: str, body: str, issuer: str, date_line: str, ranking) -> bytes:
-    """The notice as a .docx: 文号 line, title, body paragraphs, the ranking table, the annex line, the issuer."""
-    parts = [
-        _para(document_no or _("临自然资〔    〕  号"), align="center", size=32),
-        _para(title, align="center", bold=True, size=44),
-    ]
-    paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
-    for index, line in enumerate(paragraphs):
-        parts.append(_para(line, size=32, indent=index > 0))
-    parts.append(_table(ranking))
-    parts.append(_para(_("附件:各县(市、区)“批而未用”土地清理进度表(xlsx)"), size=32))
-    parts.append(_para(issuer, align="right", size=32))
-    parts.append(_para(date_line, align="right", size=32))
-    document = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{"".join(parts)}'
-        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-        '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/>'
-        "</w:sectPr></w:body></w:document>"
-    )
-    content_types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/word/document.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-        "</Types>"
-    )
-    rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="word/document.xml"/></Relationships>'
-    )
+    """The notice as a .docx (python-docx) in the layout of a government notice on A4: the 文号 line, the title in
+    large bold type, the body paragraphs with a two-character first-line indent, the ranking table, the annex
+    line, the issuer and the date on the right."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(16)  # 三号
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
+
+    def paragraph(text, *, align=None, bold=False, size=None, indent=False):
+        para = document.add_paragraph()
+        if align is not None:
+            para.alignment = align
+        if indent:
+            para.paragraph_format.first_line_indent = Pt(32)  # two characters
+        run = para.add_run(str(text))
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+        return para
+
+    paragraph(document_no or _("临自然资〔    〕  号"), align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=22)  # 二号
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        paragraph(line, indent=index > 0)
+    table = document.add_table(rows=0, cols=len(ranking[0]) if ranking else 1)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, row in enumerate(ranking):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=False):
+            cell.text = str(value)
+            for run in cell.paragraphs[0].runs:
+                run.bold = index == 0
+                run.font.size = Pt(10.5)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph(_("附件:各县(市、区)“批而未用”土地清理进度表(xlsx)"))
+    paragraph(issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(date_line, align=WD_ALIGN_PARAGRAPH.RIGHT)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", content_types)
-        archive.writestr("_rels/.rels", rels)
-        archive.writestr("word/document.xml", document)
+    document.save(buffer)
     return buffer.getvalue()

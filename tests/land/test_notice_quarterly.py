@@ -76,6 +76,16 @@ def test_draft_edit_publish_through_the_pages(login, users, land, make_parcel, d
     docx = client.get(reverse("land:notice-docx", args=[notice.pk]))
     text = _document_text(b"".join(docx.streaming_content))
     assert "临自然资〔2022〕88 号" in text and "抓好整改" in text and "尧都区" in text and "附件" in text
+    from docx import Document
+
+    opened = Document(
+        io.BytesIO(b"".join(client.get(reverse("land:notice-docx", args=[notice.pk])).streaming_content))
+    )
+    paragraphs = [p.text for p in opened.paragraphs]
+    assert paragraphs[0] == "临自然资〔2022〕88 号"  # the 文号 line first, then the title
+    ranking = opened.tables[0]
+    assert [cell.text for cell in ranking.rows[0].cells][:2] == ["排名", "县(市、区)"]
+    assert "尧都区" in [row.cells[1].text for row in ranking.rows[1:]]
     annex = client.get(reverse("land:notice-annex", args=[notice.pk]))
     assert annex.status_code == 200
     # published: immutable in every channel
