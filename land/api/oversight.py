@@ -36,7 +36,7 @@ class VisibleParcelField(serializers.PrimaryKeyRelatedField):
         return visible_to(self.context["request"].user, Parcel.objects.all())
 
 
-class SupervisionSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
+class LandSupervisionSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     region = RegionNameField(required=False, help_text="县(市、区)名称;填了宗地时可省略")
     parcel = VisibleParcelField(
         required=False, allow_null=True, help_text="宗地 id;不填即督办该县(市、区)的清理任务"
@@ -75,7 +75,7 @@ class LiftSerializer(serializers.Serializer):
     lifted_on = serializers.DateField(required=False, help_text="解除日期,默认今天")
 
 
-class SupervisionReportSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
+class LandSupervisionReportSerializer(RefuseReadOnlyFieldsMixin, serializers.ModelSerializer):
     upload = serializers.FileField(
         write_only=True, required=False, help_text="附件:pdf、jpg、png、docx、xlsx"
     )
@@ -107,7 +107,7 @@ class SupervisionViewSet(
     lifts it with a reason; ``…/reports/`` lists or adds progress reports (multipart, optional ``upload``)."""
 
     queryset = Supervision.objects.select_related("region", "parcel", "listed_by", "lifted_by")
-    serializer_class = SupervisionSerializer
+    serializer_class = LandSupervisionSerializer
     filter_backends = []
 
     def get_queryset(self):
@@ -128,7 +128,7 @@ class SupervisionViewSet(
             due_on=data.get("due_on"),
         )
 
-    @extend_schema(request=LiftSerializer, responses=SupervisionSerializer)
+    @extend_schema(request=LiftSerializer, responses=LandSupervisionSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def lift(self, request, pk=None):
         supervision = self.get_object()
@@ -137,16 +137,16 @@ class SupervisionViewSet(
         lifted = oversight.supervision_lift(
             actor=request.user, supervision=supervision, **serializer.validated_data
         )
-        return Response(SupervisionSerializer(lifted, context=self.get_serializer_context()).data)
+        return Response(LandSupervisionSerializer(lifted, context=self.get_serializer_context()).data)
 
-    @extend_schema(methods=["GET"], responses=SupervisionReportSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=LandSupervisionReportSerializer(many=True))
     @extend_schema(
         methods=["POST"],
         request={
-            "multipart/form-data": SupervisionReportSerializer,
-            "application/json": SupervisionReportSerializer,
+            "multipart/form-data": LandSupervisionReportSerializer,
+            "application/json": LandSupervisionReportSerializer,
         },
-        responses={201: SupervisionReportSerializer},
+        responses={201: LandSupervisionReportSerializer},
     )
     @action(
         detail=True,
@@ -160,8 +160,8 @@ class SupervisionViewSet(
         supervision = self.get_object()
         if request.method == "GET":
             rows = visible_to(request.user, supervision.reports.select_related("created_by"))
-            return Response(SupervisionReportSerializer(rows, many=True).data)
-        serializer = SupervisionReportSerializer(data=request.data)
+            return Response(LandSupervisionReportSerializer(rows, many=True).data)
+        serializer = LandSupervisionReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         report = oversight.supervision_report(
@@ -171,7 +171,7 @@ class SupervisionViewSet(
             progress=data["progress"],
             upload=data.get("upload"),
         )
-        return Response(SupervisionReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(LandSupervisionReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 # --- report deadlines -----------------------------------------------------------------------------------
