@@ -3,8 +3,8 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import F
-
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Substr
 
 # Existing rows get what the fixtures now carry (``load_seed`` writes the same): each risk level's credit level,
 # and the levels of the supervisors the 备注 of items 17 and 18 name ("市、县级").
@@ -19,37 +19,55 @@ def fill(apps, schema_editor):
         RiskLevel.objects.filter(code=code, credit_level__isnull=True).update(credit_level=level)
     Item.objects.filter(number__in=[17, 18]).update(supervision_levels=["city", "county"])
     # The applicant's (holder's) place: a county-level item's is where it is handled; a city-level one's is the
-    # county whose 行政区划码 its credit code carries (positions 3–8), as ``services._location`` decides.
+    # county whose 行政区划码 its credit code carries (positions 3–8), as ``services._location`` decides. Set-based:
+    # one UPDATE per table whatever the number of cases (a province has millions).
     Region = apps.get_model("linfen_admin", "Region")
-    counties = {r.code: r.pk for r in Region.objects.exclude(kind="city")}
     for model_name, code_field in (("Case", "applicant_credit_code"), ("LicensedEntity", "credit_code")):
         model = apps.get_model("approvals", model_name)
         model.objects.filter(item__level="county", location__isnull=True).update(location=F("region"))
-        for pk, code in model.objects.filter(item__level="city", location__isnull=True).values_list(
-            "pk", code_field
-        ):
-            county = counties.get((code or "")[2:8])
-            if county is not None:
-                model.objects.filter(pk=pk).update(location_id=county)
+        county_of_code = (
+            Region.objects.exclude(kind="city").filter(code=Substr(OuterRef(code_field), 3, 6)).values("pk")[:1]
+        )
+        model.objects.filter(item__level="city", location__isnull=True).update(location_id=Subquery(county_of_code))
     # Cases decided before the supervision lists existed join them now (no notice: they were decided earlier).
     Case = apps.get_model("approvals", "Case")
+    Item = apps.get_model("approvals", "Item")
     Department = apps.get_model("linfen_admin", "Department")
     Supervision = apps.get_model("approvals", "Supervision")
     LicensedEntity = apps.get_model("approvals", "LicensedEntity")
     city = Region.objects.filter(kind="city").first()
-    decided = Case.objects.filter(item__number__in=[17, 18]).exclude(status="pending").select_related("item")
-    for case in decided:
-        kinds = [SUPERVISOR_KINDS[name] for name in case.item.supervising_departments if name in SUPERVISOR_KINDS]
-        departments = Department.objects.filter(kind__in=kinds, region__isnull=True)
-        if case.location_id is not None:
-            departments |= Department.objects.filter(kind__in=kinds, region_id=case.location_id)
-        entity = LicensedEntity.objects.filter(case=case).first()
-        for department in departments:
-            Supervision.objects.get_or_create(
-                case=case,
-                department=department,
-                defaults={"region_id": department.region_id or city.pk, "entity": entity},
+    departments: dict[tuple[str, int | None], list] = {}
+    for department in Department.objects.filter(kind__in=SUPERVISOR_KINDS.values()):
+        departments.setdefault((department.kind, department.region_id), []).append(department)
+    kinds_of_item = {
+        item.pk: [SUPERVISOR_KINDS[name] for name in item.supervising_departments if name in SUPERVISOR_KINDS]
+        for item in Item.objects.filter(number__in=[17, 18])
+    }
+    decided = Case.objects.filter(item__number__in=[17, 18]).exclude(status="pending")
+    entities = dict(
+        LicensedEntity.objects.filter(case__in=decided).order_by("case_id", "-pk").values_list("case_id", "pk")
+    )
+    rows = []
+    for case_id, item_id, location_id in decided.values_list("pk", "item_id", "location_id").iterator(
+        chunk_size=2000
+    ):
+        for kind in kinds_of_item.get(item_id, []):
+            chosen = departments.get((kind, None), []) + (
+                departments.get((kind, location_id), []) if location_id is not None else []
             )
+            rows += [
+                Supervision(
+                    case_id=case_id,
+                    department=department,
+                    region_id=department.region_id or city.pk,
+                    entity_id=entities.get(case_id),
+                )
+                for department in chosen
+            ]
+        if len(rows) >= 2000:
+            Supervision.objects.bulk_create(rows)
+            rows = []
+    Supervision.objects.bulk_create(rows)
 
 
 class Migration(migrations.Migration):

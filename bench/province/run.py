@@ -225,7 +225,11 @@ def measure(options) -> None:
 
         return run
 
+    from approvals.models import Case
+    from subsidies.models import Application
+
     parcels = Parcel.objects.count()
+    applications, cases = Application.objects.count(), Case.objects.count()
     yaodu = Region.objects.get(name="尧都区")
     county_parcels = Parcel.objects.filter(region=yaodu).count()
     last, middle, county_last = -(-parcels // 50), -(-parcels // 100), -(-county_parcels // 50)
@@ -278,7 +282,25 @@ def measure(options) -> None:
             None,
         ),
         ("subsidies application list", page("city_industry", "/subsidies/"), 0.2, None),
+        (
+            "subsidies application list, last page",
+            page("leader", "/subsidies/", page=-(-applications // 30)),
+            0.2,
+            None,
+        ),
         ("approvals case list", page("city_approval", "/approvals/cases/"), 0.2, None),
+        (
+            "approvals case list, last page (all cases)",
+            page("leader", "/approvals/cases/", page=-(-cases // 50)),
+            0.2,
+            None,
+        ),
+        (
+            "ledger sorted by 编号, last page",
+            page("city_land", "/land/parcels/", ordering="code", page=last),
+            0.2,
+            None,
+        ),
     ]
     rows = []
     for label, run, target, baseline in figures:

@@ -12,6 +12,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import migrations
+from django.db.models import Avg, Exists, F, OuterRef, Subquery
 
 PAST_COUNTY = (
     "city_review",
@@ -36,51 +37,64 @@ def _due(indicator_type, completed_on):
 
 
 def forward(apps, schema_editor):
+    """Set-based where it can be (a province holds hundreds of thousands of applications): one UPDATE per step,
+    the averages from the scores in the database, the dates in batches."""
     Application = apps.get_model("subsidies", "Application")
     ApplicationTransition = apps.get_model("subsidies", "ApplicationTransition")
     ExpertAssignment = apps.get_model("subsidies", "ExpertAssignment")
-    for application in Application.objects.filter(state__in=PAST_COUNTY).iterator():
-        application.county_accepted_at = application.created_at
-        application.check_authenticity = application.check_completeness = True
-        application.check_compliance = application.check_consistency = True
-        scores = [
-            a.score
-            for a in ExpertAssignment.objects.filter(application=application, round=application.review_round)
-            if a.score is not None
-        ]
-        if scores and application.review_round:
-            application.review_average = (sum(scores, Decimal(0)) / len(scores)).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            )
-        if application.indicator_type and application.project_completed_on:
-            application.reevaluation_due_on = _due(application.indicator_type, application.project_completed_on)
-        application.save(
-            update_fields=[
-                "county_accepted_at",
-                "check_authenticity",
-                "check_completeness",
-                "check_compliance",
-                "check_consistency",
-                "review_average",
-                "reevaluation_due_on",
-            ]
-        )
+    past = Application.objects.filter(state__in=PAST_COUNTY)
+    past.update(
+        county_accepted_at=F("created_at"),
+        check_authenticity=True,
+        check_completeness=True,
+        check_compliance=True,
+        check_consistency=True,
+    )
+    scores = ExpertAssignment.objects.filter(
+        application=OuterRef("pk"), round=OuterRef("review_round"), score__isnull=False
+    )
+    averages = {}
+    for pk, average in (
+        past.filter(Exists(scores), review_round__gt=0)
+        .annotate(average=Subquery(scores.order_by().values("application").annotate(a=Avg("score")).values("a")))
+        .values_list("pk", "average")
+        .iterator(chunk_size=2000)
+    ):
+        averages[pk] = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    _bulk_set(Application, "review_average", averages)
+    dates = {
+        pk: _due(indicator_type, completed_on)
+        for pk, indicator_type, completed_on in past.exclude(indicator_type="")
+        .filter(indicator_type__isnull=False, project_completed_on__isnull=False)
+        .values_list("pk", "indicator_type", "project_completed_on")
+        .iterator(chunk_size=2000)
+    }
+    _bulk_set(Application, "reevaluation_due_on", dates)
     now = datetime.datetime.now(datetime.UTC)
-    for application in Application.objects.filter(state="disbursed").exclude(category__in=PROJECT_CATEGORIES):
-        ApplicationTransition.objects.create(
-            application=application,
-            action="disburse",
-            from_state="disbursed",
-            to_state="closed",
-            actor=None,
-            actor_name="系统迁移",
-            comment="第十一条:非项目类奖励无需完工评价,拨付后办结",
-            data={},
+    paid = Application.objects.filter(state="disbursed").exclude(category__in=PROJECT_CATEGORIES)
+    ids = list(paid.values_list("pk", flat=True))
+    for start in range(0, len(ids), 2000):
+        ApplicationTransition.objects.bulk_create(
+            ApplicationTransition(
+                application_id=pk,
+                action="disburse",
+                from_state="disbursed",
+                to_state="closed",
+                actor=None,
+                actor_name="系统迁移",
+                comment="第十一条:非项目类奖励无需完工评价,拨付后办结",
+                data={},
+            )
+            for pk in ids[start : start + 2000]
         )
-        application.state = "closed"
-        application.version += 1
-        application.state_changed_at = now
-        application.save(update_fields=["state", "version", "state_changed_at"])
+    Application.objects.filter(pk__in=ids).update(state="closed", version=F("version") + 1, state_changed_at=now)
+
+
+def _bulk_set(model, field: str, values: dict) -> None:
+    items = list(values.items())
+    for start in range(0, len(items), 2000):
+        rows = [model(pk=pk, **{field: value}) for pk, value in items[start : start + 2000]]
+        model.objects.bulk_update(rows, [field])
 
 
 class Migration(migrations.Migration):
