@@ -491,6 +491,18 @@ class Parcel(models.Model):
             models.Index(
                 fields=["region", "region_order", "kind", "code", "id"], name="land_parcel_county_order_idx"
             ),
+            # parcels outside a campaign's 清理范围 (by approval year or agreed start), without an exception:
+            # progress looks them up here before it reads any of their records
+            models.Index(
+                fields=["kind", "approved_on"],
+                condition=Q(scope_exception=False),
+                name="land_parcel_scope_approved",
+            ),
+            models.Index(
+                fields=["kind", "agreed_start_on"],
+                condition=Q(scope_exception=False),
+                name="land_parcel_scope_started",
+            ),
         ]
 
     def __str__(self):

@@ -225,11 +225,13 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         by_region.setdefault(row["region_id"], {})[row["kind"]] = row
     # 二、清理范围: disposals of parcels outside the campaign's years (recorded before its window was set, or under
     # an earlier campaign's) never count; the parcels are refused at entry, so this is usually no rows.
+    # The parcels are found from two small partial indexes first: only they have records to read.
+    outside_parcels = list(
+        Parcel.objects.filter(out_of_scope_q(campaign), disposed_total_mu__gt=0).values_list("pk", flat=True)
+    )
     outside = (
         DisposalRecord.objects.filter(
-            disposed_on__gte=year_start,
-            disposed_on__lte=latest,
-            parcel__in=Parcel.objects.filter(out_of_scope_q(campaign)),
+            disposed_on__gte=year_start, disposed_on__lte=latest, parcel_id__in=outside_parcels
         )
         .order_by()
         .values("parcel__region_id", "parcel__kind")
@@ -240,7 +242,7 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
             }
         )
     )
-    for row in outside:
+    for row in outside if outside_parcels else []:
         sums_row = by_region.get(row["parcel__region_id"], {}).get(row["parcel__kind"])
         if sums_row is not None:
             for key in aggregates:
