@@ -269,9 +269,12 @@ def test_committee_through_the_page_and_the_api(client, api, users):
     assert response.status_code == 302
     committee = call.committees.get()
     assert committee.has_discipline_member and committee.members.count() == 2
-    assert (
-        "驻市工信局纪检监察组" in client.get(reverse("subsidies:call-plan", args=[call.pk])).content.decode()
-    )
+    page = client.get(reverse("subsidies:call-plan", args=[call.pk])).content.decode()
+    assert "驻市工信局纪检监察组" in page
+    # the committee section once, in the page's content — not in its <title> or <head>
+    assert page.count('id="committees"') == 1
+    assert "<section" not in page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert page.index('id="committees"') > page.index("<main")
     body = {
         "call": call.pk,
         "round": 2,
