@@ -12,11 +12,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ordered(queryset, request, fields: dict[str, str], default: str, param: str = "ordering"):
-    """``fields`` maps each header key to the model path it sorts by; anything else falls back to ``default``."""
+    """``fields`` maps each header key to the model path it sorts by; anything else falls back to ``default``. The
+    key breaks ties in the same direction, so that one index (ending in the key) serves the whole order."""
     key = request.GET.get(param, "")
     path = fields.get(key.removeprefix("-"))
     if path is None:
-        return queryset.order_by(default, "pk") if default else queryset.order_by("pk")
+        if not default:
+            return queryset.order_by("pk")
+        return queryset.order_by(default, "-pk" if default.startswith("-") else "pk")
     return queryset.order_by(
         f"-{path}" if key.startswith("-") else path, "-pk" if key.startswith("-") else "pk"
     )

@@ -43,6 +43,8 @@ SKIPPED_NAMES = {
     "set_language",
     "healthz",
     "subsidies:document-download",
+    "land:report-file",
+    "land:supervision-report-file",
 }
 ADMIN_KINDS_SKIPPED = ("_add", "_change", "_delete", "_history", "password_change", "logout", "autocomplete")
 
@@ -54,7 +56,7 @@ def page_key(url: str, origin: str) -> str | None:
         return None
     path = parts.path
     if path.startswith(("/api/", "/static/", "/i18n/")) or path.endswith(
-        (".xlsx", ".geojson", ".svg", ".csv")
+        (".xlsx", ".docx", ".geojson", ".svg", ".csv")
     ):
         return None
     try:
