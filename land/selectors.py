@@ -242,7 +242,7 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
             }
         )
     )
-    for row in outside if outside_parcels else []:
+    for row in outside:  # no query at all when ``outside_parcels`` is empty (``__in=[]``)
         sums_row = by_region.get(row["parcel__region_id"], {}).get(row["parcel__kind"])
         if sums_row is not None:
             for key in aggregates:

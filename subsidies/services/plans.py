@@ -165,19 +165,9 @@ def allocation_plan_submit(*, actor, plan_id: int) -> AllocationPlan:
         raise ValidationError({"lines": _("资金分配方案没有列入任何申报")})
     Call.objects.select_for_update().get(pk=plan.call_id)
     _lines(plan.call, lines, plan=plan)
-    before = audit.snapshot(plan)
-    plan.status = AllocationPlan.Status.SUBMITTED
-    plan.submitted_at = timezone.now()
-    plan.save(update_fields=["status", "submitted_at"])
-    audit.record(
-        actor=actor,
-        action=audit.Action.UPDATE,
-        obj=plan,
-        before=before,
-        after=audit.snapshot(plan),
-        comment=_("报市政府审定"),
+    return _plan_step(
+        actor, plan, _("报市政府审定"), status=AllocationPlan.Status.SUBMITTED, submitted_at=timezone.now()
     )
-    return plan
 
 
 @transaction.atomic
@@ -212,20 +202,14 @@ def allocation_plan_approve(
             data={"document_no": document_no, "plan": plan.pk},
             today=today,
         )
-    before = audit.snapshot(plan)
-    plan.status = AllocationPlan.Status.APPROVED
-    plan.document_no = document_no
-    plan.approved_on = approved_on
-    plan.save(update_fields=["status", "document_no", "approved_on"])
-    audit.record(
-        actor=actor,
-        action=audit.Action.UPDATE,
-        obj=plan,
-        before=before,
-        after=audit.snapshot(plan),
-        comment=_("市政府审定"),
+    return _plan_step(
+        actor,
+        plan,
+        _("市政府审定"),
+        status=AllocationPlan.Status.APPROVED,
+        document_no=document_no,
+        approved_on=approved_on,
     )
-    return plan
 
 
 @transaction.atomic
@@ -249,16 +233,23 @@ def allocation_plan_copy_to_finance(
         errors["copied_on"] = _("抄送日期不能早于市政府审定日期")
     if errors:
         raise ValidationError(errors)
+    return _plan_step(
+        actor, plan, _("抄送市财政局"), finance_copied_on=copied_on, finance_recipient=recipient
+    )
+
+
+def _plan_step(actor, plan: AllocationPlan, comment: str, **values) -> AllocationPlan:
+    """Set ``values`` on the (locked) plan, save those fields and audit the step, before → after."""
     before = audit.snapshot(plan)
-    plan.finance_copied_on = copied_on
-    plan.finance_recipient = recipient
-    plan.save(update_fields=["finance_copied_on", "finance_recipient"])
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.save(update_fields=list(values))
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
         obj=plan,
         before=before,
         after=audit.snapshot(plan),
-        comment=_("抄送市财政局"),
+        comment=comment,
     )
     return plan
