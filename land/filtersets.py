@@ -14,8 +14,11 @@ from . import rules
 from .models import Parcel
 from .params import parse_as_of
 
+STALE_DAYS = 30  # a parcel not yet disposed of and not updated for this long is 长期未更新
+
 FLAG_CHOICES = [
     ("supervised", _("挂牌督办")),
+    ("stale", _("超过 30 天未更新")),
     ("idle_fee_due", _("应征缴闲置费")),
     ("reclaim_due", _("应无偿收回")),
     ("withdrawal_eligible", _("可申请撤回批文")),
@@ -26,6 +29,9 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
     """The SQL form of the rules' flags (equivalence with ``rules`` is tested day by day)."""
     if flag == "supervised":
         return Q(supervised=True)
+    if flag == "stale":
+        cutoff = datetime.datetime.combine(as_of - datetime.timedelta(days=STALE_DAYS), datetime.time.min)
+        return ~Q(status=Parcel.Status.DONE) & Q(updated_at__lt=timezone.make_aware(cutoff))
     not_started = Q(actual_start_on__isnull=True) | Q(actual_start_on__gt=as_of)
     enterprise_idle = Q(kind=Parcel.Kind.IDLE, cause=Parcel.Cause.ENTERPRISE) & not_started
     if flag == "idle_fee_due":

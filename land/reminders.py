@@ -3,23 +3,24 @@ the engine sends at most one reminder per (rule, object, period, recipient)."""
 
 import datetime
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linfen_admin.models import Region
 from linfen_admin.registry import Reminder, ReminderRule
 from linfen_admin.roles import Role
 from linfen_admin.selectors import users_with_role
 
 from . import rules, selectors
-from .filtersets import flag_q
+from .filtersets import STALE_DAYS, flag_q
 from .models import Campaign, Parcel, ReportDeadline, TaskQuota
 from .oversight import reminders as oversight_reminders
 
 LOOKAHEAD_DAYS = 14
-STALE_DAYS = 30
 
 
 class _Recipients:
@@ -116,48 +117,64 @@ def milestone_missed(as_of: datetime.date) -> Iterator[Reminder]:
                 )
 
 
-def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
-    """A parcel not yet disposed of and not updated for 30 days (reminded once per ISO week)."""
-    cutoff = datetime.datetime.combine(as_of - datetime.timedelta(days=STALE_DAYS), datetime.time.min)
-    cutoff = timezone.make_aware(cutoff)
-    parcels = (
-        Parcel.objects.exclude(status=Parcel.Status.DONE)
-        .filter(updated_at__lt=cutoff)
-        .select_related("region")
-        .order_by("region__order", "code")
+def _ledger_url(region, flag: str) -> str:
+    return reverse("land:parcel-list") + "?" + urlencode({"region": region.name, "flag": flag})
+
+
+def _counts_by_region(flag: str, as_of: datetime.date) -> Iterator[tuple[Region, int]]:
+    """(region, number of parcels) for the ledger flag ``flag`` on ``as_of``, in the regions' order: one
+    aggregate over the parcels, whatever their number."""
+    counts = dict(
+        Parcel.objects.filter(flag_q(flag, as_of))
+        .exclude(status=Parcel.Status.DONE)
+        .order_by()
+        .values_list("region_id")
+        .annotate(n=Count("pk"))
     )
-    recipients = _Recipients()
+    for region in Region.objects.filter(pk__in=counts).order_by("order", "pk"):
+        yield region, counts[region.pk]
+
+
+def _iso_week(as_of: datetime.date) -> str:
     year, week, _day = as_of.isocalendar()
-    for parcel in parcels.iterator(chunk_size=2000):
+    return f"{year}-W{week:02d}"
+
+
+def parcel_stale(as_of: datetime.date) -> Iterator[Reminder]:
+    """Parcels not yet disposed of and not updated for 30 days: one digest per region and ISO week to its county
+    clerks — how many, and a link to exactly those parcels in the ledger (flag ``stale``). A county with 50,000
+    parcels gets one notice a week, not 50,000."""
+    recipients = _Recipients()
+    week = _iso_week(as_of)
+    for region, count in _counts_by_region("stale", as_of):
         yield Reminder(
-            obj=parcel,
-            period=f"{year}-W{week:02d}",
-            recipients=recipients.clerks(parcel.region_id),
-            title=_("宗地 %(c)s %(n)s 已超过 %(d)s 天未更新")
-            % {"c": parcel.code, "n": parcel.name, "d": STALE_DAYS},
-            url=reverse("land:parcel-detail", args=[parcel.pk]),
+            obj=region,
+            period=week,
+            recipients=recipients.clerks(region.pk),
+            title=_("%(r)s 有 %(n)s 宗地块已超过 %(d)s 天未更新")
+            % {"r": region.name, "n": count, "d": STALE_DAYS},
+            body=_("请核实处置进展并在台账中更新。"),
+            url=_ledger_url(region, "stale"),
         )
 
 
 def idle_lines(as_of: datetime.date) -> Iterator[Reminder]:
-    """Enterprise-caused idle land crossing one year (闲置费) and two years (无偿收回) past its agreed start."""
+    """Enterprise-caused idle land past one year (闲置费) and two years (无偿收回) after its agreed start: one digest
+    per region, line and ISO week to the county clerks and the city land bureau, with the count and a link to
+    those parcels in the ledger (flags ``idle_fee_due`` / ``reclaim_due``)."""
     recipients = _Recipients()
-    for flag, period, label in (
+    week = _iso_week(as_of)
+    for flag, line, label in (
         ("idle_fee_due", "1y", _("超过约定开工时间一年未动工,应征缴土地闲置费")),
         ("reclaim_due", "2y", _("超过约定开工时间两年未动工,应依法无偿收回")),
     ):
-        parcels = (
-            Parcel.objects.exclude(status=Parcel.Status.DONE)
-            .filter(flag_q(flag, as_of))
-            .order_by("region_id", "code")
-        )
-        for parcel in parcels.iterator(chunk_size=2000):
+        for region, count in _counts_by_region(flag, as_of):
             yield Reminder(
-                obj=parcel,
-                period=period,
-                recipients=recipients.land(parcel.region_id),
-                title=_("闲置土地 %(c)s %(n)s %(l)s") % {"c": parcel.code, "n": parcel.name, "l": label},
-                url=reverse("land:parcel-detail", args=[parcel.pk]),
+                obj=region,
+                period=f"{line}:{week}",
+                recipients=recipients.land(region.pk),
+                title=_("%(r)s 有 %(n)s 宗闲置土地%(l)s") % {"r": region.name, "n": count, "l": label},
+                url=_ledger_url(region, flag),
             )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from . import outbox
 from .models import Notification
+from .registry import ObjectRef
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ class Delivery:
 def rows_for(
     *, rule: str, obj, period: str, recipients: Iterable, title: str, body: str = "", url: str = ""
 ) -> tuple[list[NoticeRow], int]:
-    """The rows of one notice, and how many recipients were dropped (inactive, unsaved, duplicates)."""
+    """The rows of one notice about ``obj`` (a saved instance or an ``ObjectRef``), and how many recipients were
+    dropped (inactive, unsaved, duplicates)."""
     if getattr(obj, "pk", None) is None:
         raise ValueError(f"{rule}: notice object {obj!r} is not saved")
     period = str(period)
@@ -76,7 +78,8 @@ def rows_for(
     title = str(title)
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1] + "…"
-    content_type_id = ContentType.objects.get_for_model(obj).pk  # cached by ContentType's manager
+    model = obj.model if isinstance(obj, ObjectRef) else obj
+    content_type_id = ContentType.objects.get_for_model(model).pk  # cached by ContentType's manager
     rows, seen, dropped = [], set(), 0
     for user in recipients:
         user_id = getattr(user, "pk", None)

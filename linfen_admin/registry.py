@@ -26,15 +26,45 @@ class SeedLoader:
 
 
 @dataclass(frozen=True)
+class ObjectRef:
+    """A saved object named by its model and key: what a rule that reads its rows as values (no model instance
+    per row) passes as ``Reminder.obj``. Equal to the instance it names."""
+
+    model: type
+    pk: Any
+
+    def __eq__(self, other):
+        if isinstance(other, ObjectRef):
+            return (other.model._meta.concrete_model, other.pk) == (self.model._meta.concrete_model, self.pk)
+        meta = getattr(other, "_meta", None)
+        if meta is None or not hasattr(other, "pk"):
+            return NotImplemented
+        return meta.concrete_model is self.model._meta.concrete_model and other.pk == self.pk
+
+    def __hash__(self):
+        return hash((self.model._meta.concrete_model, self.pk))
+
+
+def detail_url(url_name: str) -> Callable[[Any], str]:
+    """``url(pk)`` for a route that takes one key, reversed once: a sweep builds a link per reminder without a
+    ``reverse()`` per row."""
+    from django.urls import reverse
+
+    marker = 9_876_543_210
+    prefix, _marker, suffix = reverse(url_name, args=[marker]).rpartition(str(marker))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+@dataclass(frozen=True)
 class Reminder:
     """One thing to remind about, as a rule sees it on a given day.
 
     ``period`` makes it unique in time: the engine sends at most one reminder per
     (rule, object, period, recipient) — e.g. the milestone date for "milestone due", the day count
-    line ("1y") for idle land, the ISO week for "not updated for 30 days".
+    line and ISO week ("1y:2026-W49") for a county's idle land, the ISO week for "not updated for 30 days".
     """
 
-    obj: Any  # a saved model instance
+    obj: Any  # a saved model instance, or an ``ObjectRef``
     period: str
     recipients: Iterable[Any]  # users
     title: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from linfen_admin.registry import Reminder
+from linfen_admin.registry import Reminder, detail_url
 
 from .models import Application, ExpertAssignment, State, StepLimit
 from .notifications import Recipients
@@ -25,7 +25,13 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
     limits = {limit.state: limit.days for limit in StepLimit.objects.all()}
     if not limits:
         return
-    waiting = Application.objects.filter(state__in=limits.keys()).select_related("call", "region")
+    # overdue ⇔ entered (a local date) + limit < as_of ⇔ entered before local midnight of as_of − limit: in SQL, so
+    # the sweep reads only the files that are late, not every file waiting in a step with a limit
+    late = Q(pk__in=[])
+    for state, days in limits.items():
+        midnight = datetime.datetime.combine(as_of - datetime.timedelta(days=days), datetime.time.min)
+        late |= Q(state=state, state_changed_at__lt=timezone.make_aware(midnight))
+    waiting = Application.objects.filter(late).select_related("call", "region")
     # Who must act is read once per kind of actor (``Recipients``), plus in expert review the experts of the current
     # round who have not scored yet (one query for all): a fixed number of queries, whatever the number of files.
     book = Recipients()
@@ -41,6 +47,7 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
             .order_by("application_id", "expert_id")
         ):
             unscored.setdefault(assignment.application_id, []).append(assignment.expert)
+    url = detail_url("subsidies:application-detail")
     for application in waiting.iterator(chunk_size=2000):
         entered = _entered_on(application)
         days = limits[application.state]
@@ -58,7 +65,7 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
             title=f"技改资金申报「{application.enterprise_name} · {application.project_name}」"
             f"在“{application.get_state_display()}”环节已超时 {overdue} 天",
             body=f"该环节办理时限 {days} 天,{entered.isoformat()} 进入,应于 {due.isoformat()} 前办结。",
-            url=reverse("subsidies:application-detail", args=[application.pk]),
+            url=url(application.pk),
         )
 
 

@@ -40,26 +40,50 @@ def test_milestone_missed(users, land):
     assert len(gu) == 2 and "暂停受理" in gu[1].title
 
 
-def test_parcel_not_updated_for_30_days(users, make_parcel, dispose):
-    stale = make_parcel("尧都区")
+def ledger_pks(client, url):
+    """The parcels the reminder's link shows in the ledger."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return {parcel.pk for parcel in response.context["page"]}
+
+
+def test_parcels_not_updated_for_30_days_are_one_weekly_digest_per_region(
+    users, make_parcel, dispose, client
+):
+    stale = [make_parcel("尧都区"), make_parcel("尧都区", "idle", area="8")]
     done = make_parcel("尧都区", area="5")
     dispose(done, "2022-05-20", "5")
+    other = make_parcel("洪洞县")
     long_ago = timezone.now() - datetime.timedelta(days=31)
-    Parcel.objects.filter(pk__in=[stale.pk, done.pk]).update(updated_at=long_ago)
+    Parcel.objects.filter(pk__in=[p.pk for p in [*stale, done, other]]).update(updated_at=long_ago)
     make_parcel("尧都区")  # fresh
-    found = collect(reminders.parcel_stale, timezone.localdate())
-    assert [r.obj.pk for r in found] == [stale.pk]
-    assert [u.username for u in found[0].recipients] == ["yaodu_land"]
+    today = timezone.localdate()
+    found = collect(reminders.parcel_stale, today)
+    assert [r.obj.name for r in found] == ["尧都区", "洪洞县"]
+    yaodu = found[0]
+    assert [u.username for u in yaodu.recipients] == ["yaodu_land"]
+    assert yaodu.title == "尧都区 有 2 宗地块已超过 30 天未更新"
+    year, week, _day = today.isocalendar()
+    assert yaodu.period == f"{year}-W{week:02d}"
+    client.force_login(users["city_land"])
+    assert ledger_pks(client, yaodu.url) == {p.pk for p in stale}  # the link shows exactly those parcels
+    next_week = collect(reminders.parcel_stale, today + datetime.timedelta(days=7))
+    assert next_week[0].period != yaodu.period  # reminded again a week later while still stale
 
 
-def test_idle_land_crossing_one_and_two_years(users, make_parcel):
+def test_idle_land_past_one_and_two_years_is_one_digest_per_region_and_line(users, make_parcel, client):
     parcel = make_parcel("洪洞县", "idle", cause="enterprise", agreed_start_on=d(2020, 3, 10))
     make_parcel("洪洞县", "idle", cause="government", agreed_start_on=d(2018, 1, 1))
     assert collect(reminders.idle_lines, d(2021, 3, 10)) == []
     one = collect(reminders.idle_lines, d(2021, 3, 11))
-    assert [(r.obj.pk, r.period) for r in one] == [(parcel.pk, "1y")]
+    assert [(r.obj.name, r.period) for r in one] == [("洪洞县", "1y:2021-W10")]
+    assert one[0].title == "洪洞县 有 1 宗闲置土地超过约定开工时间一年未动工,应征缴土地闲置费"
+    assert {u.username for u in one[0].recipients} == {"hongdong_land", "city_land"}
     both = collect(reminders.idle_lines, d(2022, 3, 11))
-    assert sorted(r.period for r in both) == ["1y", "2y"]
+    assert sorted(r.period for r in both) == ["1y:2022-W10", "2y:2022-W10"]
+    client.force_login(users["city_land"])
+    for reminder in both:
+        assert ledger_pks(client, reminder.url + "&as_of=2022-03-11") == {parcel.pk}
 
 
 def test_report_deadline_ahead(users, land):
