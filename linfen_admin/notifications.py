@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import OperationalError, connections, router, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from . import outbox
+from .bulk import insert_many
 from .models import Notification
 from .registry import ObjectRef
 
@@ -193,20 +194,12 @@ _INSERT_FIELDS = [
 
 def _insert(rows: list[NoticeRow]) -> list[tuple[int, tuple]]:
     """Insert, skipping keys that already exist; return (id, key) of the rows this statement really inserted."""
-    alias = router.db_for_write(Notification)
-    connection = connections[alias]
-    if connection.vendor not in {"postgresql", "sqlite"}:  # pragma: no cover - the product runs on these two
-        raise NotImplementedError("notifications need INSERT … ON CONFLICT DO NOTHING RETURNING")
-    meta = Notification._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in _INSERT_FIELDS]
-    key_columns = [meta.get_field(name).column for name in _KEY_FIELDS]
-    created_at = meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    params = []
-    for row in rows:
-        params.extend(
-            [
+    created_at = timezone.now()
+    returned = insert_many(
+        Notification,
+        _INSERT_FIELDS,
+        [
+            (
                 row.recipient_id,
                 row.rule,
                 row.content_type_id,
@@ -216,17 +209,12 @@ def _insert(rows: list[NoticeRow]) -> list[tuple[int, tuple]]:
                 row.body,
                 row.url,
                 created_at,
-            ]
-        )
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES {', '.join([placeholders] * len(rows))} "
-        f"ON CONFLICT ({', '.join(quote(c) for c in key_columns)}) DO NOTHING "
-        f"RETURNING {quote(meta.pk.column)}, {', '.join(quote(c) for c in key_columns)}"
+            )
+            for row in rows
+        ],
+        skip_conflicts_on=_KEY_FIELDS,
+        returning=["id", *_KEY_FIELDS],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        returned = cursor.fetchall()
     return [
         (pk, (rule, int(ct), str(object_id), period, int(recipient)))
         for pk, rule, ct, object_id, period, recipient in returned

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .bulk import insert_many
 from .models import EmailOutbox, OutboxItem, User
 
 logger = logging.getLogger(__name__)
@@ -59,11 +60,11 @@ def enqueue(pairs: list[tuple[int, int]], *, day: datetime.date) -> int:
         by_recipient[recipient_id].append(notification_id)
     digests = _open_digests(sorted(by_recipient), day)
     items = [
-        OutboxItem(outbox_id=digests[recipient_id], notification_id=notification_id)
+        (digests[recipient_id], notification_id)
         for recipient_id, ids in sorted(by_recipient.items())
         for notification_id in ids
     ]
-    OutboxItem.objects.bulk_create(items)
+    insert_many(OutboxItem, ["outbox", "notification"], items)
     return len(items)
 
 

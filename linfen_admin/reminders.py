@@ -24,7 +24,7 @@ from .registry import Reminder, ReminderRule, registry
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500  # reminder rows per transaction
+BATCH_SIZE = 5000  # notice rows per transaction (one INSERT on PostgreSQL, whatever the size)
 
 
 @dataclass

@@ -27,25 +27,33 @@ class Recipients:
             self._by_role[role] = list(users_with_role(role).filter(region__isnull=True))
         return self._by_role[role]
 
-    def for_actor(self, actor: str, application: Application) -> list:
+    def for_actor(self, actor: str, *, region_id: int, domain: str) -> list:
         if actor == workflow.COUNTY:
             if self._county is None:
                 self._county = {}
                 for user in users_with_role(Role.COUNTY_INDUSTRY).exclude(region=None):
                     self._county.setdefault(user.region_id, []).append(user)
-            return self._county.get(application.region_id, [])
+            return self._county.get(region_id, [])
         if actor == workflow.CITY:
-            return self._city_level(bureau_role(application.call.domain))
+            return self._city_level(bureau_role(domain))
         if actor == workflow.FINANCE:
             return self._city_level(Role.FINANCE)
         return []
 
+    def acting_in(self, state: str, *, region_id: int, domain: str) -> list:
+        """Who must act on a file in ``state`` from region ``region_id`` under a call of ``domain`` (experts
+        aside): what a sweep asks of files it reads as plain values."""
+        users = []
+        for actor in sorted(workflow.actors_due(state)):
+            users += self.for_actor(actor, region_id=region_id, domain=domain)
+        return list({user.pk: user for user in users}.values())
+
     def must_act(self, application: Application, *, include_experts: bool = True) -> list:
         """Who must act on ``application`` in its current state (and, in expert review, the experts of the
         current round who have not scored yet, unless the caller adds them itself)."""
-        users = []
-        for actor in sorted(workflow.actors_due(application.state)):
-            users += self.for_actor(actor, application)
+        users = self.acting_in(
+            application.state, region_id=application.region_id, domain=application.call.domain
+        )
         if include_experts and application.state == State.EXPERT_REVIEW:
             users += [
                 a.expert

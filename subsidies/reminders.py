@@ -9,14 +9,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from linfen_admin.registry import Reminder, detail_url
+from linfen_admin.registry import ObjectRef, Reminder, detail_url
 
 from .models import Application, ExpertAssignment, State, StepLimit
 from .notifications import Recipients
-
-
-def _entered_on(application: Application) -> datetime.date:
-    return timezone.localtime(application.state_changed_at).date()
 
 
 def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
@@ -31,9 +27,16 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
     for state, days in limits.items():
         midnight = datetime.datetime.combine(as_of - datetime.timedelta(days=days), datetime.time.min)
         late |= Q(state=state, state_changed_at__lt=timezone.make_aware(midnight))
-    waiting = Application.objects.filter(late).select_related("call", "region")
+    waiting = (
+        Application.objects.filter(late)
+        .order_by("pk")
+        .values_list(
+            "pk", "state", "state_changed_at", "region_id", "call__domain", "enterprise_name", "project_name"
+        )
+    )
     # Who must act is read once per kind of actor (``Recipients``), plus in expert review the experts of the current
     # round who have not scored yet (one query for all): a fixed number of queries, whatever the number of files.
+    # The files are read as plain values: a sweep may meet a hundred thousand of them.
     book = Recipients()
     unscored: dict[int, list] = {}
     if State.EXPERT_REVIEW in limits:
@@ -48,24 +51,24 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
         ):
             unscored.setdefault(assignment.application_id, []).append(assignment.expert)
     url = detail_url("subsidies:application-detail")
-    for application in waiting.iterator(chunk_size=2000):
-        entered = _entered_on(application)
-        days = limits[application.state]
+    state_labels = {value: str(label) for value, label in State.choices}  # translated once, not per file
+    for pk, state, changed_at, region_id, domain, enterprise, project in waiting.iterator(chunk_size=2000):
+        entered = timezone.localtime(changed_at).date()
+        days = limits[state]
         due = entered + datetime.timedelta(days=days)
         if as_of <= due:
             continue
-        recipients = book.must_act(application, include_experts=False) + unscored.get(application.pk, [])
+        recipients = book.acting_in(state, region_id=region_id, domain=domain) + unscored.get(pk, [])
         if not recipients:
             continue
         overdue = (as_of - due).days
         yield Reminder(
-            obj=application,
-            period=f"{application.state}:{entered.isoformat()}",
+            obj=ObjectRef(Application, pk),
+            period=f"{state}:{entered.isoformat()}",
             recipients=recipients,
-            title=f"技改资金申报「{application.enterprise_name} · {application.project_name}」"
-            f"在“{application.get_state_display()}”环节已超时 {overdue} 天",
+            title=f"技改资金申报「{enterprise} · {project}」在“{state_labels[state]}”环节已超时 {overdue} 天",
             body=f"该环节办理时限 {days} 天,{entered.isoformat()} 进入,应于 {due.isoformat()} 前办结。",
-            url=url(application.pk),
+            url=url(pk),
         )
 
 

@@ -153,26 +153,93 @@ def child(figure: str) -> None:
 
 
 def _sweep() -> tuple[float, str]:
-    """The real sweep over all of it (as of today: every open case of four years is overdue), then the same sweep
-    again (everything already sent); both in one transaction rolled back, so the bench database stays as generated."""
-    from django.db import transaction
+    """The real sweep over all of it (as of today: every open case of four years is overdue), each batch committed
+    as in production, then the same sweep again (everything already sent); afterwards what they wrote, and the
+    staff added for them, is deleted, so the bench database stays as generated."""
+    from django.db import connection
 
+    from linfen_admin.models import SweepRun
     from linfen_admin.reminders import run_reminders
 
-    with transaction.atomic():
+    staff = _staff_everywhere()
+    last_notice = _max_id("linfen_admin_notification")
+    last_run = SweepRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    try:
         started = time.perf_counter()
         first = run_reminders()
         first_seconds = time.perf_counter() - started
         rerun_started = time.perf_counter()
         again = run_reminders()
         rerun_seconds = time.perf_counter() - rerun_started
-        transaction.set_rollback(True)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM linfen_admin_outboxitem WHERE notification_id > %s; "
+                "DELETE FROM linfen_admin_notification WHERE id > %s",
+                [last_notice, last_notice],
+            )
+        SweepRun.objects.filter(pk__gt=last_run).delete()
+        _remove_staff()
     reminders = sum(rule.reminders for rule in first.rules)
     detail = (
-        f"{reminders:,} reminders, {first.created:,} notices, {first.emails:,} e-mails; "
+        f"{staff:,} staff added; {reminders:,} reminders, {first.created:,} notices, {first.emails:,} e-mails; "
         f"rerun {rerun_seconds:.1f} s, {again.created} new; errors {first.errors or 'none'}"
     )
     return time.perf_counter() - first_seconds, detail
+
+
+def _max_id(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def _remove_staff() -> None:
+    from linfen_admin.models import EmailOutbox, User
+
+    bench_staff = User.objects.filter(username__startswith="bench-")
+    EmailOutbox.objects.filter(recipient__in=bench_staff).delete()
+    User.groups.through.objects.filter(user__in=bench_staff).delete()
+    bench_staff.delete()
+
+
+def _staff_everywhere() -> int:
+    """A fully staffed province: a county land clerk and a county industry clerk in every region and an approval
+    officer in every department that has none (the demo cast staffs only Linfen's), so that every reminder has
+    someone to reach. Returns how many users were added."""
+    from django.contrib.auth.models import Group
+
+    from linfen_admin.models import Department, Region, User
+    from linfen_admin.roles import GROUP_NAMES, Role
+
+    wanted = []
+    for region_id in Region.objects.values_list("pk", flat=True):
+        wanted += [(Role.COUNTY_LAND, region_id, None), (Role.COUNTY_INDUSTRY, region_id, None)]
+    for department_id in Department.objects.values_list("pk", flat=True):
+        wanted.append((Role.APPROVAL_OFFICER, None, department_id))
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"bench-{role}-{region_id or ''}-{department_id or ''}",
+                password="!",  # unusable
+                region_id=region_id,
+                department_id=department_id,
+                email=f"bench{index}@example.gov.cn",
+                is_active=True,
+            )
+            for index, (role, region_id, department_id) in enumerate(wanted)
+        ]
+    )
+    groups = {role: Group.objects.get(name=GROUP_NAMES[role]) for role, _r, _d in wanted}
+    User.groups.through.objects.bulk_create(
+        [
+            User.groups.through(user_id=user.pk, group_id=groups[role].pk)
+            for user, (role, _r, _d) in zip(users, wanted, strict=True)
+        ]
+    )
+    return len(users)
 
 
 def _peak_rss_mb() -> float:
