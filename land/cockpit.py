@@ -36,12 +36,23 @@ def _ledger(**params) -> str:
     return reverse("land:parcel-list") + "?" + urlencode(params)
 
 
-def region_chart(progress) -> Chart:
-    rows = sorted(progress.regions, key=lambda r: r.region.order)
-    regions = len(rows)
+CHART_REGIONS = 40  # more bars than this are no picture: the cockpit then shows the regions furthest behind
+
+
+def region_chart(progress, rows=None) -> Chart:
+    """Each region's combined percent against the milestone lines — ``rows`` (e.g. the dashboard's page of the
+    ranking) or all the user's regions; past ``CHART_REGIONS`` of them, the ones furthest behind."""
+    title = _("各县(市、区)综合完成率与时间节点")
+    if rows is None:
+        rows = progress.regions
+        if len(rows) > CHART_REGIONS:
+            rows = sorted(rows, key=lambda r: (r.overall_percent_exact or 0, r.region.order))[:CHART_REGIONS]
+            title = _("综合完成率最低的 %(n)s 个县(市、区)与时间节点") % {"n": CHART_REGIONS}
+    rows = sorted(rows, key=lambda r: r.region.order)
+    regions = len(progress.regions)
     return Chart(
         key="land-regions",
-        title=_("各县(市、区)综合完成率与时间节点"),
+        title=title,
         kind="bar",
         unit="%",
         categories=[r.region.name for r in rows],

@@ -62,7 +62,7 @@ class KeyedOrderingFilter(django_filters.OrderingFilter):
         sign = "-" if value[0].startswith("-") else ""
         # by county: the ledger's own order (one index), either way
         if value[0].removeprefix("-") == "region":
-            return qs.order_by(f"{sign}region_order", f"{sign}kind", f"{sign}code")
+            return qs.order_by(f"{sign}region_order", f"{sign}kind", f"{sign}code", f"{sign}pk")
         return qs.order_by(*qs.query.order_by, f"{sign}pk")
 
 

@@ -450,7 +450,7 @@ class Parcel(models.Model):
     scope_region_field = "region"
 
     class Meta:
-        ordering = ["region_order", "kind", "code"]
+        ordering = ["region_order", "kind", "code", "id"]
         verbose_name = _("宗地")
         verbose_name_plural = _("宗地")
         permissions = [("supervise_parcel", _("设置或取消挂牌督办"))]
@@ -478,9 +478,7 @@ class Parcel(models.Model):
             models.Index(fields=["lat", "lon"], name="land_parcel_point_idx"),  # the map's bounding-box query
             # The ledger's orders, each ending in the key, so that a page's keys are read from the index alone
             # (``IdsFirstPaginator``): the usual order, by 已处置面积 and by 面积.
-            models.Index(
-                fields=["region_order", "kind", "code"], include=["id"], name="land_parcel_order_idx"
-            ),
+            models.Index(fields=["region_order", "kind", "code", "id"], name="land_parcel_usual_order_idx"),
             models.Index(fields=["disposed_total_mu", "id"], name="land_parcel_disposed_idx"),
             models.Index(fields=["area_mu", "id"], name="land_parcel_area_idx"),
             # the other sortable columns, and a county's own ledger in the usual order (its clerks' every page)

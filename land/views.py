@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +53,8 @@ from .params import parse_as_of, parse_year
 from .sheets import SheetInvalid
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+PROGRESS_PAGE = 100  # regions per page of the ranking
 
 
 def _as_of_form(request) -> tuple:
@@ -281,14 +284,20 @@ def _progress(request, *, strict: bool = False):
 def dashboard(request):
     form, progress, status = _progress(request)
     ranked = sorted(progress.regions, key=lambda r: (r.rank is None, r.rank or 0, r.region.order))
-    charts = [cockpit.region_chart(progress), cockpit.cumulative_chart(progress, request.user)]
+    # a province has a thousand regions: the ranking is paged, and the chart shows the page's regions
+    page = Paginator(ranked, PROGRESS_PAGE).get_page(request.GET.get("page"))
+    charts = [
+        cockpit.region_chart(progress, page.object_list),
+        cockpit.cumulative_chart(progress, request.user),
+    ]
     return render(
         request,
         "land/dashboard.html",
         {
             "form": form,
             "progress": progress,
-            "ranked": ranked,
+            "ranked": page.object_list,
+            "page": page,
             "milestones": progress.totals["milestones"],
             "charts": charts,
             "ranking_basis": selectors.RANKING_BASIS,

@@ -55,5 +55,27 @@ class IdsFirstPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        top = min(bottom + self.per_page, self.count)
+        if bottom * 2 > self.count and _ends_in_key(self.object_list):
+            # Past the middle, walk from the far end: the same order reversed (it ends in the key, so it is total
+            # and its reverse is exact) skips ``count − top`` keys instead of ``bottom`` — the last page costs
+            # what the first does.
+            keys = list(
+                self.object_list.reverse().values_list("pk", flat=True)[
+                    self.count - top : self.count - bottom
+                ]
+            )
+            keys.reverse()
+        else:
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
+def _ends_in_key(queryset) -> bool:
+    """Whether ``queryset``'s order ends in its primary key (and so is total)."""
+    query = queryset.query
+    order = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    if not order or not isinstance(order[-1], str):
+        return False
+    meta = queryset.model._meta
+    return order[-1].removeprefix("-") in {"pk", meta.pk.name, meta.pk.attname}

@@ -1,6 +1,7 @@
 """County clerk pages, the dashboard and the exports: scoping (404 across regions), read-only leaders,
 optimistic locking on the edit form, disposal validation messages and query counts."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -71,6 +72,44 @@ def test_dashboard_and_its_query_count(
         '<progress class="bar" max="100" value="50.00"' in page and "style=" not in page
     )  # no inline style (CSP)
     assert "5,147.330" in page
+
+
+def test_the_ranking_is_paged_and_the_chart_shows_the_page(login, users, land, monkeypatch):
+    """A province's thousand regions: the ranking comes a page at a time (here 5 of the 19 per page), in rank
+    order, and the region chart shows the regions of that page."""
+    from land import views
+
+    monkeypatch.setattr(views, "PROGRESS_PAGE", 5)
+    client = login(users["leader"])
+    url = reverse("land:dashboard") + "?year=2022&as_of=2022-07-01"
+    whole = client.get(url).context["progress"].regions
+    by_rank = [
+        r.region.name for r in sorted(whole, key=lambda r: (r.rank is None, r.rank or 0, r.region.order))
+    ]
+    seen = []
+    for number in (1, 2, 3, 4):
+        response = client.get(f"{url}&page={number}")
+        rows = [r.region.name for r in response.context["ranked"]]
+        assert len(rows) == (5 if number < 4 else 4)
+        chart = response.context["charts"][0]
+        assert sorted(chart.categories) == sorted(rows)
+        seen += rows
+        assert f"第 {number} / 4 页,共 19 条" in response.content.decode()
+    assert seen == by_rank
+
+
+def test_the_cockpit_region_chart_shows_the_regions_furthest_behind(
+    users, land, make_parcel, dispose, monkeypatch
+):
+    from land import cockpit, selectors
+
+    monkeypatch.setattr(cockpit, "CHART_REGIONS", 3)
+    dispose(make_parcel("尧都区", area="700"), "2022-06-30", "644.675")
+    progress = selectors.progress_for_campaign(selectors.campaign_for_year(2022), datetime.date(2022, 7, 1))
+    chart = cockpit.region_chart(progress)
+    lowest = sorted(progress.regions, key=lambda r: (r.overall_percent_exact or 0, r.region.order))[:3]
+    assert set(chart.categories) == {r.region.name for r in lowest} and "尧都区" not in chart.categories
+    assert chart.title == "综合完成率最低的 3 个县(市、区)与时间节点"
 
 
 def test_dashboard_for_a_county_shows_its_own_row(login, users, land):

@@ -202,3 +202,24 @@ def test_ids_first_pages_are_the_plain_pages(seeded, django_assert_num_queries):
         plain = list(Paginator(regions, 5).page(number))
         with django_assert_num_queries(3):  # the count, the keys, then the rows
             assert list(IdsFirstPaginator(regions, 5).page(number)) == plain
+
+
+@pytest.mark.parametrize("order", [("kind", "pk"), ("-kind", "-pk"), ("-order", "-id"), ("code",)])
+def test_pages_past_the_middle_are_read_from_the_far_end_and_are_the_same_pages(seeded, order):
+    """19 regions, 4 per page: pages 4 and 5 (past the 10th row) walk the reversed order (when it ends in the key, so is total) and are
+    still exactly the plain pages, the short last page included."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linfen_admin.lists import IdsFirstPaginator
+
+    regions = Region.objects.order_by(*order)
+    reversible = order[-1].removeprefix("-") in ("pk", "id")
+    for number in range(1, 6):
+        with CaptureQueriesContext(connection) as captured:
+            page = list(IdsFirstPaginator(regions, 4).page(number))
+        assert page == list(Paginator(regions, 4).page(number))
+        keys_sql = captured.captured_queries[-2]["sql"]
+        flipped = ("DESC" in keys_sql) != order[0].startswith("-")
+        assert flipped == (reversible and number >= 4), (number, keys_sql)
