@@ -546,6 +546,9 @@ class DisposalDay(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=Parcel.Kind.choices)
     day = models.DateField(_("处置日期"))
     area_mu = models.DecimalField(_("处置面积(亩)"), default=ZERO, **AREA)
+    # the sum of ``area_mu`` from 1 January of the day's year up to this day, for the region and kind: progress as of
+    # any date is the latest row on or before it — one index probe per region, kind and date, not a sum of rows
+    cumulative_mu = models.DecimalField(_("年内累计处置面积(亩)"), db_default=ZERO, **AREA)
 
     scope_region_field = "region"
 
@@ -555,6 +558,16 @@ class DisposalDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "region", "kind"], name="land_disposalday_unique"),
             models.CheckConstraint(condition=Q(area_mu__gte=0), name="land_disposalday_area_nonneg"),
+            models.CheckConstraint(
+                condition=Q(cumulative_mu__gte=0), name="land_disposalday_cumulative_nonneg"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["region", "kind", "day"],
+                include=["cumulative_mu"],
+                name="land_disposalday_running_idx",
+            )
         ]
 
     def __str__(self):

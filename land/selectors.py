@@ -209,20 +209,20 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     year_start = datetime.date(campaign.year, 1, 1)
     year_end = datetime.date(campaign.year, 12, 31)
     done_until = min(as_of, year_end)
-    # Summed from the running totals per region × kind × day (``land.totals``), not from every record.
-    aggregates = {"done": Sum("area_mu", filter=Q(day__lte=done_until))}
-    for index, milestone in enumerate(milestones):
-        aggregates[f"m{index}"] = Sum("area_mu", filter=Q(day__lte=milestone.due_on))
-    latest = max([done_until, *(m.due_on for m in milestones)])
-    sums = (
-        DisposalDay.objects.filter(day__gte=year_start, day__lte=latest)
-        .order_by()
-        .values("region_id", "kind")
-        .annotate(**aggregates)
-    )
+    # Read from the running totals (``land.totals``): per region, kind and cut-off date, the running total of the
+    # latest day on or before it — one index probe each, not a sum over every day or record.
+    bounds = _bounds(done_until, milestones)
+    latest = max(bounds.values())
     by_region: dict[int, dict[str, dict]] = {}
-    for row in sums:
-        by_region.setdefault(row["region_id"], {})[row["kind"]] = row
+    # a milestone not yet due is not judged (``rules.milestone_met``): its sum is not read; one probe per date
+    needed = {key: day for key, day in bounds.items() if key == "done" or day <= as_of}
+    dates = {f"d{index}": day for index, day in enumerate(sorted(set(needed.values())))}
+    column = {day: name for name, day in dates.items()}
+    for row in Region.objects.order_by().values("pk", **_running_totals(campaign.year, dates)):
+        for kind in KINDS:
+            by_region.setdefault(row["pk"], {})[kind] = {
+                key: row[f"{kind}_{column[day]}"] for key, day in needed.items()
+            }
     # 二、清理范围: disposals of parcels outside the campaign's years (recorded before its window was set, or under
     # an earlier campaign's) never count; the parcels are refused at entry, so this is usually no rows.
     # The parcels are found from two small partial indexes first: only they have records to read.
@@ -245,7 +245,7 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
     for row in outside:  # no query at all when ``outside_parcels`` is empty (``__in=[]``)
         sums_row = by_region.get(row["parcel__region_id"], {}).get(row["parcel__kind"])
         if sums_row is not None:
-            for key in aggregates:
+            for key in sums_row:
                 sums_row[key] = (sums_row[key] or ZERO) - (row[key] or ZERO)
     quotas = {q.region_id: q for q in TaskQuota.objects.filter(campaign=campaign)}
 
@@ -307,6 +307,33 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         city_totals=city_totals,
         ranked=ranked,
     )
+
+
+def _running_totals(first_year: int, bounds: dict[str, datetime.date]) -> dict:
+    """``{kind}_{key}``: the area of ``kind`` a region disposed of from 1 January of ``first_year`` (the campaign's)
+    up to each bound — the running total of the latest day row on or before it, plus, for a bound in a later year,
+    that year's up to it (running totals restart each 1 January); nothing for a bound before that year."""
+    annotations = {}
+    for kind in KINDS:
+        for key, bound in bounds.items():
+            parts = [
+                Subquery(
+                    DisposalDay.objects.filter(
+                        region=OuterRef("pk"),
+                        kind=kind,
+                        day__gte=datetime.date(year, 1, 1),
+                        day__lte=min(bound, datetime.date(year, 12, 31)),
+                    )
+                    .order_by("-day")
+                    .values("cumulative_mu")[:1]
+                )
+                for year in range(first_year, bound.year + 1)
+            ]
+            total = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=3))
+            for part in parts:
+                total = Coalesce(part, ZERO) if part is parts[0] else total + Coalesce(part, ZERO)
+            annotations[f"{kind}_{key}"] = total
+    return annotations
 
 
 def _bounds(done_until: datetime.date, milestones) -> dict[str, datetime.date]:

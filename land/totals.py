@@ -6,25 +6,52 @@ load, or to prove they match: ``manage.py rebuild_land_totals --check``)."""
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import Round
 
 from .rules import ZERO
 
+RUNNING_TOTALS_LOCK = 7_421  # the advisory-lock namespace of the running totals (PostgreSQL)
+
 
 def add_to_day(*, region_id: int, kind: str, day: datetime.date, area: Decimal) -> None:
-    """Add ``area`` (negative to withdraw) to the day's total; the row is created on first use. Two writers of
-    the same day add in turn: the UPDATE takes the row's lock, a concurrent first INSERT retries as an UPDATE."""
+    """Add ``area`` (negative to withdraw) to the day's total and to the running total (``cumulative_mu``) of that
+    day and every later day of its year; the day's row is created on first use, starting from the running total
+    of the day before it. Writers of one region and kind take turns (a transaction-level advisory lock on
+    PostgreSQL; SQLite has one writer at a time): a running total read while another writer adds to an earlier
+    day would miss that area."""
     from .models import DisposalDay
 
-    rows = DisposalDay.objects.filter(region_id=region_id, kind=kind, day=day)
-    if rows.update(area_mu=F("area_mu") + area):
+    _take_turns(region_id, kind)
+    same = DisposalDay.objects.filter(region_id=region_id, kind=kind)
+    if not same.filter(day=day).update(area_mu=Round(F("area_mu") + area, 3)):
+        before = (
+            same.filter(day__gte=datetime.date(day.year, 1, 1), day__lt=day)
+            .order_by("-day")
+            .values_list("cumulative_mu", flat=True)
+            .first()
+        )
+        DisposalDay.objects.create(
+            region_id=region_id, kind=kind, day=day, area_mu=area, cumulative_mu=before or ZERO
+        )
+    same.filter(day__gte=day, day__lte=datetime.date(day.year, 12, 31)).update(
+        cumulative_mu=Round(F("cumulative_mu") + area, 3)  # SQLite adds in floating point: back to 3 places
+    )
+
+
+def _take_turns(region_id: int, kind: str) -> None:
+    from .models import DisposalDay, Parcel
+
+    connection = connections[router.db_for_write(DisposalDay)]
+    if connection.vendor != "postgresql":
         return
-    try:
-        with transaction.atomic():
-            DisposalDay.objects.create(region_id=region_id, kind=kind, day=day, area_mu=area)
-    except IntegrityError:
-        rows.update(area_mu=F("area_mu") + area)
+    kinds = [value for value, _label in Parcel.Kind.choices]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [RUNNING_TOTALS_LOCK, region_id * len(kinds) + kinds.index(kind)],
+        )
 
 
 def sync_region_order(region_ids=None) -> int:
@@ -83,17 +110,27 @@ def differences() -> list[str]:
             problems.append(
                 f"day {key}: kept {kept_days.get(key, ZERO)}, records {expected_days.get(key, ZERO)}"
             )
+    running: dict[tuple[int, str, int], Decimal] = {}
+    for region, kind, day, kept in DisposalDay.objects.order_by("region_id", "kind", "day").values_list(
+        "region_id", "kind", "day", "cumulative_mu"
+    ):
+        key = (region, kind, day.year)
+        running[key] = running.get(key, ZERO) + expected_days.get((region, kind, day), ZERO)
+        if kept != running[key]:
+            problems.append(f"day {(region, kind, day)}: running total kept {kept}, records {running[key]}")
     return problems
 
 
 @transaction.atomic
 def rebuild() -> dict:
-    """Recompute both totals from the records, set-based (UPDATEs and one INSERT … SELECT), and the parcels' region
-    order from their regions."""
+    """Recompute both totals from the records, set-based (UPDATEs and one INSERT … SELECT), the days' running
+    totals from the days, and the parcels' region order from their regions."""
     from django.db import connection
 
     fill_region_order(connection)
-    return rebuild_tables(connection)
+    counts = rebuild_tables(connection)
+    fill_cumulative(connection)
+    return counts
 
 
 def fill_region_order(connection) -> None:
@@ -124,3 +161,22 @@ def rebuild_tables(connection) -> dict:
         )
         days = cursor.rowcount
     return {"parcels": parcels, "days": days}
+
+
+def fill_cumulative(connection) -> None:
+    """Every day row's running total within its year, from the day rows, by table name (migration 0012 fills the
+    new column with it)."""
+    day = "land_disposalday"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f'UPDATE "{day}" d SET "cumulative_mu" = s.total FROM ('
+                f'SELECT "id", SUM("area_mu") OVER (PARTITION BY "region_id", "kind", EXTRACT(YEAR FROM "day") '
+                f'ORDER BY "day") AS total FROM "{day}") s WHERE d."id" = s."id"'
+            )
+        else:
+            cursor.execute(
+                f'UPDATE "{day}" SET "cumulative_mu" = (SELECT SUM(e."area_mu") FROM "{day}" e '
+                f'WHERE e."region_id" = "{day}"."region_id" AND e."kind" = "{day}"."kind" '
+                f'AND e."day" <= "{day}"."day" AND strftime(\'%Y\', e."day") = strftime(\'%Y\', "{day}"."day"))'
+            )

@@ -3,6 +3,7 @@ the same transaction, equal what the records add up to, and feed the progress fi
 
 import datetime
 import random
+import threading
 from decimal import Decimal as D
 
 import pytest
@@ -129,4 +130,110 @@ def test_the_check_finds_a_stale_region_order(land, make_parcel):
     Parcel.objects.filter(pk=parcel.pk).update(region_order=999)
     assert any("region order" in line for line in totals.differences())
     call_command("rebuild_land_totals")
+    assert totals.differences() == []
+
+
+def test_the_check_finds_a_drifted_running_total(land, make_parcel, dispose):
+    dispose(make_parcel("尧都区", "unsupplied", area="20"), "2022-05-01", "5")
+    dispose(make_parcel("尧都区", "unsupplied", area="20"), "2022-05-03", "2")
+    assert list(DisposalDay.objects.order_by("day").values_list("cumulative_mu", flat=True)) == [
+        D("5"),
+        D("7"),
+    ]
+    DisposalDay.objects.filter(day=datetime.date(2022, 5, 3)).update(cumulative_mu=D("2"))
+    assert [p for p in totals.differences() if "running total" in p]
+    call_command("rebuild_land_totals")
+    assert totals.differences() == []
+
+
+def test_running_totals_restart_each_year_and_a_backdated_record_moves_the_later_days(
+    land, make_parcel, dispose
+):
+    parcel = make_parcel("洪洞县", "idle", area="100")
+    dispose(parcel, "2022-12-30", "4")
+    dispose(parcel, "2023-01-02", "1")
+    dispose(parcel, "2022-03-01", "2")  # before both: the 2022 days move, 2023 does not
+    kept = dict(DisposalDay.objects.values_list("day", "cumulative_mu"))
+    assert kept == {
+        datetime.date(2022, 3, 1): D("2"),
+        datetime.date(2022, 12, 30): D("6"),
+        datetime.date(2023, 1, 2): D("1"),
+    }
+    assert totals.differences() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_region_and_kind_take_turns_on_the_running_totals(
+    seeded, django_user_model, monkeypatch
+):
+    """One clerk records a disposal on a new day (its running total starts from the day before) while another
+    adds to an earlier day of the same county and kind. The new day's row is written slowly, so that without the
+    turn-taking lock the second writer would add to the earlier days only, and the new day would miss its area."""
+    import time
+
+    from land.seed import load_land_reference
+    from linfen_admin.models import Region
+
+    load_land_reference()
+    actor = django_user_model.objects.create_superuser("racer", "r@example.gov.cn", "pw-for-tests-123")
+    region = Region.objects.get(name="尧都区")
+    parcels = [
+        services.parcel_create(
+            actor=actor,
+            data={
+                "region": region,
+                "kind": "unsupplied",
+                "code": f"RT-{n}",
+                "name": "赛跑",
+                "area_mu": D("100"),
+            },
+        )
+        for n in range(2)
+    ]
+    services.disposal_record(
+        actor=actor,
+        parcel=parcels[1],
+        disposed_on=datetime.date(2022, 6, 1),
+        area_mu=D("10"),
+        method="accelerate",
+    )
+    manager = DisposalDay._default_manager
+    real_create = manager.create
+
+    def slow_create(**fields):
+        time.sleep(0.6)
+        return real_create(**fields)
+
+    monkeypatch.setattr(manager, "create", slow_create)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker(parcel, day, area, delay):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            time.sleep(delay)
+            services.disposal_record(
+                actor=actor, parcel=parcel, disposed_on=day, area_mu=area, method="accelerate"
+            )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    threads = [
+        threading.Thread(target=worker, args=(parcels[0], datetime.date(2022, 6, 10), D("5"), 0)),
+        threading.Thread(target=worker, args=(parcels[1], datetime.date(2022, 6, 1), D("3"), 0.2)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert dict(DisposalDay.objects.values_list("day", "cumulative_mu")) == {
+        datetime.date(2022, 6, 1): D("13"),
+        datetime.date(2022, 6, 10): D("18"),
+    }
     assert totals.differences() == []
