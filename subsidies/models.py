@@ -370,7 +370,8 @@ class Application(models.Model):
         verbose_name = _("专项资金申报")
         verbose_name_plural = _("专项资金申报")
         indexes = [
-            models.Index(fields=["call", "state"], name="subsidies_app_call_state"),
+            # a call's budget usage (count and planned amount by state) from the index alone
+            models.Index(fields=["call", "state"], include=["planned_wan"], name="subsidies_app_call_usage"),
             # the list's order (newest first, the key breaking ties): its last page walks this index
             models.Index(fields=["created_at", "id"], name="subsidies_app_recent"),
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -258,14 +258,16 @@ def committed_wan(call: Call, *, exclude_pk=None) -> Decimal:
 
 def calls_with_usage(user) -> QuerySet:
     """Calls annotated with committed (planned and beyond) and requested amounts (one query)."""
+    # Each call's applications are summed on their own (a subquery per call, read from the index on (call, state)
+    # that carries the planned amount), not joined to the calls and grouped by every column of the call.
+    of_call = Application.objects.filter(call=OuterRef("pk")).order_by().values("call")
+    funded = of_call.filter(state__in=FUNDED_STATES)
     return (
         calls_visible_to(user)
         .annotate(
-            committed_wan=Coalesce(
-                Sum("applications__planned_wan", filter=Q(applications__state__in=FUNDED_STATES)), ZERO
-            ),
-            planned_count=Count("applications", filter=Q(applications__state__in=FUNDED_STATES)),
-            application_count=Count("applications"),
+            committed_wan=Coalesce(Subquery(funded.annotate(total=Sum("planned_wan")).values("total")), ZERO),
+            planned_count=Coalesce(Subquery(funded.annotate(n=Count("*")).values("n")), 0),
+            application_count=Coalesce(Subquery(of_call.annotate(n=Count("*")).values("n")), 0),
         )
         .order_by("-year", "domain")
     )
