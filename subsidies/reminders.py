@@ -55,9 +55,7 @@ def collect_overdue_steps(as_of: datetime.date) -> Iterator[Reminder]:
     for pk, state, changed_at, region_id, domain, enterprise, project in waiting.iterator(chunk_size=2000):
         entered = timezone.localtime(changed_at).date()
         days = limits[state]
-        due = entered + datetime.timedelta(days=days)
-        if as_of <= due:
-            continue
+        due = entered + datetime.timedelta(days=days)  # before as_of: the SQL above selects only late files
         recipients = book.acting_in(state, region_id=region_id, domain=domain) + unscored.get(pk, [])
         if not recipients:
             continue
