@@ -430,10 +430,8 @@ def public_rows(the_draw: InspectionDraw) -> list[dict]:
     return rows
 
 
-def coverage() -> dict:
-    """放得开、接得住、管得好: per item and per region, how many receiving departments have done each step of the
-    handover checklist (received, trained, published, handed over with the province, first case) and all five."""
-    counts = {
+def _coverage_counts() -> dict:
+    return {
         "total": Count("id"),
         "received": Count("id", filter=Q(received_on__isnull=False)),
         "trained": Count("id", filter=Q(staff_trained_on__isnull=False)),
@@ -442,6 +440,17 @@ def coverage() -> dict:
         "handled": Count("id", filter=Q(first_case_on__isnull=False)),
         "complete": Count("id", filter=HandoverChecklist.complete_q()),
     }
+
+
+def coverage_totals() -> dict:
+    """The handover checklist's counts over every item and region (the cockpit's one line): one query."""
+    return HandoverChecklist.objects.aggregate(**_coverage_counts())
+
+
+def coverage() -> dict:
+    """放得开、接得住、管得好: per item and per region, how many receiving departments have done each step of the
+    handover checklist (received, trained, published, handed over with the province, first case) and all five."""
+    counts = _coverage_counts()
     empty = dict.fromkeys(counts, 0)
     by_item = {row.pop("item"): row for row in HandoverChecklist.objects.values("item").annotate(**counts)}
     per_item = [{**by_item.get(item.pk, empty), "item": item} for item in Item.objects.all()]

@@ -279,5 +279,9 @@ def percent_label(percent: Decimal) -> str:
 
 def rank(values: Sequence[Decimal | None]) -> list[int | None]:
     """Competition ranking (1, 2, 2, 4), highest first; ``None`` values are not ranked."""
-    ordered = sorted((v for v in values if v is not None), reverse=True)
-    return [None if v is None else ordered.index(v) + 1 for v in values]
+    first: dict = {}
+    for position, value in enumerate(sorted((v for v in values if v is not None), reverse=True), start=1):
+        first.setdefault(
+            value, position
+        )  # equal values share the first position (a dict: not O(n²) for 1,000)
+    return [None if v is None else first[v] for v in values]

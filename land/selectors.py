@@ -247,32 +247,40 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         if sums_row is not None:
             for key in sums_row:
                 sums_row[key] = (sums_row[key] or ZERO) - (row[key] or ZERO)
-    quotas = {q.region_id: q for q in TaskQuota.objects.filter(campaign=campaign)}
+    quotas = {
+        region_id: {Parcel.Kind.UNSUPPLIED: unsupplied, Parcel.Kind.IDLE: idle}
+        for region_id, unsupplied, idle in TaskQuota.objects.filter(campaign=campaign).values_list(
+            "region_id", "unsupplied_mu", "idle_mu"
+        )
+    }
+    no_quota = {kind: ZERO for kind in KINDS}
+    milestone_keys = [f"m{index}" for index in range(len(milestones))]
+    nothing = rules.quantize_area(ZERO)
 
     rows: list[RegionProgress] = []
     for region in Region.objects.all():
-        quota = quotas.get(region.pk)
-        task = {
-            Parcel.Kind.UNSUPPLIED: rules.quantize_area(quota.unsupplied_mu if quota else ZERO),
-            Parcel.Kind.IDLE: rules.quantize_area(quota.idle_mu if quota else ZERO),
-        }
+        task = {kind: rules.quantize_area(mu) for kind, mu in quotas.get(region.pk, no_quota).items()}
+        set_tasks = {k: v for k, v in task.items() if v}
         region_sums = by_region.get(region.pk, {})
-
-        def summed(kind, key, region_sums=region_sums):
-            return rules.quantize_area(region_sums.get(kind, {}).get(key) or ZERO)
-
+        # each kind's sums read once: rounded to the area's places, nothing disposed of as 0
+        sums = {
+            kind: {
+                key: rules.quantize_area(value or ZERO) for key, value in region_sums.get(kind, {}).items()
+            }
+            for kind in KINDS
+        }
         results = []
-        for index, milestone in enumerate(milestones):
+        for key, milestone in zip(milestone_keys, milestones, strict=True):
             met = rules.milestone_met(
-                quotas={k: v for k, v in task.items() if v},
+                quotas=set_tasks,
                 percent=milestone.percent,
                 due_on=milestone.due_on,
-                done_by_due={k: summed(k, f"m{index}") for k in KINDS},
+                done_by_due={k: sums[k].get(key, nothing) for k in KINDS},
                 as_of=as_of,
             )
             results.append(MilestoneResult(milestone.due_on, milestone.percent, met))
         misses = rules.consecutive_misses(r.met for r in results)
-        done = {k: summed(k, "done") for k in KINDS}
+        done = {k: sums[k].get("done", nothing) for k in KINDS}
         rows.append(
             RegionProgress(
                 region=region,
@@ -296,14 +304,15 @@ def progress_for_campaign(campaign: Campaign, as_of: datetime.date, *, user=None
         row.rank = position
     city_totals = _totals(rows, as_of, milestones)
     ranked = sum(1 for r in rows if r.rank is not None)
+    seen = rows
     if user is not None:
         visible = set(visible_to(user, Region.objects.all()).values_list("pk", flat=True))
-        rows = [r for r in rows if r.region.pk in visible]
+        seen = [r for r in rows if r.region.pk in visible]
     return Progress(
         campaign=campaign,
         as_of=as_of,
-        regions=rows,
-        totals=_totals(rows, as_of, milestones),
+        regions=seen,
+        totals=city_totals if len(seen) == len(rows) else _totals(seen, as_of, milestones),
         city_totals=city_totals,
         ranked=ranked,
     )

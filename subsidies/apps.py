@@ -66,6 +66,7 @@ class SubsidiesConfig(AppConfig):
             "subsidies.view_committeemember",
             "subsidies.view_allocationplan",
             "subsidies.view_allocationline",
+            "subsidies.view_stagetotal",
         )
         for role in (
             Role.LEADER,

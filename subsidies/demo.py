@@ -16,7 +16,7 @@ from linfen_admin import credit_code
 from linfen_admin.accounts import system_user
 from linfen_admin.models import Region, User
 
-from . import services
+from . import services, stagetotals
 from .models import Application, ApplicationTransition, Call, Category, Domain, State
 
 BUDGETS = {Domain.INDUSTRY: D("8000.00"), Domain.ENERGY: D("5000.00")}
@@ -408,6 +408,7 @@ def _write_directly(call, region, enterprise, code, project, category, fields, t
         application.inspection_opinion = "经现场核查,项目真实,申报材料完整"
     application.full_clean()
     application.save()
+    stagetotals.moved(None, stagetotals.share(application))
     previous = State.DRAFT
     for action, state in (("submit", State.COUNTY_REVIEW), ("recommend", State.CITY_REVIEW)):
         ApplicationTransition.objects.create(

@@ -24,6 +24,14 @@ def _narrow_applications(user, queryset):
     return queryset if narrowing is None else queryset.filter(narrowing)
 
 
+def _narrow_totals(user, queryset):
+    """The applications' narrowing without its expert part (``selectors.role_narrowing(experts=False)``)."""
+    from .selectors import role_narrowing
+
+    narrowing = role_narrowing(user, experts=False)
+    return queryset if narrowing is None else queryset.filter(narrowing)
+
+
 def _narrow_through_application(user, queryset):
     """Rows hanging off an application are seen by whoever may see the application."""
     from .selectors import role_narrowing
@@ -440,6 +448,46 @@ class Application(models.Model):
                 previous_revenue_wan=self.previous_revenue_wan,
             )
         return params
+
+
+class StageTotal(models.Model):
+    """How many applications of a call and region are at a workflow state in an award category, with their summed
+    测算奖励 and 拟支持 amounts: kept by the application services in the same transaction as every change
+    (``subsidies.stagetotals``), so the funnel and each call's budget usage are read from a few hundred rows, not
+    summed over every application. A row without a region is the whole city's (what city-level users read, a
+    few rows a call whatever the number of counties). ``manage.py rebuild_subsidy_totals [--check]`` rebuilds or
+    proves them."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报通知"), on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The region's key, 0 for the whole city's row: what the one unique index (and the upsert) can name, since a
+    # null region would never conflict with another.
+    region_key = models.IntegerField(_("区域键"), default=0, editable=False)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices)
+    category = models.CharField(_("奖励类别"), max_length=16, choices=Category.choices)
+    count = models.IntegerField(_("申报数"), default=0)
+    award_wan = models.DecimalField(_("测算奖励合计(万元)"), default=0, **MONEY)
+    planned_wan = models.DecimalField(_("拟支持合计(万元)"), default=0, **MONEY)
+
+    scope_region_field = "region"
+
+    # The same role narrowing as the applications' (drafts stay with the county, a bureau sees its domain); an
+    # expert's, which follows assignments, cannot be read from totals (``selectors.totals_serve``).
+    scope_narrow = staticmethod(lambda user, queryset: _narrow_totals(user, queryset))
+
+    class Meta:
+        verbose_name = _("各环节申报合计")
+        verbose_name_plural = _("各环节申报合计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_key", "call", "state", "category"], name="subsidies_stagetotal_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.call} · {self.region or _('全市')} · {self.get_state_display()} · {self.count}"
 
 
 class ExpertAssignment(models.Model):

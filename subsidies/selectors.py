@@ -26,6 +26,7 @@ from .models import (
     Domain,
     ExpertAssignment,
     ReviewCommittee,
+    StageTotal,
     State,
     bureau_domains,
 )
@@ -159,13 +160,14 @@ def award_quote(params: dict, *, credit_code: str = "", call: Call | None = None
 # --- Scoping -----------------------------------------------------------------------------------------------
 
 
-def role_narrowing(user) -> Q | None:
+def role_narrowing(user, *, experts: bool = True) -> Q | None:
     """Beyond the region scoping of ``visible_to``: what each role's users are meant to see.
 
     County staff: their region (already done by ``visible_to``). City bureaus: their domain, once submitted.
     Experts: only the applications assigned to them in the application's current review round (第九条: the
     committee of that round), with their documents and history. Leader, finance, admin: everything (drafts stay
-    with the county, except for the leader and admin). ``None`` means no narrowing.
+    with the county, except for the leader and admin). ``None`` means no narrowing. The paths (``state``,
+    ``call__domain``) are the same on ``StageTotal``, which takes this narrowing with ``experts=False``.
     """
     if user.is_superuser or user.has_role(Role.ADMIN, Role.LEADER, Role.COUNTY_INDUSTRY):
         return None
@@ -176,7 +178,7 @@ def role_narrowing(user) -> Q | None:
     domains = bureau_domains(user)
     if domains:
         allowed |= submitted & Q(call__domain__in=domains)
-    if user.has_role(Role.EXPERT):
+    if experts and user.has_role(Role.EXPERT):
         current_round = ExpertAssignment.objects.filter(expert=user, round=F("application__review_round"))
         allowed |= Q(pk__in=current_round.values("application_id"))
     return allowed
@@ -258,37 +260,53 @@ def committed_wan(call: Call, *, exclude_pk=None) -> Decimal:
 
 def calls_with_usage(user) -> QuerySet:
     """Calls annotated with committed (planned and beyond) and requested amounts (one query)."""
-    # Each call's applications are summed on their own (a subquery per call, read from the index on (call, state)
-    # that carries the planned amount), not joined to the calls and grouped by every column of the call.
-    of_call = Application.objects.filter(call=OuterRef("pk")).order_by().values("call")
+    # Each call's usage is summed from its kept totals for the whole city (``StageTotal``, a row per state and
+    # category), not from its applications: a budget counts every region's, whoever reads it.
+    of_call = StageTotal.objects.filter(region_key=0, call=OuterRef("pk")).order_by().values("call")
     funded = of_call.filter(state__in=FUNDED_STATES)
     return (
         calls_visible_to(user)
         .annotate(
             committed_wan=Coalesce(Subquery(funded.annotate(total=Sum("planned_wan")).values("total")), ZERO),
-            planned_count=Coalesce(Subquery(funded.annotate(n=Count("*")).values("n")), 0),
-            application_count=Coalesce(Subquery(of_call.annotate(n=Count("*")).values("n")), 0),
+            planned_count=Coalesce(Subquery(funded.annotate(n=Sum("count")).values("n")), 0),
+            application_count=Coalesce(Subquery(of_call.annotate(n=Sum("count")).values("n")), 0),
         )
         .order_by("-year", "domain")
     )
 
 
+def totals_serve(user) -> bool:
+    """Whether the kept totals can answer for what ``user`` sees of the applications: for everyone but an expert
+    whose view is narrowed to assignments, which totals per region and state cannot follow."""
+    return not user.has_role(Role.EXPERT) or role_narrowing(user) is None
+
+
+def _stage_rows(user):
+    """(state, category, count, award, planned) over the applications ``user`` sees, from the kept totals where they
+    can answer (``totals_serve``), else from the applications themselves."""
+    if totals_serve(user):
+        rows = visible_to(user, StageTotal.objects.all())
+        # a city-level user reads the city's rows (a region user's scope already leaves only their region's)
+        rows = rows.filter(region_key=0) if user.is_superuser or user.region_id is None else rows
+        count, award, planned = Sum("count"), Sum("award_wan"), Sum("planned_wan")
+    else:
+        rows = applications_visible_to(user)
+        count, award, planned = Count("id"), Sum("award_wan"), Sum("planned_wan")
+    return (
+        rows.order_by()
+        .values("state", "category")
+        .annotate(count=Coalesce(count, 0), award=Coalesce(award, ZERO), planned=Coalesce(planned, ZERO))
+    )
+
+
 def pipeline_summary(user, *, breakdowns: bool = True) -> dict:
-    """Counts and amounts by stage and the funded amount by category (one scan of the applications), and — unless
+    """Counts and amounts by stage and the funded amount by category (from the kept totals), and — unless
     ``breakdowns`` is False, as for the cockpit, which shows neither — by region and by domain, over the
     applications the user may see."""
     visible = applications_visible_to(user)
     by_state: dict[str, dict] = {}
     categories: dict[str, Decimal] = {}
-    for row in (
-        visible.order_by()
-        .values("state", "category")
-        .annotate(
-            count=Count("id"),
-            award=Coalesce(Sum("award_wan"), ZERO),
-            planned=Coalesce(Sum("planned_wan"), ZERO),
-        )
-    ):
+    for row in _stage_rows(user):
         stage = by_state.setdefault(row["state"], {"count": 0, "award": ZERO, "planned": ZERO})
         stage["count"] += row["count"]
         stage["award"] += row["award"]

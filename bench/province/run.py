@@ -86,6 +86,12 @@ def generate(options) -> None:
     from land import totals
 
     print(f"running totals rebuilt {totals.rebuild()}: {time.perf_counter() - step:.0f} s")
+    step = time.perf_counter()
+    from subsidies import stagetotals
+
+    print(
+        f"subsidy stage totals rebuilt ({stagetotals.rebuild()} groups): {time.perf_counter() - step:.0f} s"
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s")
@@ -395,6 +401,8 @@ def measure(options) -> None:
             None,
         ),
     ]
+    if options.only:
+        figures = [figure for figure in figures if options.only in figure[0]]
     rows = []
     for label, run, target, baseline in figures:
         seconds, queries = _timed(run, options.repeat)
@@ -411,10 +419,12 @@ def measure(options) -> None:
             ("ledger xlsx, all (city)", "export-all", None),
             ("send_reminders --dry-run", "reminders-dry", 60),
         ]
-    bulk = _child("bulk-create")
+    if options.only:
+        heavy = [figure for figure in heavy if options.only in figure[0]]
+    bulk = _child("bulk-create") if any(figure == "import" for _, figure, _ in heavy) else None
     for label, figure, target in heavy:
         result = _child(figure)
-        base = bulk["seconds"] if figure == "import" else None
+        base = bulk["seconds"] if bulk and figure == "import" else None
         rows.append(
             (label, result["seconds"], target, base, f"{result['peak_mb']:.0f} MB peak {result['detail']}")
         )
@@ -441,6 +451,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--slow", action="store_true")
+    parser.add_argument("--only", default="", help="measure only the figures whose label contains this text")
     options = parser.parse_args()
     if options.command == "child":
         child(options.figure)

@@ -11,7 +11,7 @@ from linfen_admin import audit, credit_code
 from linfen_admin.roles import Role
 from linfen_admin.scoping import require_region
 
-from .. import selectors
+from .. import selectors, stagetotals
 from ..models import EDITABLE_STATES, Application, Call
 from ..rules import EligibilityFacts, Failure, Quote, check_eligibility, quote_award
 from ..rules.award import check_params
@@ -136,6 +136,7 @@ def application_create(
     _validate(application)
     application_evaluate(application)
     application.save()
+    stagetotals.moved(None, stagetotals.share(application))
     audit.record_created(actor=actor, obj=application)
     return application
 
@@ -156,6 +157,7 @@ def application_update(*, actor, application_id: int, **changes) -> Application:
     if "region" in changes:
         require_region(actor, changes["region"])
     before = audit.snapshot(application)
+    counted = stagetotals.share(application)
     for name, value in changes.items():
         if name == "credit_code":
             value = _code(value)
@@ -166,6 +168,7 @@ def application_update(*, actor, application_id: int, **changes) -> Application:
     application_evaluate(application)
     application.version += 1
     application.save()
+    stagetotals.moved(counted, stagetotals.share(application))
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from linfen_admin import audit
 from linfen_admin.roles import Role
 
+from .. import stagetotals
 from ..models import Application, Category, State, bureau_domains
 from .applications import StateConflict, application_evaluate
 
@@ -38,12 +39,14 @@ def application_cap_exception(*, actor, application_id: int, reason: str) -> App
         raise StateConflict(_("只能在市级受理或专家评审环节记录上限例外"))
     reason = (reason or "").strip()
     before = audit.snapshot(application)
+    counted = stagetotals.share(application)
     application.cap_exception_reason = reason
     application.cap_exception_by = actor if reason else None
     application.cap_exception_at = timezone.now() if reason else None
     application_evaluate(application)
     application.version += 1
     application.save()
+    stagetotals.moved(counted, stagetotals.share(application))
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from linfen_admin import audit
 from linfen_admin.roles import Role
 
-from .. import notifications, workflow
+from .. import notifications, stagetotals, workflow
 from ..models import Action, Application, ApplicationTransition, ExpertAssignment, IndicatorType, State
 from ..rules import clawback
 from ..rules.money import wan
@@ -270,6 +270,7 @@ def application_transition(
         today=today or timezone.localdate(),
     )
     before = audit.snapshot(app)
+    counted = stagetotals.share(app)
     from_state, old_version = app.state, app.version
     for guard in row.guards:
         GUARDS[guard](ctx)
@@ -286,6 +287,7 @@ def application_transition(
     )
     if updated != 1:
         raise TransitionConflict(_("该申报已被他人处理,请刷新后重试"))
+    stagetotals.moved(counted, stagetotals.share(app))
     step = ApplicationTransition.objects.create(
         application=app,
         action=action,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from approvals import services
 from approvals.models import HandoverChecklist
-from approvals.selectors import coverage
+from approvals.selectors import coverage, coverage_totals
 from linfen_admin.audit import history_for
 
 D = datetime.date
@@ -59,6 +59,10 @@ def test_complete_only_when_all_five_steps_are_done(
     )
     row = next(r for r in coverage()["per_item"] if r["item"].number == 5)
     assert row["complete"] == int(complete)
+    # the cockpit's one line: the same counts over every item, in one query
+    totals = coverage_totals()
+    assert totals == {key: sum(r[key] for r in coverage()["per_item"]) for key in totals}
+    assert totals["complete"] == int(complete) and totals["total"] == HandoverChecklist.objects.count()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from linfen_admin import credit_code
+from subsidies import stagetotals
 from subsidies.models import (
     Application,
     Call,
@@ -82,6 +83,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     call = factory.SubFactory(CallFactory)
     region = factory.LazyFunction(
@@ -144,6 +146,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         )
         returned = factory.Trait(state=State.RETURNED)
         rejected = factory.Trait(state=State.REJECTED)
+
+    @factory.post_generation
+    def counted(obj, create, extracted, **kwargs):
+        """A row already there is in the kept totals, as after ``rebuild_subsidy_totals``."""
+        if create:
+            stagetotals.moved(None, stagetotals.share(obj))
 
 
 TRAIT_BY_STATE = {
@@ -210,6 +218,19 @@ def score(db):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _totals_kept(request):
+    """After every test that wrote applications — through the services, the pages, the API or the workflow — the
+    kept totals per call, region, state and category still match the applications (``subsidies.stagetotals``)."""
+    database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
+    if database is None:
+        yield
+        return
+    request.getfixturevalue(database)  # set up first, so the database is still there when this checks
+    yield
+    assert stagetotals.differences() == []
 
 
 def check_at_county(application, clerk, today=TODAY):
