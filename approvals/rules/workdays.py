@@ -65,6 +65,10 @@ class Calendar:
     ):
         self.supplement = dict(supplement or {})
         self.supplement_years = frozenset(supplement_years) | {day.year for day in self.supplement}
+        # What this calendar has answered, day by day and as running counts per year: a list page counts the
+        # working days of fifty cases, each up to years long (the package's own lookup scans its tables per day).
+        self._days: dict[datetime.date, bool] = {}
+        self._running: dict[int, list[int]] = {}
 
     def __repr__(self):
         return f"Calendar(supplement_years={sorted(self.supplement_years)})"
@@ -81,14 +85,36 @@ class Calendar:
         return self.source(year) is not None
 
     def is_working_day(self, day: datetime.date) -> bool:
+        known = self._days.get(day)
+        if known is not None:
+            return known
         if day.year in self.supplement_years:
-            return self.supplement.get(day, day.weekday() < 5)
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError as exc:
-            raise _refuse(day.year) from exc
+            working = self.supplement.get(day, day.weekday() < 5)
+        else:
+            try:
+                working = chinese_calendar.is_workday(day)
+            except NotImplementedError as exc:
+                raise _refuse(day.year) from exc
+        self._days[day] = working
+        return working
+
+    def running_count(self, day: datetime.date) -> int:
+        """Working days from 1 January of ``day``'s year up to and including ``day`` (the year must be known)."""
+        table = self._running.get(day.year)
+        if table is None:
+            table, count, current = [], 0, datetime.date(day.year, 1, 1)
+            while current.year == day.year:
+                count += self.is_working_day(current)
+                table.append(count)
+                current += ONE_DAY
+            self._running[day.year] = table
+        return table[day.timetuple().tm_yday - 1]
+
+    def working_days_in_year(self, year: int) -> int:
+        return self.running_count(datetime.date(year, 12, 31))
 
 
+ONE_DAY = datetime.timedelta(days=1)
 PACKAGE_ONLY = Calendar()
 
 
@@ -124,11 +150,14 @@ def working_days_between(
     sign = 1
     if end < start:
         start, end, sign = end, start, -1
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if calendar.is_working_day(day):
-            count += 1
+    # From running counts per year: (start, end] is what end's year has counted by ``end``, plus whole years in
+    # between, plus what is left of start's year after ``start`` — not a walk over every day.
+    if start.year == end.year:
+        return sign * (calendar.running_count(end) - calendar.running_count(start))
+    count = calendar.running_count(end)
+    count += sum(calendar.working_days_in_year(year) for year in range(start.year + 1, end.year))
+    if (start.month, start.day) != (12, 31):  # days of start's year after it: that year must be known
+        count += calendar.working_days_in_year(start.year) - calendar.running_count(start)
     return sign * count
 
 

@@ -87,6 +87,40 @@ def test_working_days_between(start, end, expected):
     assert working_days_between(start, end) == expected
 
 
+def _walked(start, end, calendar):
+    """(start, end] counted day by day, the definition."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return count
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (D(2021, 12, 31), D(2022, 1, 4)),  # from the last day of a year
+        (D(2019, 3, 5), D(2023, 2, 1)),  # whole years in between
+        (D(2022, 12, 30), D(2023, 1, 3)),
+        (D(2020, 2, 28), D(2020, 3, 2)),  # a leap day
+        (D(2022, 1, 1), D(2022, 12, 31)),
+    ],
+)
+def test_working_days_between_across_years_is_the_day_by_day_count(start, end):
+    from approvals.rules.workdays import Calendar
+
+    # a supplement year (entered by hand: 2023-01-03 off, Saturday 2023-01-07 working) beside the package's years
+    calendar = Calendar({D(2023, 1, 3): False, D(2023, 1, 7): True})
+    assert working_days_between(start, end, calendar=calendar) == _walked(start, end, calendar)
+    assert working_days_between(end, start, calendar=calendar) == -_walked(start, end, calendar)
+    assert working_days_between(start, end) == _walked(start, end, Calendar())
+
+
+def test_working_days_between_refuses_a_year_it_does_not_know():
+    with pytest.raises(CalendarUnknown):
+        working_days_between(D(2026, 12, 20), D(2027, 1, 10))
+
+
 @pytest.mark.parametrize(
     ("start", "days", "year"),
     [
