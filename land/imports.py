@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linfen_admin import audit
+from linfen_admin.fieldchecks import FieldChecks
 from linfen_admin.models import Region
 from linfen_admin.scoping import regions_for
 
 from . import services, sheets
-from .models import Campaign, DisposalRecord, Parcel, TaskQuota
+from .models import Campaign, DisposalRecord, Parcel, TaskQuota, parcel_rule_errors
 from .sheets import SheetError, SheetInvalid
 
 QUOTA_COLUMNS = {
@@ -210,7 +211,7 @@ IMPORTED_FIELDS = tuple(
 )
 
 
-def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, str]]]:
+def _parse_parcel_row(raw: dict, lookups: dict) -> tuple[dict, list[tuple[str, str]]]:
     values, problems = {}, []
     for key in TEXT_FIELDS:
         if key in raw:
@@ -218,7 +219,7 @@ def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, s
     for key, choices in CHOICE_FIELDS.items():
         if key in raw:
             try:
-                values[key] = sheets.parse_choice(raw[key], choices)
+                values[key] = sheets.parse_choice(raw[key], choices, lookup=lookups[key])
             except ValueError as exc:
                 problems.append((key, str(exc)))
     for key in DATE_FIELDS:
@@ -251,6 +252,20 @@ def _parse_parcel_row(raw: dict, columns: dict) -> tuple[dict, list[tuple[str, s
     return values, problems
 
 
+class _Row(dict):
+    """An imported row read as a parcel would be (its values over the fields' defaults, as attributes): what the
+    rules between fields (``parcel_rule_errors``) and the 清理范围 check read, without a model instance per row."""
+
+    __slots__ = ()
+    __getattr__ = dict.__getitem__
+
+
+DEFAULTS = {
+    field.name: field.get_default() for field in Parcel._meta.concrete_fields if not field.is_relation
+}
+EXISTING_BATCH = 5_000
+
+
 def parcel_import(*, actor, upload, dry_run: bool, report=None) -> ImportResult:
     """Import a parcel list; a parcel is identified by (县(市、区), 宗地编号): new ones are created, changed
     ones updated (their ``version`` moves on), unchanged ones left alone. Since a sheet both adds and changes
@@ -262,14 +277,19 @@ def parcel_import(*, actor, upload, dry_run: bool, report=None) -> ImportResult:
     return _write_parcels(actor=actor, parsed=parsed, columns=table.columns, dry_run=dry_run, report=report)
 
 
-def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int, str], tuple[int, Parcel]]:
-    """Validate every row of a parcel list; raise ``SheetInvalid`` listing all errors."""
+def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int, str], tuple[int, dict]]:
+    """Validate every row of a parcel list — the sheet's own checks, then the model's: its fields' definitions
+    (``FieldChecks``), the rules between fields (``parcel_rule_errors``) and the 清理范围 — and return
+    {(region, code): (row number, values)}; raise ``SheetInvalid`` listing all errors."""
     columns = table.columns
     regions = _regions_by_name()
     writable = {r.pk for r in regions_for(actor)}
     errors: list[SheetError] = []
-    parsed: dict[tuple[int, str], tuple[int, Parcel]] = {}
+    parsed: dict[tuple[int, str], tuple[int, dict]] = {}
+    outside_scope: dict[tuple[int, str], dict] = {}
     field_names = {f.name for f in Parcel._meta.fields}
+    checks = FieldChecks(Parcel, [key for key in PARCEL_COLUMNS if key in columns and key in field_names])
+    lookups = {key: sheets.choice_lookup(choices) for key, choices in CHOICE_FIELDS.items()}
     scope = services.scope_campaign()
     total = 2 * len(table.rows)  # validation, then writing
     for index, (number, raw) in enumerate(table.rows):
@@ -285,7 +305,7 @@ def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int,
         if region.pk not in writable:
             errors.append(SheetError(number, columns["region"], _("无权导入“%(n)s”的宗地") % {"n": name}))
             continue
-        values, problems = _parse_parcel_row(raw, columns)
+        values, problems = _parse_parcel_row(raw, lookups)
         errors.extend(SheetError(number, columns.get(key, key), message) for key, message in problems)
         if problems:
             continue
@@ -300,29 +320,36 @@ def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int,
                 )
             )
             continue
-        candidate = Parcel(region=region, **{k: v for k, v in values.items() if k in field_names})
-        candidate.region_order = region.order
-        try:
-            candidate.full_clean(
-                exclude=["version", "region"],
-                validate_unique=False,  # region: resolved above
-                validate_constraints=False,
-            )
-        except Exception as exc:  # ValidationError: report each field's messages against its column
-            for field, messages in getattr(exc, "message_dict", {"": [str(exc)]}).items():
-                for message in messages:
-                    errors.append(SheetError(number, columns.get(field, field or None), message))
+        values = {k: v for k, v in values.items() if k in field_names}
+        invalid = checks.errors(values)
+        row = _Row(DEFAULTS, **values)
+        for field, message in parcel_rule_errors(row).items():
+            invalid.setdefault(field, []).append(message)
+        if invalid:
+            for field, messages in invalid.items():
+                errors.extend(SheetError(number, columns.get(field, field), message) for message in messages)
             continue
-        outside = services.scope_errors(candidate, scope)
-        if (
-            outside
-            and not Parcel.objects.filter(region=region, code=values["code"], scope_exception=True).exists()
-        ):
-            # 二、清理范围, as for every channel; an exception is recorded on the parcel page by the city land bureau
+        values["region"], values["region_order"] = region, region.order
+        parsed[key] = (number, values)
+        outside = services.scope_errors(row, scope)
+        if outside:
+            outside_scope[key] = outside
+    if outside_scope:
+        # 二、清理范围, as for every channel, unless the city land bureau recorded an exception on the parcel
+        excepted = set(
+            Parcel.objects.filter(
+                scope_exception=True,
+                region_id__in={region_id for region_id, _code in outside_scope},
+                code__in={code for _region_id, code in outside_scope},
+            ).values_list("region_id", "code")
+        )
+        for key, outside in outside_scope.items():
+            if key in excepted:
+                continue
+            number, _values = parsed.pop(key)
             for field, message in outside.items():
                 errors.append(SheetError(number, columns.get(field, field), message))
-            continue
-        parsed[key] = (number, candidate)
+        errors.sort(key=lambda error: error.row or 0)
     if not parsed and not errors:
         errors.append(SheetError(None, None, _("表格中没有宗地数据。")))
     if errors:
@@ -333,12 +360,15 @@ def parse_parcels(*, actor, table: sheets.Table, report=None) -> dict[tuple[int,
 @transaction.atomic
 def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> ImportResult:
     region_ids = {region_id for region_id, _code in parsed}
-    existing = {
-        (p.region_id, p.code): p
-        for p in Parcel.objects.select_for_update().filter(
-            region_id__in=region_ids, code__in={c for _r, c in parsed}
-        )
-    }
+    codes = sorted({code for _region_id, code in parsed})
+    existing = {}
+    for start in range(
+        0, len(codes), EXISTING_BATCH
+    ):  # a bounded statement (SQLite allows 32,766 parameters)
+        for parcel in Parcel.objects.select_for_update().filter(
+            region_id__in=region_ids, code__in=codes[start : start + EXISTING_BATCH]
+        ):
+            existing[(parcel.region_id, parcel.code)] = parcel
     disposed = dict(
         DisposalRecord.objects.filter(parcel__in=[p.pk for p in existing.values()])
         .values_list("parcel")
@@ -351,7 +381,9 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
     guard_supervised = "supervised" in columns
     for key, (number, candidate) in parsed.items():
         current = existing.get(key)
-        if guard_supervised and candidate.supervised != (current.supervised if current else False):
+        if guard_supervised and candidate.get("supervised", False) != (
+            current.supervised if current else False
+        ):
             errors.append(
                 SheetError(
                     number, columns.get("supervised"), _("挂牌督办由“挂牌督办”办理,导入不能设置或取消")
@@ -361,7 +393,7 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
         if current is None:
             to_create.append(candidate)
             continue
-        changed = [f for f in present if getattr(current, f) != getattr(candidate, f)]
+        changed = [f for f in present if getattr(current, f) != candidate.get(f, DEFAULTS[f])]
         if not changed:
             continue
         if "kind" in changed and disposed.get(current.pk):
@@ -373,7 +405,7 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
                 )
             )
             continue
-        if candidate.area_mu < disposed.get(current.pk, 0):
+        if candidate["area_mu"] < disposed.get(current.pk, 0):
             errors.append(
                 SheetError(
                     number,
@@ -384,7 +416,7 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
             continue
         before = audit.snapshot(current)
         for field in changed:
-            setattr(current, field, getattr(candidate, field))
+            setattr(current, field, candidate.get(field, DEFAULTS[field]))
         current.version += 1
         current.updated_at = now
         to_update.append((current, before))
@@ -394,6 +426,7 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
     if dry_run:
         return result
     done, total = len(parsed), 2 * len(parsed)
+    to_create = [Parcel(**values) for values in to_create]
     for start in range(0, len(to_create), 5000):
         Parcel.objects.bulk_create(to_create[start : start + 5000], batch_size=1000)
         if report is not None:

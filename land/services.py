@@ -140,12 +140,14 @@ def scope_errors(parcel: Parcel, campaign: Campaign | None) -> dict:
     )
     if parcel.kind == Parcel.Kind.UNSUPPLIED:
         first, last, name = campaign.unsupplied_from_year, campaign.unsupplied_to_year, "approved_on"
-        message = _("批准时间为 %(y)s 年,不在%(c)s的批而未供清理范围(%(range)s批准)内。")
     else:
         first, last, name = campaign.idle_from_year, campaign.idle_to_year, "agreed_start_on"
-        message = _("按约定开工时间,该宗地 %(y)s 年形成闲置,不在%(c)s的闲置土地清理范围(%(range)s形成)内。")
     if rules.in_scope(year=year, first=first, last=last):
-        return {}
+        return {}  # the usual answer, before any message is translated (an import asks for every row)
+    if name == "approved_on":
+        message = _("批准时间为 %(y)s 年,不在%(c)s的批而未供清理范围(%(range)s批准)内。")
+    else:
+        message = _("按约定开工时间,该宗地 %(y)s 年形成闲置,不在%(c)s的闲置土地清理范围(%(range)s形成)内。")
     years = _("%(a)s 年至 %(b)s 年") % {"a": first, "b": last} if last else _("%(a)s 年以来") % {"a": first}
     hint = _("确需纳入的,由市规划和自然资源局记录清理范围例外并填写理由。")
     return {name: f"{message % {'y': year, 'c': campaign.title, 'range': years}}{hint}"}

@@ -71,6 +71,8 @@ def check_upload(upload) -> str:
 
 
 def cell_text(value) -> str:
+    if type(value) is str:  # most cells: first
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -290,7 +292,9 @@ _DATE_PATTERNS = (
 
 
 def parse_date(raw) -> datetime.date | None:
-    text = "".join(str(raw or "").split())
+    if not raw:
+        return None
+    text = "".join(str(raw).split())
     if not text:
         return None
     for pattern in _DATE_PATTERNS:
@@ -320,12 +324,20 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def parse_choice(raw, choices) -> str:
-    """Accept the Chinese label or the code of a ``TextChoices``; blank → ''."""
+def choice_lookup(choices) -> dict[str, str]:
+    """The lookup ``parse_choice`` reads, for a caller parsing many rows in one language to take once."""
+    return _choice_lookup(choices)
+
+
+def parse_choice(raw, choices, *, lookup: dict[str, str] | None = None) -> str:
+    """Accept the Chinese label or the code of a ``TextChoices``; blank → ''. ``lookup``: ``choice_lookup(choices)``,
+    taken once for many rows."""
+    if not raw:
+        return ""
     text = normalise_text(raw)
     if not text:
         return ""
-    value = _choice_lookup(choices).get(text)
+    value = (lookup if lookup is not None else _choice_lookup(choices)).get(text)
     if value is not None:
         return value
     labels = "、".join(str(label) for _value, label in choices)

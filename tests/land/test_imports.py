@@ -243,3 +243,31 @@ def test_an_import_does_not_change_the_kind_of_a_parcel_with_records(api, users,
     assert response.status_code == 400
     assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "类型")]
     assert Parcel.objects.get(code="P-1").kind == "unsupplied"
+
+
+def test_existing_parcels_are_found_across_lookup_batches_and_exceptions_honoured(
+    api, users, land, monkeypatch
+):
+    """The parcels a sheet names are looked up in bounded batches (SQLite refuses a statement of more than 32,766
+    parameters; a sheet may hold 100,000 rows), and a row outside 清理范围 passes only where the city recorded an
+    exception on that very parcel — one query for the whole sheet, not one per row."""
+    from land import imports
+
+    monkeypatch.setattr(imports, "EXISTING_BATCH", 2)
+    rows = [PARCEL_HEADER] + [
+        ["尧都区", "批而未供", f"B-{n}", f"地块{n}", "1", "2018-05-02", "", "", "", "否"] for n in range(5)
+    ]
+    assert post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows)).json()["created"] == 5
+    Parcel.objects.filter(code="B-3").update(scope_exception=True, scope_exception_reason="市局记录的例外")
+    for row in rows[1:]:
+        row[4] = "2"
+    rows[4][5] = "2008-05-02"  # B-3: outside the years, with an exception
+    assert post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows)).json() == {
+        "rows": 5,
+        "created": 0,
+        "updated": 5,
+    }
+    assert Parcel.objects.filter(code__startswith="B-").count() == 5
+    rows[2][5] = "2008-05-02"  # B-1: outside the years, no exception
+    response = post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows))
+    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(3, "批准时间")]
