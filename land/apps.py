@@ -17,6 +17,7 @@ class LandConfig(AppConfig):
 
         ledger = (
             "land.view_parcel",
+            "land.view_parcelcount",
             "land.add_parcel",
             "land.change_parcel",
             "land.view_disposalrecord",
@@ -57,7 +58,13 @@ class LandConfig(AppConfig):
             "land.add_quarternotice",
             "land.change_quarternotice",
         )
-        registry.grant(Role.LEADER, "land.view_parcel", "land.view_disposalrecord", *reference_view)
+        registry.grant(
+            Role.LEADER,
+            "land.view_parcel",
+            "land.view_parcelcount",
+            "land.view_disposalrecord",
+            *reference_view,
+        )
         # 挂牌督办, report documents and the 报件 register (``land.oversight``)
         oversight_view = (
             "land.view_supervision",

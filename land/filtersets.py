@@ -110,6 +110,12 @@ class ParcelFilterSet(django_filters.FilterSet):
         model = Parcel
         fields = ["region", "kind", "status", "flag", "q"]
 
+    @classmethod
+    def narrows(cls, params) -> bool:
+        """Whether the query ``params`` ask for anything but the whole (scoped) ledger: any filter given, valid or
+        not (the order does not change how many rows there are)."""
+        return any(str(params.get(name, "")).strip() for name in cls.base_filters if name != "ordering")
+
     def __init__(self, *args, as_of: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)

@@ -18,7 +18,7 @@ from linfen_admin.fieldchecks import FieldChecks
 from linfen_admin.models import Region
 from linfen_admin.scoping import regions_for
 
-from . import services, sheets
+from . import services, sheets, totals
 from .models import Campaign, DisposalRecord, Parcel, TaskQuota, parcel_rule_errors
 from .sheets import SheetError, SheetInvalid
 
@@ -431,6 +431,10 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
         Parcel.objects.bulk_create(to_create[start : start + 5000], batch_size=1000)
         if report is not None:
             report(done + start, total)
+    added: dict[int, int] = {}
+    for parcel in to_create:
+        added[parcel.region_id] = added.get(parcel.region_id, 0) + 1
+    totals.count_parcels(added)
     if to_update:
         Parcel.objects.bulk_update(
             [p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000

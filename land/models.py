@@ -542,6 +542,26 @@ def parcel_rule_errors(parcel) -> dict:
     return errors
 
 
+class ParcelCount(models.Model):
+    """How many parcels each region's ledger holds, kept by the services that add, move and remove parcels (in the
+    same transaction; ``rebuild_land_totals --check`` proves it): an unfiltered ledger of a million parcels reads its
+    total from these rows instead of counting the parcels on every page."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("县(市、区)"), on_delete=models.PROTECT, related_name="+"
+    )
+    parcels = models.PositiveIntegerField(_("宗地数"), default=0)
+
+    scope_region_field = "region"
+
+    class Meta:
+        verbose_name = _("宗地数")
+        verbose_name_plural = _("宗地数")
+
+    def __str__(self):
+        return f"{self.region}:{self.parcels}"
+
+
 class DisposalDay(models.Model):
     """Running totals for the progress figures: the area disposed of per region, land kind and day, written by the
     disposal services in the same transaction as the record (``rebuild_land_totals --check`` proves they match).

@@ -13,7 +13,16 @@ from linfen_admin.models import Region
 from linfen_admin.scoping import visible_to
 
 from . import rules
-from .models import Campaign, DisposalDay, DisposalRecord, Interview, Parcel, QuarterNotice, TaskQuota
+from .models import (
+    Campaign,
+    DisposalDay,
+    DisposalRecord,
+    Interview,
+    Parcel,
+    ParcelCount,
+    QuarterNotice,
+    TaskQuota,
+)
 
 ZERO = Decimal("0")
 # How the rank of the dashboard and the notice is computed (``progress_for_campaign``, ``rules.rank``).
@@ -55,6 +64,15 @@ def with_disposed(queryset: QuerySet, as_of: datetime.date | None = None) -> Que
 
 def parcels_visible_to(user, *, as_of: datetime.date | None = None) -> QuerySet:
     return with_disposed(visible_to(user, Parcel.objects.select_related("region")), as_of)
+
+
+def parcel_count(user) -> int | None:
+    """How many parcels ``parcels_visible_to(user)`` holds, read from the kept per-region counts under the same
+    scoping (both models are scoped by their region alone); None where the counts may not be read — the list then
+    counts its rows."""
+    if not (user.has_perm("land.view_parcel") and user.has_perm("land.view_parcelcount")):
+        return None
+    return visible_to(user, ParcelCount.objects.all()).aggregate(n=Sum("parcels"))["n"] or 0
 
 
 @dataclass(frozen=True)

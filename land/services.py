@@ -199,6 +199,7 @@ def parcel_create(*, actor, data: dict) -> Parcel:
     parcel.full_clean()
     _check_scope(actor, parcel=parcel, before=None)
     parcel.save()
+    totals.count_parcels({parcel.region_id: 1})
     audit.record_created(actor=actor, obj=parcel)
     return parcel
 
@@ -223,6 +224,7 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     previous = Parcel(
         scope_exception=locked.scope_exception, scope_exception_reason=locked.scope_exception_reason
     )
+    counted_in = locked.region_id
     for field, value in data.items():
         setattr(locked, field, value)
     require_region(actor, locked.region)
@@ -238,6 +240,8 @@ def parcel_update(*, actor, parcel: Parcel, version: int, data: dict) -> Parcel:
     if audit.diff(before, after).keys() <= {"version", "updated_at"}:
         return parcel  # nothing changed: no new version, no audit row
     locked.save()
+    if locked.region_id != counted_in:
+        totals.count_parcels({counted_in: -1, locked.region_id: 1})
     audit.record(
         actor=actor, action=audit.Action.UPDATE, obj=locked, before=before, after=audit.snapshot(locked)
     )
@@ -250,7 +254,11 @@ def parcel_delete(*, actor, parcel: Parcel) -> None:
     records first, so the figures they fed are undone with a reason."""
     if DisposalRecord.objects.filter(parcel_id=parcel.pk).exists():
         raise ValidationError(_("该宗地已有处置记录,不能删除;请先撤销处置记录。"))
+    counted_in = (
+        Parcel.objects.select_for_update().filter(pk=parcel.pk).values_list("region_id", flat=True).first()
+    )
     delete_audited(actor=actor, obj=parcel)
+    totals.count_parcels({counted_in: -1})
 
 
 def _follow_disposals(*, actor, locked: Parcel, comment: str) -> None:

@@ -1,5 +1,6 @@
-"""The running totals behind the progress figures and the ledger: each parcel's ``disposed_total_mu`` and the area
-disposed of per region × kind × day (``DisposalDay``). Only the disposal services change them, in the transaction
+"""The running totals behind the progress figures and the ledger: each parcel's ``disposed_total_mu``, the area
+disposed of per region × kind × day (``DisposalDay``) and the number of parcels per region (``ParcelCount``, moved by
+``count_parcels`` from the services that add, move and remove parcels). Only the disposal services change them, in the transaction
 that writes the record and under the parcel's row lock; ``rebuild`` recomputes both from the records (after a bulk
 load, or to prove they match: ``manage.py rebuild_land_totals --check``)."""
 
@@ -7,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connections, router, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Round
 
 from .rules import ZERO
@@ -38,6 +39,27 @@ def add_to_day(*, region_id: int, kind: str, day: datetime.date, area: Decimal) 
     same.filter(day__gte=day, day__lte=datetime.date(day.year, 12, 31)).update(
         cumulative_mu=Round(F("cumulative_mu") + area, 3)  # SQLite adds in floating point: back to 3 places
     )
+
+
+def count_parcels(changes: dict[int, int]) -> None:
+    """Add each {region id: number} (negative to remove) to the region's parcel count, created on first use. Both
+    databases add in place (``ON CONFLICT … DO UPDATE``), so two writers in one region each add their own; regions
+    in id order, so that writers of several regions lock their rows in one order."""
+    from .models import ParcelCount
+
+    table = connections[router.db_for_write(ParcelCount)].ops.quote_name(ParcelCount._meta.db_table)
+    with connections[router.db_for_write(ParcelCount)].cursor() as cursor:
+        for region_id, number in sorted(changes.items()):
+            if number > 0:
+                cursor.execute(
+                    f"INSERT INTO {table} (region_id, parcels) VALUES (%s, %s) "
+                    f"ON CONFLICT (region_id) DO UPDATE SET parcels = {table}.parcels + excluded.parcels",
+                    [region_id, number],
+                )
+            elif number < 0:  # the row exists (its parcels were counted); a negative row would fail its check
+                cursor.execute(
+                    f"UPDATE {table} SET parcels = parcels + %s WHERE region_id = %s", [number, region_id]
+                )
 
 
 def _take_turns(region_id: int, kind: str) -> None:
@@ -87,6 +109,19 @@ def day_sums() -> dict[tuple[int, str, datetime.date], Decimal]:
     return {(region, kind, day): total for region, kind, day, total in rows}
 
 
+def count_differences() -> list[str]:
+    """Where the kept parcel counts differ from the parcels (empty when they match)."""
+    from .models import Parcel, ParcelCount
+
+    counted = dict(Parcel.objects.order_by().values_list("region_id").annotate(n=Count("*")))
+    kept = dict(ParcelCount.objects.values_list("region_id", "parcels"))
+    return [
+        f"region #{region}: parcel count kept {kept.get(region, 0)}, parcels {counted.get(region, 0)}"
+        for region in sorted(set(counted) | set(kept))
+        if kept.get(region, 0) != counted.get(region, 0)
+    ]
+
+
 def differences() -> list[str]:
     """Where the kept totals differ from the records (empty when they match)."""
     from .models import DisposalDay, Parcel
@@ -110,6 +145,7 @@ def differences() -> list[str]:
             problems.append(
                 f"day {key}: kept {kept_days.get(key, ZERO)}, records {expected_days.get(key, ZERO)}"
             )
+    problems += count_differences()
     running: dict[tuple[int, str, int], Decimal] = {}
     for region, kind, day, kept in DisposalDay.objects.order_by("region_id", "kind", "day").values_list(
         "region_id", "kind", "day", "cumulative_mu"
@@ -124,12 +160,13 @@ def differences() -> list[str]:
 @transaction.atomic
 def rebuild() -> dict:
     """Recompute both totals from the records, set-based (UPDATEs and one INSERT … SELECT), the days' running
-    totals from the days, and the parcels' region order from their regions."""
+    totals from the days, the parcels' region order from their regions and each region's parcel count."""
     from django.db import connection
 
     fill_region_order(connection)
     counts = rebuild_tables(connection)
     fill_cumulative(connection)
+    fill_parcel_counts(connection)
     return counts
 
 
@@ -139,6 +176,16 @@ def fill_region_order(connection) -> None:
         cursor.execute(
             'UPDATE "land_parcel" SET "region_order" = (SELECT r."order" FROM "linfen_admin_region" r '
             'WHERE r."id" = "land_parcel"."region_id")'
+        )
+
+
+def fill_parcel_counts(connection) -> None:
+    """Every region's parcel count from the parcels, by table name (migration 0013 fills the new table with it)."""
+    with connection.cursor() as cursor:
+        cursor.execute('DELETE FROM "land_parcelcount"')
+        cursor.execute(
+            'INSERT INTO "land_parcelcount" ("region_id", "parcels") '
+            'SELECT "region_id", COUNT(*) FROM "land_parcel" GROUP BY "region_id"'
         )
 
 

@@ -50,7 +50,15 @@ def write_xlsx(target, title: str, headers: list, rows) -> None:
 class IdsFirstPaginator(Paginator):
     """A page fetched in two steps: the page's primary keys in the list's order (narrow rows, an index-only scan
     where an index serves the order), then those rows in full. ``OFFSET`` then skips keys, not whole rows with
-    their joins and annotations — what makes the last page of a long list as cheap as the first."""
+    their joins and annotations — what makes the last page of a long list as cheap as the first.
+
+    ``count``, when the list's length is kept elsewhere (e.g. a module's per-region counts for an unfiltered list),
+    is taken instead of a ``COUNT(*)`` of the list."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count  # shadows the cached property: no query
 
     def page(self, number):
         number = self.validate_number(number)

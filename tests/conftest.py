@@ -177,3 +177,15 @@ def cockpit_seed(users):
             )
 
     return make
+
+
+def kept_after_each_test(request, differences):
+    """The body of a module's autouse fixture (``yield from`` it): after every test that used the database,
+    ``differences()`` — the module's kept totals against what they count — is empty."""
+    database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
+    if database is None:
+        yield
+        return
+    request.getfixturevalue(database)  # set up first, so the database is still there when this checks
+    yield
+    assert differences() == []

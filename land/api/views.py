@@ -137,6 +137,10 @@ class ParcelViewSet(ScopedModelViewSet):
             queryset = editable_by(self.request.user, queryset)
         return selectors.with_disposed(queryset, as_of)
 
+    def known_count(self, request):
+        """The whole ledger's length from the kept counts; a filtered list counts its rows."""
+        return None if ParcelFilterSet.narrows(request.query_params) else selectors.parcel_count(request.user)
+
     def _as_of(self):
         if not hasattr(self, "_as_of_value"):
             self._as_of_value = parse_as_of(self.request.query_params.get("as_of"))

@@ -6,6 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from land import totals
+
+from ..conftest import kept_after_each_test
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 D = Decimal
 
@@ -115,3 +119,10 @@ def xlsx_upload(rows, name="sheet.xlsx"):
 
 def fixture_upload(name):
     return SimpleUploadedFile(name, (FIXTURES / name).read_bytes())
+
+
+@pytest.fixture(autouse=True)
+def _parcel_counts_kept(request):
+    """After every test that wrote parcels — through the services, the pages, the API, the admin or an import — each
+    region's kept parcel count still matches its parcels (``land.totals.count_parcels``)."""
+    yield from kept_after_each_test(request, totals.count_differences)

@@ -237,3 +237,65 @@ def test_two_writers_of_one_region_and_kind_take_turns_on_the_running_totals(
         datetime.date(2022, 6, 10): D("18"),
     }
     assert totals.differences() == []
+
+
+def test_parcel_counts_follow_create_move_delete_and_import(land, users, make_parcel, region):
+    from land.models import ParcelCount
+
+    def kept(name):
+        return ParcelCount.objects.filter(region=region(name)).values_list("parcels", flat=True).first() or 0
+
+    start = {name: kept(name) for name in ("尧都区", "洪洞县")}
+    first, second = make_parcel("尧都区"), make_parcel("尧都区")
+    assert kept("尧都区") == start["尧都区"] + 2
+    services.parcel_update(
+        actor=users["city_land"], parcel=second, version=second.version, data={"region": region("洪洞县")}
+    )
+    assert (kept("尧都区"), kept("洪洞县")) == (start["尧都区"] + 1, start["洪洞县"] + 1)
+    services.parcel_delete(actor=users["root"], parcel=first)  # the admin removes one entered by mistake
+    assert kept("尧都区") == start["尧都区"]
+    assert totals.count_differences() == []
+
+
+def test_parcel_count_drift_is_found_and_rebuilt(land, make_parcel, region):
+    from land.models import ParcelCount
+
+    make_parcel("尧都区")
+    ParcelCount.objects.filter(region=region("尧都区")).update(parcels=999)
+    assert any("parcel count kept 999" in line for line in totals.differences())
+    with pytest.raises(CommandError):
+        call_command("rebuild_land_totals", "--check")
+    call_command("rebuild_land_totals")
+    assert totals.differences() == []
+
+
+def test_the_whole_ledger_reads_its_length_from_the_kept_counts(client, api, land, users, make_parcel):
+    """Unfiltered, neither the page nor the API counts the parcels (no ``COUNT(*)`` over ``land_parcel``), and the
+    total is the one each user's scoped list holds; a filtered list counts its rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in ("尧都区", "尧都区", "洪洞县"):
+        make_parcel(name, kind="idle" if name == "洪洞县" else "unsupplied")
+
+    def counts_parcels(queries):
+        return any("COUNT(" in q["sql"] and 'FROM "land_parcel"' in q["sql"] for q in queries)
+
+    for username in ("city_land", "yaodu_land", "leader"):
+        user = users[username]
+        expected = selectors.parcels_visible_to(user).count()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/land/parcels/")
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == expected
+        assert not counts_parcels(queries.captured_queries), username
+        api.force_authenticate(user)
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get("/api/v1/land/parcels/").json()
+        assert body["count"] == expected
+        assert not counts_parcels(queries.captured_queries), username
+        with CaptureQueriesContext(connection) as queries:
+            filtered = api.get("/api/v1/land/parcels/", {"kind": "idle"}).json()
+        assert filtered["count"] == selectors.parcels_visible_to(user).filter(kind="idle").count()
+        assert counts_parcels(queries.captured_queries)

@@ -22,6 +22,8 @@ from subsidies.models import (
     State,
 )
 
+from ..conftest import kept_after_each_test
+
 TODAY = datetime.date(2026, 5, 20)
 
 
@@ -224,13 +226,7 @@ def _private_media(settings, tmp_path):
 def _totals_kept(request):
     """After every test that wrote applications — through the services, the pages, the API or the workflow — the
     kept totals per call, region, state and category still match the applications (``subsidies.stagetotals``)."""
-    database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
-    if database is None:
-        yield
-        return
-    request.getfixturevalue(database)  # set up first, so the database is still there when this checks
-    yield
-    assert stagetotals.differences() == []
+    yield from kept_after_each_test(request, stagetotals.differences)
 
 
 def check_at_county(application, clerk, today=TODAY):

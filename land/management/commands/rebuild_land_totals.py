@@ -1,5 +1,5 @@
 """``manage.py rebuild_land_totals [--check]``: recompute the running totals (each parcel's disposed area, the area
-per region × kind × day) from the disposal records — after a bulk load — or, with ``--check``, only prove they
+per region × kind × day, each region's parcel count) from the disposal records and the parcels — after a bulk load — or, with ``--check``, only prove they
 match (exit status 1 and the differences when they do not)."""
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +8,7 @@ from land import totals
 
 
 class Command(BaseCommand):
-    help = "从处置记录重新计算宗地已处置面积和每日处置合计;--check 只核对,不一致时列出并以状态 1 退出。"
+    help = "从处置记录重新计算宗地已处置面积、每日处置合计和各县宗地数;--check 只核对,不一致时列出并以状态 1 退出。"
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="只核对,不修改")
