@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
 
-from . import rules
+from . import rules, selectors
 from .models import Parcel
 from .params import parse_as_of
 
@@ -115,6 +115,12 @@ class ParcelFilterSet(django_filters.FilterSet):
         """Whether the query ``params`` ask for anything but the whole (scoped) ledger: any filter given, valid or
         not (the order does not change how many rows there are)."""
         return any(str(params.get(name, "")).strip() for name in cls.base_filters if name != "ordering")
+
+    @classmethod
+    def known_count(cls, params, user) -> int | None:
+        """The whole ledger's length from the kept counts (``selectors.parcel_count``); None for a filtered list,
+        which counts its rows."""
+        return None if cls.narrows(params) else selectors.parcel_count(user)
 
     def __init__(self, *args, as_of: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ unless the whole sheet is clean. Importing the same sheet twice changes nothing 
 in bulk, with one bulk audit insert (``audit.record_many``).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -362,9 +363,8 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
     region_ids = {region_id for region_id, _code in parsed}
     codes = sorted({code for _region_id, code in parsed})
     existing = {}
-    for start in range(
-        0, len(codes), EXISTING_BATCH
-    ):  # a bounded statement (SQLite allows 32,766 parameters)
+    # in bounded statements: SQLite allows 32,766 parameters, a sheet may name 100,000 parcels
+    for start in range(0, len(codes), EXISTING_BATCH):
         for parcel in Parcel.objects.select_for_update().filter(
             region_id__in=region_ids, code__in=codes[start : start + EXISTING_BATCH]
         ):
@@ -431,10 +431,7 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
         Parcel.objects.bulk_create(to_create[start : start + 5000], batch_size=1000)
         if report is not None:
             report(done + start, total)
-    added: dict[int, int] = {}
-    for parcel in to_create:
-        added[parcel.region_id] = added.get(parcel.region_id, 0) + 1
-    totals.count_parcels(added)
+    totals.count_parcels(Counter(parcel.region_id for parcel in to_create))
     if to_update:
         Parcel.objects.bulk_update(
             [p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000

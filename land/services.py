@@ -254,11 +254,8 @@ def parcel_delete(*, actor, parcel: Parcel) -> None:
     records first, so the figures they fed are undone with a reason."""
     if DisposalRecord.objects.filter(parcel_id=parcel.pk).exists():
         raise ValidationError(_("该宗地已有处置记录,不能删除;请先撤销处置记录。"))
-    counted_in = (
-        Parcel.objects.select_for_update().filter(pk=parcel.pk).values_list("region_id", flat=True).first()
-    )
-    delete_audited(actor=actor, obj=parcel)
-    totals.count_parcels({counted_in: -1})
+    deleted = delete_audited(actor=actor, obj=parcel)
+    totals.count_parcels({deleted.region_id: -1})
 
 
 def _follow_disposals(*, actor, locked: Parcel, comment: str) -> None:

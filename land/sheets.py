@@ -310,7 +310,7 @@ def parse_date(raw) -> datetime.date | None:
 _CHOICE_LOOKUPS: dict[tuple, dict[str, str]] = {}
 
 
-def _choice_lookup(choices) -> dict[str, str]:
+def choice_lookup(choices) -> dict[str, str]:
     """{code or normalised label: code} of ``choices``, built once per set of choices and language (a sheet of
     100,000 rows would otherwise translate every label of every choice column on every row)."""
     key = (tuple(value for value, _label in choices), translation.get_language())
@@ -324,11 +324,6 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def choice_lookup(choices) -> dict[str, str]:
-    """The lookup ``parse_choice`` reads, for a caller parsing many rows in one language to take once."""
-    return _choice_lookup(choices)
-
-
 def parse_choice(raw, choices, *, lookup: dict[str, str] | None = None) -> str:
     """Accept the Chinese label or the code of a ``TextChoices``; blank → ''. ``lookup``: ``choice_lookup(choices)``,
     taken once for many rows."""
@@ -337,7 +332,7 @@ def parse_choice(raw, choices, *, lookup: dict[str, str] | None = None) -> str:
     text = normalise_text(raw)
     if not text:
         return ""
-    value = (lookup if lookup is not None else _choice_lookup(choices)).get(text)
+    value = (lookup if lookup is not None else choice_lookup(choices)).get(text)
     if value is not None:
         return value
     labels = "、".join(str(label) for _value, label in choices)

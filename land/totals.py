@@ -1,8 +1,8 @@
-"""The running totals behind the progress figures and the ledger: each parcel's ``disposed_total_mu``, the area
-disposed of per region × kind × day (``DisposalDay``) and the number of parcels per region (``ParcelCount``, moved by
-``count_parcels`` from the services that add, move and remove parcels). Only the disposal services change them, in the transaction
-that writes the record and under the parcel's row lock; ``rebuild`` recomputes both from the records (after a bulk
-load, or to prove they match: ``manage.py rebuild_land_totals --check``)."""
+"""The running totals behind the progress figures and the ledger: each parcel's ``disposed_total_mu`` and the area
+disposed of per region × kind × day (``DisposalDay``), changed only by the disposal services, in the transaction
+that writes the record and under the parcel's row lock; and the number of parcels per region (``ParcelCount``),
+moved by ``count_parcels`` from the services that add, move and remove parcels. ``rebuild`` recomputes them all
+(after a bulk load, or to prove they match: ``manage.py rebuild_land_totals --check``)."""
 
 import datetime
 from decimal import Decimal
@@ -47,8 +47,9 @@ def count_parcels(changes: dict[int, int]) -> None:
     in id order, so that writers of several regions lock their rows in one order."""
     from .models import ParcelCount
 
-    table = connections[router.db_for_write(ParcelCount)].ops.quote_name(ParcelCount._meta.db_table)
-    with connections[router.db_for_write(ParcelCount)].cursor() as cursor:
+    connection = connections[router.db_for_write(ParcelCount)]
+    table = connection.ops.quote_name(ParcelCount._meta.db_table)
+    with connection.cursor() as cursor:
         for region_id, number in sorted(changes.items()):
             if number > 0:
                 cursor.execute(

@@ -99,7 +99,7 @@ def _flagged(parcels, as_of):
 def parcel_list(request):
     as_of, as_of_form, status = _as_of_form(request)
     filterset = _ledger_filter(request, as_of)
-    count = None if ParcelFilterSet.narrows(request.GET) else selectors.parcel_count(request.user)
+    count = ParcelFilterSet.known_count(request.GET, request.user)
     page = IdsFirstPaginator(filterset.qs, 50, count=count).get_page(request.GET.get("page"))
     _flagged(page.object_list, as_of)
     return render(

@@ -74,8 +74,10 @@ def save_audited(*, actor, obj: models.Model, comment: str = "") -> models.Model
 
 
 @transaction.atomic
-def delete_audited(*, actor, obj: models.Model, comment: str = "") -> None:
-    """Delete one row the actor may delete; the audit row keeps every field it had."""
+def delete_audited(*, actor, obj: models.Model, comment: str = "") -> models.Model:
+    """Delete one row the actor may delete; the audit row keeps every field it had. Returns the row as it was
+    locked and deleted (what a caller keeping counts of it must read, rather than the copy it was given)."""
     current = lock_editable(actor, obj, action="delete")
     audit.record_deleted(actor=actor, obj=current, before=audit.snapshot(current), comment=comment)
     current.delete()
+    return current

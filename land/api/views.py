@@ -138,8 +138,7 @@ class ParcelViewSet(ScopedModelViewSet):
         return selectors.with_disposed(queryset, as_of)
 
     def known_count(self, request):
-        """The whole ledger's length from the kept counts; a filtered list counts its rows."""
-        return None if ParcelFilterSet.narrows(request.query_params) else selectors.parcel_count(request.user)
+        return ParcelFilterSet.known_count(request.query_params, request.user)
 
     def _as_of(self):
         if not hasattr(self, "_as_of_value"):
