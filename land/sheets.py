@@ -26,6 +26,7 @@ TOTAL_NAMES = {"总计", "合计", "全市合计", "全市"}
 HEADER_SEARCH_ROWS = 30
 MAX_LISTED_ERRORS = 200
 FORMULA = gettext_lazy("请将公式转换为数值后再导入")
+NUL = gettext_lazy("含有空字符(NUL),请删除后再导入")
 
 
 @dataclass
@@ -209,7 +210,22 @@ def read_rows(upload, fmt: str, *, limit: int) -> list[list[str]]:
         if number > ceiling:
             raise _too_many(limit)
         rows.append(row)
+    if "\x00" in text:  # a text file may carry it (an xlsx cannot); the database would refuse it at the write
+        _refuse_nul(rows)
     return rows
+
+
+def _refuse_nul(rows: list[list[str]]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    raise SheetInvalid(
+        [
+            SheetError(number, get_column_letter(index), str(NUL))
+            for number, row in enumerate(rows, start=1)
+            for index, cell in enumerate(row, start=1)
+            if "\x00" in cell
+        ]
+    )
 
 
 def locate_table(rows: list[list[str]], spec: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:

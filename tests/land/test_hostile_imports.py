@@ -105,6 +105,20 @@ def test_numbers_beyond_the_column_are_refused_with_a_row_error(users, land, cel
     assert TaskQuota.objects.get(campaign=land, region__name="尧都区").unsupplied_mu < Decimal("1000000")
 
 
+def test_a_nul_character_is_refused_with_its_row_and_column_and_nothing_is_written(users, land):
+    """PostgreSQL cannot store NUL in text: the sheet is refused in words, not by the database at the write. (In the
+    first 4 KB the upload check already refuses the file as not text.)"""
+    good = [["尧都区", "批而未供", f"NUL-{n}", "城东地块", "10", ""] for n in range(200)]
+    bad = ["尧都区", "批而未供", "NUL-X", "城东\x00地块", "10", ""]
+    upload = csv_upload([PARCEL_HEADER, *good, bad])
+    assert upload.size > 4096
+    with pytest.raises(sheets.SheetInvalid) as caught:
+        imports.parcel_import(actor=users["city_land"], upload=upload, dry_run=False)
+    assert [(error.row, error.column) for error in caught.value.errors] == [(202, "D")]
+    assert "空字符" in caught.value.errors[0].message
+    assert not Parcel.objects.filter(code__startswith="NUL-").exists()
+
+
 def test_money_has_two_more_integer_digits_than_area(users, land):
     assert sheets.parse_area("999999999999.99", places=2, max_digits=14) == Decimal("999999999999.99")
     with pytest.raises(ValueError):
