@@ -1,10 +1,13 @@
 """Ledger filters. django-filter ignores unknown parameters, so it always filters an already scoped queryset."""
 
 import datetime
+import json
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +17,11 @@ from . import rules, selectors
 from .models import Parcel
 from .params import parse_as_of
 
+SEARCH_COLUMNS = ("code", "name", "location", "approval_no")
+SEARCH_COUNT_AT_MOST = 10_000  # 200 pages
+# A short search expected to match more rows than this walks the ledger's order (the page fills from its first rows)
+# instead of reading every match from the index of short pieces.
+SHORT_SEARCH_DENSE_ROWS = 100_000
 STALE_DAYS = 30  # a parcel not yet disposed of and not updated for this long is 长期未更新
 
 FLAG_CHOICES = [
@@ -45,7 +53,10 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
             approved_on__lt=rules.start_bound(as_of + datetime.timedelta(days=1), 2),
             approved_by__in=rules.WITHDRAWAL_AUTHORITIES,
         )
-        unsupplied = Q(kind=Parcel.Kind.UNSUPPLIED, disposed_mu__lt=F("area_mu"))
+        # What is left as of a past date is at least what is left today (records only add up): only a parcel
+        # disposed of in full by now needs its records summed to that date.
+        left = Q(disposed_total_mu__lt=F("area_mu")) | Q(disposed_mu__lt=F("area_mu"))
+        unsupplied = Q(kind=Parcel.Kind.UNSUPPLIED) & left
         reclaimed = Q(kind=Parcel.Kind.IDLE, reclaimed_on__lte=as_of)
         return approved & (unsupplied | reclaimed)
     raise ValueError(flag)
@@ -117,6 +128,11 @@ class ParcelFilterSet(django_filters.FilterSet):
         return any(str(params.get(name, "")).strip() for name in cls.base_filters if name != "ordering")
 
     @classmethod
+    def count_at_most(cls, params) -> int | None:
+        """How far the ledger page counts a search: a lookup, not a list to page through to its end."""
+        return SEARCH_COUNT_AT_MOST if str(params.get("q", "")).strip() else None
+
+    @classmethod
     def known_count(cls, params, user) -> int | None:
         """The whole ledger's length from the kept counts (``selectors.parcel_count``); None for a filtered list,
         which counts its rows."""
@@ -144,9 +160,26 @@ class ParcelFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(name__icontains=value)
-            | Q(location__icontains=value)
-            | Q(approval_no__icontains=value)
-        )
+        if len(value) < 3 and connection.vendor == "postgresql":
+            pieces = short_search(value)
+            if _estimated_rows(Parcel.objects.filter(pieces)) <= SHORT_SEARCH_DENSE_ROWS:
+                return queryset.filter(pieces)
+        any_column = Q()
+        for column in SEARCH_COLUMNS:
+            any_column |= Q(**{f"{column}__icontains": value})
+        return queryset.filter(any_column)
+
+
+def short_search(value: str) -> CombinedExpression:
+    """On PostgreSQL, a search of one or two characters as the one- and two-character pieces the index of migration
+    0014 keeps: the same rows as ``icontains`` on the four columns, found in the index instead of by a scan."""
+    pieces = Func(*map(F, SEARCH_COLUMNS), function="land_parcel_grams", output_field=TextField())
+    wanted = Func(Value(value), function="land_search_grams", output_field=TextField())
+    return CombinedExpression(pieces, "@>", wanted, output_field=BooleanField())
+
+
+def _estimated_rows(queryset) -> float:
+    """The planner's estimate of ``queryset``'s rows (from the statistics ANALYZE keeps of the indexed pieces; one
+    EXPLAIN, no rows read). It only chooses between two ways to the same rows."""
+    plan = json.loads(queryset.explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"]

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linfen_admin.models import Region
 
+from . import rules
+
 AREA = {"max_digits": 12, "decimal_places": 3}
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0")
@@ -488,6 +490,26 @@ class Parcel(models.Model):
             models.Index(fields=["updated_at", "id"], name="land_parcel_updated_idx"),
             models.Index(
                 fields=["region", "region_order", "kind", "code", "id"], name="land_parcel_county_order_idx"
+            ),
+            # two flags' lists counted from small indexes, not by reading the ledger: 挂牌督办, and enterprise-caused
+            # idle land (应征缴闲置费 / 应无偿收回 compare its agreed and actual start with the as-of date)
+            models.Index(
+                fields=["region_order", "kind", "code", "id"],
+                condition=Q(supervised=True),
+                name="land_parcel_supervised_idx",
+            ),
+            models.Index(
+                fields=["agreed_start_on"],
+                include=["actual_start_on"],
+                condition=Q(kind="idle", cause="enterprise"),
+                name="land_parcel_ent_idle_idx",
+            ),
+            # 可申请撤回批文: approved by the State Council or the province, counted from this index alone
+            models.Index(
+                fields=["approved_on"],
+                include=["kind", "disposed_total_mu", "area_mu", "reclaimed_on"],
+                condition=Q(approved_by__in=rules.WITHDRAWAL_AUTHORITIES),
+                name="land_parcel_withdrawal_idx",
             ),
             # parcels outside a campaign's 清理范围 (by approval year or agreed start), without an exception:
             # progress looks them up here before it reads any of their records

@@ -100,7 +100,10 @@ def parcel_list(request):
     as_of, as_of_form, status = _as_of_form(request)
     filterset = _ledger_filter(request, as_of)
     count = ParcelFilterSet.known_count(request.GET, request.user)
-    page = IdsFirstPaginator(filterset.qs, 50, count=count).get_page(request.GET.get("page"))
+    at_most = ParcelFilterSet.count_at_most(request.GET)
+    page = IdsFirstPaginator(filterset.qs, 50, count=count, count_at_most=at_most).get_page(
+        request.GET.get("page")
+    )
     _flagged(page.object_list, as_of)
     return render(
         request,

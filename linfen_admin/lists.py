@@ -5,6 +5,7 @@ import tempfile
 
 from django.core.paginator import Paginator
 from django.http import FileResponse
+from django.utils.functional import cached_property
 
 from .exports import inert_row
 
@@ -53,18 +54,38 @@ class IdsFirstPaginator(Paginator):
     their joins and annotations — what makes the last page of a long list as cheap as the first.
 
     ``count``, when the list's length is kept elsewhere (e.g. a module's per-region counts for an unfiltered list),
-    is taken instead of a ``COUNT(*)`` of the list."""
+    is taken instead of a ``COUNT(*)`` of the list. ``count_at_most`` counts no further than that (a search that
+    matches most of a million rows is answered from its first rows, not by reading them all): past it, ``count`` is
+    the cap, ``capped`` is true and only the pages up to the cap are offered."""
 
-    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *args,
+        count: int | None = None,
+        count_at_most: int | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
+        self.capped = False
+        self._at_most = count_at_most
         if count is not None:
             self.count = count  # shadows the cached property: no query
+
+    @cached_property
+    def count(self) -> int:
+        if self._at_most is None:
+            return super().count
+        counted = self.object_list.order_by()[: self._at_most + 1].count()
+        self.capped = counted > self._at_most
+        return min(counted, self._at_most)
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if bottom * 2 > self.count and _ends_in_key(self.object_list):
+        if bottom * 2 > self.count and not self.capped and _ends_in_key(self.object_list):
             # Past the middle, walk from the far end: the same order reversed (it ends in the key, so it is total
             # and its reverse is exact) skips ``count − top`` keys instead of ``bottom`` — the last page costs
             # what the first does.

@@ -332,6 +332,8 @@ def measure(options) -> None:
     yaodu = Region.objects.get(name="尧都区")
     county_parcels = Parcel.objects.filter(region=yaodu).count()
     last, middle, county_last = -(-parcels // 50), -(-parcels // 100), -(-county_parcels // 50)
+    idle_last = -(-Parcel.objects.filter(kind=Parcel.Kind.IDLE).count() // 50)
+    pending_last = -(-Parcel.objects.filter(status=Parcel.Status.PENDING).count() // 50)
     offset, county_offset = (last - 1) * 50, (county_last - 1) * 50
     figures = [
         # label, measured callable, target (s), baseline callable or None
@@ -365,6 +367,56 @@ def measure(options) -> None:
         ),
         ("ledger sorted by area", page("city_land", "/land/parcels/", ordering="-area_mu"), 0.2, None),
         ("ledger search q", page("city_land", "/land/parcels/", q="地块4711"), 0.2, None),
+        (
+            "ledger search of two characters (闲置, 40 %)",
+            page("city_land", "/land/parcels/", q="闲置"),
+            0.2,
+            None,
+        ),
+        (
+            "ledger filtered by kind (闲置), last page",
+            page("city_land", "/land/parcels/", kind="idle", page=idle_last),
+            0.2,
+            None,
+        ),
+        (
+            "ledger filtered by status (待处置), last page",
+            page("city_land", "/land/parcels/", status=Parcel.Status.PENDING, page=pending_last),
+            0.2,
+            None,
+        ),
+        (
+            "ledger, city picks 尧都区, last page",
+            page("city_land", "/land/parcels/", region="尧都区", page=county_last),
+            0.2,
+            None,
+        ),
+        ("ledger flag 挂牌督办", page("city_land", "/land/parcels/", flag="supervised"), 0.2, None),
+        (
+            "ledger flag 应无偿收回, as of a past date",
+            page("city_land", "/land/parcels/", flag="reclaim_due", as_of=AS_OF),
+            0.2,
+            None,
+        ),
+        (
+            "ledger flag 可申请撤回批文",
+            page("city_land", "/land/parcels/", flag="withdrawal_eligible"),
+            0.2,
+            None,
+        ),
+        (
+            "ledger flag 可申请撤回批文, as of a past date",
+            page("city_land", "/land/parcels/", flag="withdrawal_eligible", as_of=AS_OF),
+            0.2,
+            None,
+        ),
+        (
+            "ledger search of one character (号, every parcel)",
+            page("city_land", "/land/parcels/", q="号"),
+            0.2,
+            None,
+        ),
+        ("ledger search of two characters, no match", page("city_land", "/land/parcels/", q="Zq"), 0.2, None),
         (
             f"county clerk ledger last page ({county_parcels:,} parcels)",
             page("yaodu_land", "/land/parcels/", page=county_last),

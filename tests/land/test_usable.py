@@ -240,6 +240,24 @@ def test_the_ledger_has_sortable_headers_a_count_and_an_export_keeping_the_filte
     assert 'aria-sort="descending"' in ordered
 
 
+def test_a_search_matching_more_than_the_cap_says_so_and_lists_the_first_rows(
+    login, users, make_parcel, monkeypatch
+):
+    from land import filtersets
+
+    monkeypatch.setattr(filtersets, "SEARCH_COUNT_AT_MOST", 2)
+    for n in range(3):
+        make_parcel("尧都区", code=f"CAP-{n}", name=f"城东地块{n}")
+    client = login(users["yaodu_land"])
+    page = client.get(reverse("land:parcel-list") + "?q=城东").content.decode()
+    assert "超过 2 条,列出前 2 条" in page and "共 3 条" not in page
+    assert page.count('class="code"') == 2
+    narrower = client.get(reverse("land:parcel-list") + "?q=城东地块1").content.decode()
+    assert "共 1 条" in narrower and "列出前" not in narrower
+    whole = client.get(reverse("land:parcel-list") + "?kind=unsupplied").content.decode()
+    assert "列出前" not in whole  # a filter is counted to its end: only a search is a lookup
+
+
 # --- 2. imports -------------------------------------------------------------------------------------------------
 
 

@@ -204,6 +204,27 @@ def test_ids_first_pages_are_the_plain_pages(seeded, django_assert_num_queries):
             assert list(IdsFirstPaginator(regions, 5).page(number)) == plain
 
 
+def test_a_count_at_most_stops_at_the_cap_and_offers_only_the_pages_before_it(seeded):
+    """19 regions, counted at most 10, 4 per page: three pages of the first ten rows, as the plain pages (walked from
+    the front: the far end of a capped list is not known), and the count's query reads at most 11 rows."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linfen_admin.lists import IdsFirstPaginator
+
+    regions = Region.objects.order_by("order", "pk")
+    capped = IdsFirstPaginator(regions, 4, count_at_most=10)
+    with CaptureQueriesContext(connection) as captured:
+        assert capped.count == 10 and capped.capped and capped.num_pages == 3
+    assert "LIMIT 11" in captured.captured_queries[0]["sql"]
+    for number in (1, 2):
+        assert list(capped.page(number)) == list(Paginator(regions, 4).page(number))
+    assert list(capped.page(3)) == list(regions[8:10])  # the last page ends at the cap
+    whole = IdsFirstPaginator(regions, 4, count_at_most=19)
+    assert whole.count == 19 and not whole.capped and whole.num_pages == 5
+
+
 @pytest.mark.parametrize("order", [("kind", "pk"), ("-kind", "-pk"), ("-order", "-id"), ("code",)])
 def test_pages_past_the_middle_are_read_from_the_far_end_and_are_the_same_pages(seeded, order):
     """19 regions, 4 per page: pages 4 and 5 (past the 10th row) walk the reversed order (when it ends in the key, so is total) and are
