@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linfen_admin import audit
+from linfen_admin import audit, bulk
 from linfen_admin.fieldchecks import FieldChecks
 from linfen_admin.models import Region
 from linfen_admin.scoping import regions_for
@@ -426,17 +426,44 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
     if dry_run:
         return result
     done, total = len(parsed), 2 * len(parsed)
-    to_create = [Parcel(**values) for values in to_create]
-    for start in range(0, len(to_create), 5000):
-        Parcel.objects.bulk_create(to_create[start : start + 5000], batch_size=1000)
+    comment = _("导入宗地清单")
+    for start in range(0, len(to_create), CREATE_BATCH):
+        _create_parcels(actor, to_create[start : start + CREATE_BATCH], now, comment)
         if report is not None:
             report(done + start, total)
-    totals.count_parcels(Counter(parcel.region_id for parcel in to_create))
+    totals.count_parcels(Counter(values["region"].pk for values in to_create))
     if to_update:
         Parcel.objects.bulk_update(
             [p for p, _b in to_update], [*present, "version", "updated_at"], batch_size=1000
         )
-    changes = [(p, None, audit.snapshot(p)) for p in to_create]
-    changes += [(p, before, audit.snapshot(p)) for p, before in to_update]
-    audit.record_many(actor=actor, action=audit.Action.IMPORT, changes=changes, comment=_("导入宗地清单"))
+        changes = [(p, before, audit.snapshot(p)) for p, before in to_update]
+        audit.record_many(actor=actor, action=audit.Action.IMPORT, changes=changes, comment=comment)
     return result
+
+
+CREATE_BATCH = 5_000
+NEW_PARCEL_FIELDS = [field for field in Parcel._meta.concrete_fields if not field.primary_key]
+
+
+def _create_parcels(actor, candidates: list[dict], now, comment: str) -> None:
+    """Insert new parcels from their validated values and audit them, without a model instance per row: one array
+    statement for the parcels (their keys returned in order), one for their audit rows — what ``bulk_create`` and
+    ``record_many`` would write (the audit row's snapshot is the parcel's fields as stored)."""
+    rows = []
+    for values in candidates:
+        row = {**DEFAULTS, **values, "created_at": now, "updated_at": now}
+        row["region"] = values["region"].pk
+        rows.append([row[field.name] for field in NEW_PARCEL_FIELDS])
+    names = [field.name for field in NEW_PARCEL_FIELDS]
+    keys = [pk for (pk,) in bulk.insert_many(Parcel, names, rows, returning=["id"])]
+    attnames = [field.attname for field in NEW_PARCEL_FIELDS]
+    audited = []
+    for pk, row in zip(keys, rows, strict=True):
+        after = {
+            "id": pk,
+            **{attname: audit.snapshot_value(value) for attname, value in zip(attnames, row, strict=True)},
+        }
+        audited.append((pk, f"{after['code']} {after['name']}", after["region_id"], after))
+    audit.record_new_rows(
+        actor=actor, action=audit.Action.IMPORT, model=Parcel, rows=audited, comment=comment
+    )

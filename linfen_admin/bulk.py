@@ -95,6 +95,8 @@ def _prepared(columns, rows, connection) -> list[tuple]:
     ] = {}  # a column often repeats one value (e.g. the sweep's timestamp)
 
     def convert(index, field, value):
+        if type(value) in (dict, list):  # JSON: not hashable, and seldom repeated
+            return field.get_db_prep_save(value, connection)
         key = (index, value)
         if key not in memo:
             memo[key] = field.get_db_prep_save(value, connection)

@@ -150,7 +150,7 @@ def child(figure: str) -> None:
         detail = ""
     elif figure == "reminders":
         started, detail = _sweep()  # the first sweep; the rerun and the counts go into the detail
-    elif figure in ("import", "bulk-create"):
+    elif figure in ("import", "import-write", "bulk-create"):
         started, detail = _import(figure)  # the time of the import alone, not of building the sheet
     else:
         raise SystemExit(f"unknown figure {figure}")
@@ -276,6 +276,14 @@ def _import(figure: str) -> str:
         result = imports.parcel_import(actor=actor, upload=upload, dry_run=True)
         elapsed = time.perf_counter() - started
         return started, f"{result.rows / elapsed:,.0f} rows/s (validated, dry run)"
+    if figure == "import-write":  # the same sheet validated and written (audit, counts), then rolled back
+        upload = SimpleUploadedFile("bench.xlsx", data)
+        started = time.perf_counter()
+        with transaction.atomic():
+            result = imports.parcel_import(actor=actor, upload=upload, dry_run=False)
+            elapsed = time.perf_counter() - started
+            transaction.set_rollback(True)
+        return started, f"{result.rows / elapsed:,.0f} rows/s (validated and written, rolled back)"
     region = Region.objects.get(name="尧都区")
     started = time.perf_counter()
     with transaction.atomic():
@@ -464,6 +472,7 @@ def measure(options) -> None:
     heavy = [
         ("ledger xlsx, one county", "export-county", None),
         ("parcel import 100,000 rows", "import", None),
+        ("parcel import 100,000 rows, written", "import-write", None),
         ("send_reminders (first sweep, all rules)", "reminders", 60),
     ]
     if options.slow:
@@ -473,10 +482,10 @@ def measure(options) -> None:
         ]
     if options.only:
         heavy = [figure for figure in heavy if options.only in figure[0]]
-    bulk = _child("bulk-create") if any(figure == "import" for _, figure, _ in heavy) else None
+    bulk = _child("bulk-create") if any(figure.startswith("import") for _, figure, _ in heavy) else None
     for label, figure, target in heavy:
         result = _child(figure)
-        base = bulk["seconds"] if bulk and figure == "import" else None
+        base = bulk["seconds"] if bulk and figure.startswith("import") else None
         rows.append(
             (label, result["seconds"], target, base, f"{result['peak_mb']:.0f} MB peak {result['detail']}")
         )

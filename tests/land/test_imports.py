@@ -271,3 +271,35 @@ def test_existing_parcels_are_found_across_lookup_batches_and_exceptions_honoure
     rows[2][5] = "2008-05-02"  # B-1: outside the years, no exception
     response = post(api, users["city_land"], PARCEL_URL, xlsx_upload(rows))
     assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(3, "批准时间")]
+
+
+def test_each_imported_parcel_has_the_audit_row_record_many_would_write(api, users, land):
+    """New parcels are inserted without a model instance per row; their audit rows still name the person, the
+    parcel, its county and every stored value, as for any other channel."""
+    from linfen_admin import audit
+
+    rows = [
+        PARCEL_HEADER,
+        ["尧都区", "批而未供", "AUD-1", "城东地块", "12.500", "2019-03-01", "", "", "", ""],
+        ["尧都区", "闲置土地", "AUD-2", "西关地块", "3.250", "", "", "企业自身原因", "", ""],
+    ]
+    assert post(api, users["yaodu_land"], PARCEL_URL, xlsx_upload(rows)).status_code == 200
+    for parcel in Parcel.objects.filter(code__startswith="AUD-"):
+        event = AuditEvent.objects.get(object_id=str(parcel.pk), action="import")
+        assert event.actor == users["yaodu_land"] and event.actor_name == users["yaodu_land"].display_name
+        assert (event.object_repr, event.region_id, event.comment) == (
+            str(parcel),
+            parcel.region_id,
+            "导入宗地清单",
+        )
+        assert event.content_type.model_class() is Parcel
+        stored = {key: value for key, value in audit.snapshot(parcel).items() if value is not None}
+        assert set(event.changes) == set(stored)
+        for key, (before, after) in event.changes.items():
+            field = Parcel._meta.get_field(key)
+            same = (
+                Decimal(after) == Decimal(stored[key])
+                if field.get_internal_type() == "DecimalField"
+                else after == stored[key]
+            )
+            assert before is None and same, (key, after, stored[key])

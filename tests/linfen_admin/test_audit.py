@@ -35,8 +35,8 @@ def test_snapshot_is_json_friendly(users):
     region = Region.objects.get(name="古县")
     data = audit.snapshot(region)
     assert data["name"] == "古县" and data["code"] == "141025"
-    assert audit._plain(Decimal("383.528")) == "383.528"
-    assert audit._plain(datetime.date(2022, 6, 30)) == "2022-06-30"
+    assert audit.snapshot_value(Decimal("383.528")) == "383.528"
+    assert audit.snapshot_value(datetime.date(2022, 6, 30)) == "2022-06-30"
 
 
 def test_diff_lists_only_changed_fields():
