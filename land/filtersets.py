@@ -47,15 +47,15 @@ def flag_q(flag: str, as_of: datetime.date) -> Q:
     if flag == "reclaim_due":
         return enterprise_idle & Q(agreed_start_on__lt=rules.start_bound(as_of, 2))
     if flag == "withdrawal_eligible":
-        # ≥ 2 years ⇔ more than 2 years as seen the next day; needs the ``disposed_mu`` annotation.
+        # ≥ 2 years ⇔ more than 2 years as seen the next day (no record sums: see ``left``).
         approved = Q(
             approved_on__gte=datetime.date(rules.WITHDRAWAL_SINCE_YEAR, 1, 1),
             approved_on__lt=rules.start_bound(as_of + datetime.timedelta(days=1), 2),
             approved_by__in=rules.WITHDRAWAL_AUTHORITIES,
         )
-        # What is left as of a past date is at least what is left today (records only add up): only a parcel
-        # disposed of in full by now needs its records summed to that date.
-        left = Q(disposed_total_mu__lt=F("area_mu")) | Q(disposed_mu__lt=F("area_mu"))
+        # Something is left as of ``as_of`` if something is left today (records only add up), or if a parcel
+        # disposed of in full by now has a record after that date (no record is dated after today).
+        left = Q(disposed_total_mu__lt=F("area_mu")) | Q(last_disposed_on__gt=as_of)
         unsupplied = Q(kind=Parcel.Kind.UNSUPPLIED) & left
         reclaimed = Q(kind=Parcel.Kind.IDLE, reclaimed_on__lte=as_of)
         return approved & (unsupplied | reclaimed)

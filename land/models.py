@@ -414,6 +414,9 @@ class Parcel(models.Model):
     # The sum of the parcel's disposal records, kept by the disposal services under the parcel's row lock, so the
     # ledger reads and sorts it like any column (an as-of date in the past still sums the records).
     disposed_total_mu = models.DecimalField(_("已处置面积(亩)"), default=ZERO, editable=False, **AREA)
+    # The date of its latest record, kept with the total: a parcel disposed of in full by now was so on a past date
+    # exactly when this is on or before it (what an as-of 可申请撤回批文 asks, without summing any records).
+    last_disposed_on = models.DateField(_("最近处置日期"), null=True, blank=True, editable=False)
     # The region's place in the official order, kept on the parcel so that the ledger's usual order is one index
     # (a sort on the joined region would sort the whole table for every page); ``land.totals.sync_region_order``.
     region_order = models.PositiveSmallIntegerField(_("县(市、区)排序"), default=0, editable=False)
@@ -507,7 +510,7 @@ class Parcel(models.Model):
             # 可申请撤回批文: approved by the State Council or the province, counted from this index alone
             models.Index(
                 fields=["approved_on"],
-                include=["kind", "disposed_total_mu", "area_mu", "reclaimed_on"],
+                include=["kind", "disposed_total_mu", "area_mu", "last_disposed_on", "reclaimed_on"],
                 condition=Q(approved_by__in=rules.WITHDRAWAL_AUTHORITIES),
                 name="land_parcel_withdrawal_idx",
             ),

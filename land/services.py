@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,10 +262,13 @@ def _follow_disposals(*, actor, locked: Parcel, comment: str) -> None:
     """The parcel's disposed total and status follow what its records add up to; a new version and an audit
     row."""
     before = audit.snapshot(locked)
-    locked.disposed_total_mu = disposed_total(locked.pk)
+    records = DisposalRecord.objects.filter(parcel_id=locked.pk).aggregate(
+        total=Sum("area_mu"), last=Max("disposed_on")
+    )
+    locked.disposed_total_mu, locked.last_disposed_on = records["total"] or ZERO, records["last"]
     locked.status = parcel_status(disposed=locked.disposed_total_mu, area=locked.area_mu)
     locked.version += 1
-    locked.save(update_fields=["disposed_total_mu", "status", "version", "updated_at"])
+    locked.save(update_fields=["disposed_total_mu", "last_disposed_on", "status", "version", "updated_at"])
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,

@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Round
 
 from .rules import ZERO
@@ -99,6 +99,12 @@ def parcel_sums() -> dict[int, Decimal]:
     return dict(DisposalRecord.objects.order_by().values_list("parcel").annotate(total=Sum("area_mu")))
 
 
+def parcel_latest() -> dict[int, datetime.date]:
+    from .models import DisposalRecord
+
+    return dict(DisposalRecord.objects.order_by().values_list("parcel").annotate(last=Max("disposed_on")))
+
+
 def day_sums() -> dict[tuple[int, str, datetime.date], Decimal]:
     from .models import DisposalRecord
 
@@ -128,12 +134,18 @@ def differences() -> list[str]:
     from .models import DisposalDay, Parcel
 
     problems = []
-    expected = parcel_sums()
-    for pk, code, kept in (
-        Parcel.objects.order_by("pk").values_list("pk", "code", "disposed_total_mu").iterator()
+    expected, latest = parcel_sums(), parcel_latest()
+    for pk, code, kept, kept_latest in (
+        Parcel.objects.order_by("pk")
+        .values_list("pk", "code", "disposed_total_mu", "last_disposed_on")
+        .iterator()
     ):
         if kept != expected.get(pk, ZERO):
             problems.append(f"parcel {code} (#{pk}): kept {kept}, records {expected.get(pk, ZERO)}")
+        if kept_latest != latest.get(pk):
+            problems.append(
+                f"parcel {code} (#{pk}): latest record kept {kept_latest}, records {latest.get(pk)}"
+            )
     stale = Parcel.objects.exclude(region_order=F("region__order")).count()
     if stale:
         problems.append(f"{stale} parcels: region order differs from their region's")
@@ -166,9 +178,23 @@ def rebuild() -> dict:
 
     fill_region_order(connection)
     counts = rebuild_tables(connection)
+    fill_last_disposed_on(connection)
     fill_cumulative(connection)
     fill_parcel_counts(connection)
     return counts
+
+
+def fill_last_disposed_on(connection) -> None:
+    """Every parcel's latest record date from the records (migration 0015 fills the new column the same way)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE "land_parcel" SET "last_disposed_on" = NULL WHERE "last_disposed_on" IS NOT NULL'
+        )
+        cursor.execute(
+            'UPDATE "land_parcel" SET "last_disposed_on" = s.last FROM ('
+            'SELECT "parcel_id", MAX("disposed_on") AS last FROM "land_disposalrecord" GROUP BY "parcel_id") s '
+            'WHERE "land_parcel"."id" = s."parcel_id"'
+        )
 
 
 def fill_region_order(connection) -> None:

@@ -217,6 +217,11 @@ def test_sql_flag_filters_agree_with_the_rules_every_day(make_parcel, dispose):
         make_parcel(kind="idle", approved_on=start, reclaimed_on=start + datetime.timedelta(days=400))
     make_parcel(kind="unsupplied", approved_on=d(2008, 12, 31), **exception)  # 五(一)3: 2009 年以来
     make_parcel(kind="unsupplied", approved_on=d(2009, 1, 1))
+    # disposed of in full by now, the last record inside the days walked; and one only in part
+    full = make_parcel(kind="unsupplied", approved_on=d(2012, 5, 1), area="10")
+    dispose(full, "2021-06-01", "4")
+    dispose(full, "2023-01-10", "6")
+    dispose(make_parcel(kind="unsupplied", approved_on=d(2012, 5, 1), area="10"), "2022-02-01", "3")
     as_of = d(2021, 2, 20)
     while as_of <= d(2025, 3, 5):
         parcels = list(with_disposed(Parcel.objects.all(), as_of))

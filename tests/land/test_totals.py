@@ -71,6 +71,26 @@ def test_the_check_finds_a_drifted_total_and_rebuild_repairs_it(land, make_parce
     assert Parcel.objects.get(pk=parcel.pk).disposed_total_mu == D("7.500")
 
 
+def test_each_parcel_keeps_the_date_of_its_latest_record_and_the_check_finds_a_wrong_one(
+    land, users, make_parcel, dispose
+):
+    parcel = make_parcel("尧都区", "unsupplied", area="20")
+    assert parcel.last_disposed_on is None
+    dispose(parcel, "2022-05-01", "5")
+    dispose(parcel, "2022-03-01", "2")  # backdated: the latest stays
+    parcel.refresh_from_db()
+    assert parcel.last_disposed_on == datetime.date(2022, 5, 1)
+    latest = parcel.disposals.get(disposed_on=datetime.date(2022, 5, 1))
+    services.disposal_revoke(actor=users["city_land"], disposal=latest, reason="录入有误")
+    parcel.refresh_from_db()
+    assert parcel.last_disposed_on == datetime.date(2022, 3, 1)
+    Parcel.objects.filter(pk=parcel.pk).update(last_disposed_on=None)
+    assert any("latest record" in problem for problem in totals.differences())
+    call_command("rebuild_land_totals")
+    assert totals.differences() == []
+    assert Parcel.objects.get(pk=parcel.pk).last_disposed_on == datetime.date(2022, 3, 1)
+
+
 def test_a_withdrawn_record_leaves_the_day_and_the_parcel(land, users, make_parcel, dispose):
     parcel = make_parcel("洪洞县", "idle", area="10")
     record = dispose(parcel, "2022-04-02", "4")
