@@ -77,7 +77,8 @@ class IdsFirstPaginator(Paginator):
     def count(self) -> int:
         if self._at_most is None:
             return super().count
-        counted = self.object_list.order_by()[: self._at_most + 1].count()
+        # the keys only: an annotation the rows carry (a past date's disposed area) is not computed to count them
+        counted = self.object_list.order_by().values("pk")[: self._at_most + 1].count()
         self.capped = counted > self._at_most
         return min(counted, self._at_most)
 
