@@ -443,6 +443,8 @@ def _write_parcels(*, actor, parsed, columns, dry_run: bool, report=None) -> Imp
 
 CREATE_BATCH = 5_000
 NEW_PARCEL_FIELDS = [field for field in Parcel._meta.concrete_fields if not field.primary_key]
+NEW_PARCEL_NAMES = [field.name for field in NEW_PARCEL_FIELDS]
+NEW_PARCEL_ATTNAMES = [field.attname for field in NEW_PARCEL_FIELDS]
 
 
 def _create_parcels(actor, candidates: list[dict], now, comment: str) -> None:
@@ -453,17 +455,18 @@ def _create_parcels(actor, candidates: list[dict], now, comment: str) -> None:
     for values in candidates:
         row = {**DEFAULTS, **values, "created_at": now, "updated_at": now}
         row["region"] = values["region"].pk
-        rows.append([row[field.name] for field in NEW_PARCEL_FIELDS])
-    names = [field.name for field in NEW_PARCEL_FIELDS]
-    keys = [pk for (pk,) in bulk.insert_many(Parcel, names, rows, returning=["id"])]
-    attnames = [field.attname for field in NEW_PARCEL_FIELDS]
+        rows.append([row[name] for name in NEW_PARCEL_NAMES])
+    keys = [pk for (pk,) in bulk.insert_many(Parcel, NEW_PARCEL_NAMES, rows, returning=["id"])]
     audited = []
     for pk, row in zip(keys, rows, strict=True):
         after = {
             "id": pk,
-            **{attname: audit.snapshot_value(value) for attname, value in zip(attnames, row, strict=True)},
+            **{
+                attname: audit.snapshot_value(value)
+                for attname, value in zip(NEW_PARCEL_ATTNAMES, row, strict=True)
+            },
         }
-        audited.append((pk, f"{after['code']} {after['name']}", after["region_id"], after))
+        audited.append((pk, Parcel.label(after["code"], after["name"]), after["region_id"], after))
     audit.record_new_rows(
         actor=actor, action=audit.Action.IMPORT, model=Parcel, rows=audited, comment=comment
     )

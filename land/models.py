@@ -529,7 +529,12 @@ class Parcel(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return self.label(self.code, self.name)
+
+    @staticmethod
+    def label(code: str, name: str) -> str:
+        """What a parcel is called (its ``str``), also for rows written without an instance (the import)."""
+        return f"{code} {name}"
 
     def clean(self):
         errors = parcel_rule_errors(self)

@@ -93,16 +93,16 @@ def sync_region_order(region_ids=None) -> int:
     return parcels.update(region_order=Subquery(order))
 
 
-def parcel_sums() -> dict[int, Decimal]:
+def parcel_records() -> dict[int, tuple[Decimal, datetime.date]]:
+    """Each parcel with records: (their sum, the latest date), in one pass over the records."""
     from .models import DisposalRecord
 
-    return dict(DisposalRecord.objects.order_by().values_list("parcel").annotate(total=Sum("area_mu")))
-
-
-def parcel_latest() -> dict[int, datetime.date]:
-    from .models import DisposalRecord
-
-    return dict(DisposalRecord.objects.order_by().values_list("parcel").annotate(last=Max("disposed_on")))
+    rows = (
+        DisposalRecord.objects.order_by()
+        .values_list("parcel")
+        .annotate(total=Sum("area_mu"), last=Max("disposed_on"))
+    )
+    return {parcel: (total, last) for parcel, total, last in rows}
 
 
 def day_sums() -> dict[tuple[int, str, datetime.date], Decimal]:
@@ -134,18 +134,17 @@ def differences() -> list[str]:
     from .models import DisposalDay, Parcel
 
     problems = []
-    expected, latest = parcel_sums(), parcel_latest()
+    records = parcel_records()
     for pk, code, kept, kept_latest in (
         Parcel.objects.order_by("pk")
         .values_list("pk", "code", "disposed_total_mu", "last_disposed_on")
         .iterator()
     ):
-        if kept != expected.get(pk, ZERO):
-            problems.append(f"parcel {code} (#{pk}): kept {kept}, records {expected.get(pk, ZERO)}")
-        if kept_latest != latest.get(pk):
-            problems.append(
-                f"parcel {code} (#{pk}): latest record kept {kept_latest}, records {latest.get(pk)}"
-            )
+        total, latest = records.get(pk, (ZERO, None))
+        if kept != total:
+            problems.append(f"parcel {code} (#{pk}): kept {kept}, records {total}")
+        if kept_latest != latest:
+            problems.append(f"parcel {code} (#{pk}): latest record kept {kept_latest}, records {latest}")
     stale = Parcel.objects.exclude(region_order=F("region__order")).count()
     if stale:
         problems.append(f"{stale} parcels: region order differs from their region's")

@@ -52,7 +52,9 @@ def snapshot(obj: models.Model) -> dict:
 
 
 def diff(before: dict | None, after: dict | None) -> dict:
-    before, after = before or {}, after or {}
+    if not before:  # a creation (100,000 of them in an import): every value that is there
+        return {key: [None, value] for key, value in (after or {}).items() if value is not None}
+    after = after or {}
     keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
     return {key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)}
 
@@ -146,7 +148,7 @@ def record_new_rows(
             str(pk),
             str(name)[:200],
             region_id,
-            {key: [None, value] for key, value in after.items() if value is not None},  # diff(None, after)
+            diff(None, after),
             comment or "",
         )
         for pk, name, region_id, after in rows

@@ -8,9 +8,8 @@ name) are dropped: they mean nothing in a cell, and openpyxl would refuse the ce
 import re
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ILLEGAL_CHARACTERS_RE = re.compile(
-    r"[\000-\010\013\014\016-\037]"
-)  # openpyxl's own test, without importing it
+# openpyxl's own test of what XML cannot carry, without importing openpyxl wherever a cell is made inert
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 def inert(value):

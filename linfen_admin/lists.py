@@ -68,7 +68,7 @@ class IdsFirstPaginator(Paginator):
         **kwargs,
     ):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.capped = False
+        self._capped = False
         self._at_most = count_at_most
         if count is not None:
             self.count = count  # shadows the cached property: no query
@@ -79,8 +79,14 @@ class IdsFirstPaginator(Paginator):
             return super().count
         # the keys only: an annotation the rows carry (a past date's disposed area) is not computed to count them
         counted = self.object_list.order_by().values("pk")[: self._at_most + 1].count()
-        self.capped = counted > self._at_most
+        self._capped = counted > self._at_most
         return min(counted, self._at_most)
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more rows than ``count_at_most`` (counted first if they were not yet)."""
+        self.count  # noqa: B018 — counting is what sets it
+        return self._capped
 
     def page(self, number):
         number = self.validate_number(number)

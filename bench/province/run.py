@@ -332,6 +332,10 @@ def measure(options) -> None:
 
         return run
 
+    def ledger(label, **params):
+        """A city user's ledger page with ``params``: a figure with the ledger's target and no baseline."""
+        return label, page("city_land", "/land/parcels/", **params), 0.2, None
+
     from approvals.models import Case
     from subsidies.models import Application
 
@@ -375,56 +379,18 @@ def measure(options) -> None:
         ),
         ("ledger sorted by area", page("city_land", "/land/parcels/", ordering="-area_mu"), 0.2, None),
         ("ledger search q", page("city_land", "/land/parcels/", q="地块4711"), 0.2, None),
-        (
-            "ledger search of two characters (闲置, 40 %)",
-            page("city_land", "/land/parcels/", q="闲置"),
-            0.2,
-            None,
+        ledger("ledger search of two characters (闲置, 40 %)", q="闲置"),
+        ledger("ledger filtered by kind (闲置), last page", kind="idle", page=idle_last),
+        ledger(
+            "ledger filtered by status (待处置), last page", status=Parcel.Status.PENDING, page=pending_last
         ),
-        (
-            "ledger filtered by kind (闲置), last page",
-            page("city_land", "/land/parcels/", kind="idle", page=idle_last),
-            0.2,
-            None,
-        ),
-        (
-            "ledger filtered by status (待处置), last page",
-            page("city_land", "/land/parcels/", status=Parcel.Status.PENDING, page=pending_last),
-            0.2,
-            None,
-        ),
-        (
-            "ledger, city picks 尧都区, last page",
-            page("city_land", "/land/parcels/", region="尧都区", page=county_last),
-            0.2,
-            None,
-        ),
-        ("ledger flag 挂牌督办", page("city_land", "/land/parcels/", flag="supervised"), 0.2, None),
-        (
-            "ledger flag 应无偿收回, as of a past date",
-            page("city_land", "/land/parcels/", flag="reclaim_due", as_of=AS_OF),
-            0.2,
-            None,
-        ),
-        (
-            "ledger flag 可申请撤回批文",
-            page("city_land", "/land/parcels/", flag="withdrawal_eligible"),
-            0.2,
-            None,
-        ),
-        (
-            "ledger flag 可申请撤回批文, as of a past date",
-            page("city_land", "/land/parcels/", flag="withdrawal_eligible", as_of=AS_OF),
-            0.2,
-            None,
-        ),
-        (
-            "ledger search of one character (号, every parcel)",
-            page("city_land", "/land/parcels/", q="号"),
-            0.2,
-            None,
-        ),
-        ("ledger search of two characters, no match", page("city_land", "/land/parcels/", q="Zq"), 0.2, None),
+        ledger("ledger, city picks 尧都区, last page", region="尧都区", page=county_last),
+        ledger("ledger flag 挂牌督办", flag="supervised"),
+        ledger("ledger flag 应无偿收回, as of a past date", flag="reclaim_due", as_of=AS_OF),
+        ledger("ledger flag 可申请撤回批文", flag="withdrawal_eligible"),
+        ledger("ledger flag 可申请撤回批文, as of a past date", flag="withdrawal_eligible", as_of=AS_OF),
+        ledger("ledger search of one character (号, every parcel)", q="号"),
+        ledger("ledger search of two characters, no match", q="Zq"),
         (
             f"county clerk ledger last page ({county_parcels:,} parcels)",
             page("yaodu_land", "/land/parcels/", page=county_last),
